@@ -1,0 +1,132 @@
+"""撞车: two colleagues working one client without knowing it.
+
+``visit_collision``  two or more different staff visited one client within the window of each other
+                     (default 7 days, inclusive). One finding per client and episode: the visits linked,
+                     directly or through each other, by a pair of different visitors within the window.
+``plan_collision``   a planned visit within the window of another person's plan or visit of the same
+                     client. One finding per client and episode, on the 拜访计划 rows; the visits
+                     involved are listed in ``details.visit_rows``.
+
+One person spelled ``张伟``, `` 张伟 `` or ``张　伟`` is one visitor: names are normalised when read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import NamedTuple
+
+from huimao_sheets.checks.common import client_label, client_owner
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import Finding, message
+from huimao_sheets.model import Client, Register
+from huimao_sheets.workdays import DayCounter, WorkCalendar
+
+
+class Event(NamedTuple):
+    day: date
+    person: str
+    row: int
+    is_plan: bool
+
+
+def day_counter(settings: Settings) -> DayCounter:
+    days_off = [date.fromisoformat(d) for d in settings.checks.company_days_off]
+    return DayCounter(settings.checks.day_count == "working", WorkCalendar(days_off))
+
+
+def _episodes(events: list[Event], window: int, counter: DayCounter, linked) -> list[list[Event]]:
+    """Connected groups of events, where ``linked(a, b)`` pairs within the window are joined."""
+    events = sorted(events)
+    parent = list(range(len(events)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Working days stretch a window over weekends and holidays: scan a generous calendar span.
+    span = window if not counter.working else window * 2 + 14
+    for i, a in enumerate(events):
+        for j in range(i + 1, len(events)):
+            b = events[j]
+            if (b.day - a.day).days > span:
+                break
+            if a.person != b.person and linked(a, b) and counter.between(a.day, b.day) <= window:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[Event]] = defaultdict(list)
+    for i, event in enumerate(events):
+        groups[find(i)].append(event)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _people(events: list[Event]) -> list[str]:
+    seen: dict[str, None] = {}
+    for e in events:
+        seen.setdefault(e.person, None)
+    return list(seen)
+
+
+def _dated(records, date_attr: str) -> dict[int, tuple[Client, list]]:
+    by_client: dict[int, tuple[Client, list]] = {}
+    for r in records:
+        day = getattr(r, date_attr)
+        if r.client is None or r.visitor is None or not isinstance(day, date):
+            continue
+        by_client.setdefault(id(r.client), (r.client, []))[1].append(r)
+    return by_client
+
+
+def visit_collision(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    window = settings.checks.collision_window_days
+    counter = day_counter(settings)
+    sheet = register.sheet_titles["visits"]
+    findings = []
+    for client, visits in _dated(register.visits, "visit_date").values():
+        if len({v.visitor for v in visits}) < 2:
+            continue
+        events = [Event(v.visit_date, v.visitor, v.row, False) for v in visits]
+        for episode in _episodes(events, window, counter, lambda a, b: True):
+            staff = _people(episode)
+            start, end = episode[0].day, episode[-1].day
+            findings.append(Finding(
+                code="visit_collision", sheet=sheet, rows=[e.row for e in episode], column=None,
+                client_ids=[client.client_id] if client.client_id else [], staff=staff,
+                owner=client_owner(register, client),
+                message=message("visit_collision", settings.language, client=client_label(client),
+                                staff="、".join(staff), start=start.isoformat(), end=end.isoformat()),
+                details={"start": start.isoformat(), "end": end.isoformat(), "window_days": window},
+            ))
+    return findings
+
+
+def plan_collision(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    window = settings.checks.collision_window_days
+    counter = day_counter(settings)
+    sheet = register.sheet_titles["plans"]
+    visits_by_client = _dated(register.visits, "visit_date")
+    findings = []
+    for key, (client, plans) in _dated(register.plans, "planned_date").items():
+        visits = visits_by_client.get(key, (client, []))[1]
+        events = [Event(p.planned_date, p.visitor, p.row, True) for p in plans]
+        events += [Event(v.visit_date, v.visitor, v.row, False) for v in visits]
+        if len({e.person for e in events}) < 2:
+            continue
+        # Visit–visit pairs are visit_collision's business; here a plan must be on one side.
+        for episode in _episodes(events, window, counter, lambda a, b: a.is_plan or b.is_plan):
+            plan_rows = [e.row for e in episode if e.is_plan]
+            if not plan_rows:
+                continue
+            staff = _people(episode)
+            start, end = episode[0].day, episode[-1].day
+            findings.append(Finding(
+                code="plan_collision", sheet=sheet, rows=plan_rows, column=None,
+                client_ids=[client.client_id] if client.client_id else [], staff=staff,
+                owner=client_owner(register, client),
+                message=message("plan_collision", settings.language, client=client_label(client),
+                                staff="、".join(staff), window=window, start=start.isoformat(), end=end.isoformat()),
+                details={"visit_rows": sorted(e.row for e in episode if not e.is_plan),
+                         "start": start.isoformat(), "end": end.isoformat(), "window_days": window},
+            ))
+    return findings

@@ -1,0 +1,116 @@
+"""Cell-level checks: one finding per row × column.
+
+``missing_required``  a required cell is blank (also 无, -, N/A, a full-width space)
+``invalid_phone``     a 负责人手机 that is not a valid mainland mobile
+``invalid_date``      a date cell that no supported form reads
+``invalid_value``     a value outside its list (rating, likelihood, stage, visit type, role)
+``future_date``       a visit dated after the as-of date (a warning: usually a mistyped year)
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Iterator
+
+from huimao_sheets import layout
+from huimao_sheets.checks.common import client_ids, header, record_owner
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import Finding, message
+from huimao_sheets.layout import SHEETS, Field, SheetSpec
+from huimao_sheets.model import Client, Register
+from huimao_sheets.normalize import Unreadable
+
+
+def _records(register: Register) -> Iterator[tuple[SheetSpec, list]]:
+    for spec in SHEETS:
+        yield spec, getattr(register, spec.key)
+
+
+def _row_clients(record) -> list[str]:
+    if isinstance(record, Client):
+        return client_ids(record)
+    client = getattr(record, "client", None)
+    if client is not None:
+        return client_ids(client)
+    given = getattr(record, "client_id", None)
+    return [given] if given else []
+
+
+def _row_staff(spec: SheetSpec, record) -> list[str]:
+    person = {"clients": "account_manager", "visits": "visitor", "plans": "visitor", "staff": "name"}[spec.key]
+    value = getattr(record, person, None)
+    return [value] if value else []
+
+
+def _cell_finding(code: str, register: Register, settings: Settings, spec: SheetSpec, record, f: Field,
+                  **params) -> Finding:
+    column = header(spec, f.key, settings)
+    sheet = register.sheet_titles[spec.key]
+    return Finding(
+        code=code, sheet=sheet, rows=[record.row], column=column,
+        client_ids=_row_clients(record), staff=_row_staff(spec, record),
+        owner=record_owner(register, spec.key, record),
+        message=message(code, settings.language, sheet=sheet, row=record.row, column=column,
+                        column_en=f.english, **params),
+        details={k: v for k, v in params.items() if k in ("value", "choices")},
+    )
+
+
+def missing_required(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    findings = []
+    for spec, records in _records(register):
+        present = register.columns.get(spec.key, set())
+        required = [f for f in spec.fields if f.required and f.key in present]
+        # A visit names its client by 客户编号 or 客户名称: one of the two is required.
+        either = spec.key == "visits"
+        missing_client_field = spec.field("client_name") if "client_name" in present else (
+            spec.field("client_id") if either else None)
+        for record in records:
+            for f in required:
+                if getattr(record, f.key) is None:
+                    findings.append(_cell_finding("missing_required", register, settings, spec, record, f))
+            if either and record.client_id is None and record.client_name is None:
+                findings.append(_cell_finding("missing_required", register, settings, spec, record,
+                                              missing_client_field))
+    return findings
+
+
+def _unreadable(register: Register, settings: Settings, code: str, kinds: tuple[str, ...]) -> list[Finding]:
+    findings = []
+    for spec, records in _records(register):
+        fields = [f for f in spec.fields if f.kind in kinds and f.key in register.columns.get(spec.key, set())]
+        if not fields:
+            continue
+        for record in records:
+            for f in fields:
+                value = getattr(record, f.key)
+                if isinstance(value, Unreadable):
+                    extra = {"choices": "、".join(f.choices)} if f.choices else {}
+                    findings.append(_cell_finding(code, register, settings, spec, record, f,
+                                                  value=value.raw, **extra))
+    return findings
+
+
+def invalid_phone(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    return _unreadable(register, settings, "invalid_phone", (layout.MOBILE,))
+
+
+def invalid_date(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    return _unreadable(register, settings, "invalid_date", (layout.DATE,))
+
+
+def invalid_value(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    return _unreadable(register, settings, "invalid_value", (layout.CHOICE,))
+
+
+def future_date(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    """A visit dated after the as-of date: the date reads, but the visit cannot have happened yet."""
+    limit = as_of + timedelta(days=settings.checks.future_date_grace_days)
+    spec = layout.VISITS
+    f = spec.field("visit_date")
+    return [
+        _cell_finding("future_date", register, settings, spec, v, f, value=v.visit_date.isoformat(),
+                      as_of=as_of.isoformat())
+        for v in register.visits
+        if isinstance(v.visit_date, date) and v.visit_date > limit
+    ]

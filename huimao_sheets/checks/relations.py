@@ -1,0 +1,73 @@
+"""Checks across rows: unknown clients and duplicate visit rows.
+
+``unknown_client``  a visit or plan whose 客户编号 (when given) or 客户名称 matches no registered client
+``duplicate_row``   the same visit entered more than once (identical after normalisation)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from huimao_sheets.checks.common import header, record_owner
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import Finding, join_rows, message
+from huimao_sheets.layout import PLANS, VISITS
+from huimao_sheets.model import Register
+
+
+def unknown_client(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    findings = []
+    for spec, records in ((VISITS, register.visits), (PLANS, register.plans)):
+        sheet = register.sheet_titles[spec.key]
+        for record in records:
+            if record.client is not None or (record.client_id is None and record.client_name is None):
+                continue  # resolved, or no client named at all (that is missing_required)
+            key = "client_id" if record.client_id else "client_name"
+            column = header(spec, key, settings)
+            value = record.client_id or record.client_name
+            findings.append(Finding(
+                code="unknown_client", sheet=sheet, rows=[record.row], column=column,
+                client_ids=[record.client_id] if record.client_id else [],
+                staff=[record.visitor] if record.visitor else [],
+                owner=record_owner(register, spec.key, record),
+                message=message("unknown_client", settings.language, sheet=sheet, row=record.row,
+                                column=column, value=value),
+                details={"value": value},
+            ))
+    return findings
+
+
+def _squash(text: str | None) -> str:
+    return "".join(text.split()) if text else ""
+
+
+def _visit_key(visit) -> tuple:
+    """What makes two visit rows the same visit once normalised."""
+    client = visit.client.row if visit.client is not None else (visit.client_id, visit.client_name)
+    return (visit.visit_date, client, visit.visitor, visit.channel, _squash(visit.problems),
+            _squash(visit.outcome), visit.next_followup)
+
+
+def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    groups: dict[tuple, list] = {}
+    for visit in register.visits:
+        if visit.visit_date is None and visit.visitor is None:
+            continue  # too empty to call two rows the same visit
+        groups.setdefault(_visit_key(visit), []).append(visit)
+    sheet = register.sheet_titles["visits"]
+    findings = []
+    for visits in groups.values():
+        if len(visits) < 2:
+            continue
+        rows = [v.row for v in visits]
+        first = visits[0]
+        findings.append(Finding(
+            code="duplicate_row", sheet=sheet, rows=rows, column=None,
+            client_ids=[first.client.client_id] if first.client is not None and first.client.client_id else [],
+            staff=[first.visitor] if first.visitor else [],
+            owner=record_owner(register, "visits", first),
+            message=message("duplicate_row", settings.language, sheet=sheet, rows=join_rows(rows, settings.language),
+                            count=len(rows)),
+            details={"keep_row": rows[0]},
+        ))
+    return findings

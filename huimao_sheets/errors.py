@@ -1,0 +1,17 @@
+"""One exception tree. Every message names what is wrong and how to fix it."""
+
+
+class HuimaoError(Exception):
+    """A problem the user can fix; the CLI prints it without a traceback and exits with 2."""
+
+
+class ConfigError(HuimaoError):
+    """The configuration (huimao.toml, a job file, an option) is invalid."""
+
+
+class SourceError(HuimaoError):
+    """The workbook or Google Sheet cannot be opened, read or written."""
+
+
+class SheetLayoutError(HuimaoError):
+    """A worksheet or a required header is missing."""

@@ -1,0 +1,218 @@
+"""Tables → typed records: find the worksheets and headers, normalise every cell, keep row numbers.
+
+A missing worksheet or required header is a ``SheetLayoutError`` naming the sheet, the header expected,
+the headers found and the nearest match. Everything else a cell can hold becomes a record value
+(possibly ``Unreadable``) for the checks to judge: reading never fails on a bad cell.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from itertools import islice
+from typing import Any, Callable, Iterator
+
+from huimao_sheets import layout
+from huimao_sheets.config import Settings
+from huimao_sheets.errors import SheetLayoutError
+from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
+from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
+from huimao_sheets.normalize import (
+    clean_text,
+    cell_text,
+    name_key,
+    normalize_client_id,
+    normalize_name,
+    parse_choice,
+    parse_date,
+    parse_email,
+    parse_mobile,
+)
+from huimao_sheets.sources import Source, Table
+
+OPTIONAL_SHEETS = {"plans"}        # a workbook without a 拜访计划 sheet simply has no plans
+HEADER_SEARCH_ROWS = 10            # the header is row 1, or the first row that looks like one
+RECORD_TYPES = {"clients": Client, "visits": Visit, "staff": Staff, "plans": PlannedVisit}
+
+
+def sheet_title(spec: SheetSpec, settings: Settings) -> str:
+    return settings.sheets.get(spec.key, spec.title)
+
+
+def field_header(spec: SheetSpec, f: Field, settings: Settings) -> str:
+    """The header text the user's sheet uses for this field (configured, else the Chinese default)."""
+    return settings.columns.get(spec.key, {}).get(f.key, f.header)
+
+
+def _nearest(wanted: str, candidates: list[str]) -> str | None:
+    keyed = {header_key(c): c for c in candidates if c}
+    match = difflib.get_close_matches(header_key(wanted), list(keyed), n=1, cutoff=0.3)
+    return keyed[match[0]] if match else None
+
+
+def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
+    """Sheet key → the title the source uses, matching titles with width, case and spaces folded."""
+    by_key = {header_key(t): t for t in titles}
+    found = {}
+    for spec in SHEETS:
+        wanted = sheet_title(spec, settings)
+        for candidate in (wanted, spec.title, *spec.aliases):
+            if (title := by_key.get(header_key(candidate))) is not None:
+                found[spec.key] = title
+                break
+        else:
+            if spec.key in OPTIONAL_SHEETS:
+                continue
+            nearest = _nearest(wanted, titles)
+            hint = f"最接近的是“{nearest}”，是否需要改名？" if nearest else ""
+            raise SheetLayoutError(
+                f"找不到工作表“{wanted}”（{spec.english}）。工作簿中的工作表: {'、'.join(titles) or '（无）'}。{hint}"
+                f"可运行 `huimao-sheets setup-sheet` 创建缺少的工作表，或在 huimao.toml 的 [sheets] 中指定名称。"
+            )
+    return found
+
+
+def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Settings) -> tuple[int, dict[str, int]]:
+    """Find the header row among the first rows and map field key → column index.
+
+    Returns (header row index, mapping). Columns that staff added (微信, one with no header) are ignored.
+    """
+    candidates: dict[str, str] = {}
+    for f in spec.fields:
+        for text in (field_header(spec, f, settings), f.header, f.key, *f.aliases):
+            candidates.setdefault(header_key(text), f.key)
+
+    best_index, best_mapping = 0, {}
+    for index, row in enumerate(rows):
+        mapping: dict[str, int] = {}
+        for col, cell in enumerate(row):
+            key = candidates.get(header_key(cell_text(cell)))
+            if key and key not in mapping:
+                mapping[key] = col
+        if len(mapping) > len(best_mapping):
+            best_index, best_mapping = index, mapping
+
+    header_cells = [cell_text(c).strip() for c in (rows[best_index] if rows else []) if cell_text(c).strip()]
+    missing = [f for f in spec.fields if f.required and f.key not in best_mapping]
+    if spec.key in ("visits", "plans") and "client_id" not in best_mapping and "client_name" not in best_mapping:
+        missing.append(spec.field("client_name"))
+    if missing and spec.key == "plans" and len(best_mapping) == 0 and not header_cells:
+        return 0, {}  # an empty plans sheet: no plans yet
+    if missing:
+        f = missing[0]
+        wanted = field_header(spec, f, settings)
+        nearest = _nearest(wanted, header_cells)
+        hint = f"最接近的是“{nearest}”。" if nearest else ""
+        raise SheetLayoutError(
+            f"工作表“{title}”缺少表头“{wanted}”（{f.english}）。找到的表头: {'、'.join(header_cells) or '（无）'}。{hint}"
+            f"请在第1行添加该列，或在 huimao.toml 的 [columns.{spec.key}] 中写明 {f.key} = \"实际表头\"。"
+        )
+    return best_index, best_mapping
+
+
+def _parser(f: Field, as_of: date) -> Callable[[Any], Any]:
+    if f.kind == layout.DATE:
+        return lambda v: parse_date(v, as_of)
+    if f.kind == layout.MOBILE:
+        return parse_mobile
+    if f.kind == layout.CHOICE:
+        choices = f.choices
+        return lambda v: parse_choice(v, choices)
+    if f.kind == layout.NAME:
+        return normalize_name
+    if f.kind == layout.CLIENT_ID:
+        return normalize_client_id
+    if f.kind == layout.EMAIL:
+        return parse_email
+    return clean_text
+
+
+def _cached(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Memoise a parser on string cells: names, dates and list values repeat thousands of times."""
+    cache: dict[str, Any] = {}
+
+    def parse_cached(value: Any) -> Any:
+        if value.__class__ is str:
+            try:
+                return cache[value]
+            except KeyError:
+                result = cache[value] = parse(value)
+                return result
+        return parse(value)
+
+    return parse_cached
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date) -> tuple[list, set[str]]:
+    rows_iter: Iterator[list[Any]] = iter(table.rows)
+    head = list(islice(rows_iter, HEADER_SEARCH_ROWS))
+    header_index, mapping = map_columns(spec, table.title, head, settings)
+    record_type = RECORD_TYPES[spec.key]
+    columns = [(f.key, mapping[f.key], _cached(_parser(f, as_of)) if f.kind != layout.TEXT else clean_text)
+               for f in spec.fields if f.key in mapping]
+    records = []
+
+    def all_rows() -> Iterator[tuple[int, list[Any]]]:
+        for i, row in enumerate(head[header_index + 1:], start=header_index + 2):
+            yield i, row
+        yield from enumerate(rows_iter, start=len(head) + 1)
+
+    for number, row in all_rows():
+        width = len(row)
+        cells = [(key, row[col] if col < width else None, parse) for key, col, parse in columns]
+        if all(_is_empty(value) for _, value, _ in cells):
+            continue  # a fully blank row is a separator, not a record
+        record = record_type(number)
+        for key, value, parse in cells:
+            if not _is_empty(value):
+                setattr(record, key, parse(value))
+        records.append(record)
+    return records, set(mapping)
+
+
+def build_register(source: Source, settings: Settings, as_of: date) -> Register:
+    """Read every worksheet the checks need (one batched read) and build the register."""
+    titles = find_sheets(source.sheet_titles(), settings)
+    tables = source.read_tables(list(titles.values()))
+    return register_from_tables(source.name, {key: tables[title] for key, title in titles.items()}, settings, as_of)
+
+
+def register_from_tables(source_name: str, tables: dict[str, Table], settings: Settings, as_of: date) -> Register:
+    register = Register(source=source_name, as_of=as_of)
+    for spec in SHEETS:
+        table = tables.get(spec.key)
+        register.sheet_titles[spec.key] = table.title if table else sheet_title(spec, settings)
+        if table is None:
+            register.columns[spec.key] = set()
+            continue
+        records, present = read_records(spec, table, settings, as_of)
+        setattr(register, spec.key, records)
+        register.columns[spec.key] = present
+    _index(register)
+    return register
+
+
+def _index(register: Register) -> None:
+    for client in register.clients:
+        if client.client_id and client.client_id not in register.clients_by_id:
+            register.clients_by_id[client.client_id] = client
+        if client.name:
+            register.clients_by_name.setdefault(name_key(client.name), client)
+    for member in register.staff:
+        if member.name:
+            register.staff_by_name.setdefault(member.name, member)
+    for item in (*register.visits, *register.plans):
+        item.client = resolve_client(register, item.client_id, item.client_name)
+
+
+def resolve_client(register: Register, client_id: str | None, client_name: str | None) -> Client | None:
+    """A visit's client is its 客户编号 when given (an unregistered id resolves to nothing), else its name."""
+    if client_id:
+        return register.clients_by_id.get(client_id)
+    if client_name:
+        return register.clients_by_name.get(name_key(client_name))
+    return None

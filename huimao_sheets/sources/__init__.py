@@ -1,0 +1,50 @@
+"""Sources know spreadsheets, not clients: they read named worksheets as tables of cells.
+
+A ``Table`` keeps the sheet's own row numbering: ``rows[0]`` is sheet row 1 (the header, normally).
+Cells are whatever the spreadsheet stores: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime``
+or ``None``/``""`` for a blank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Protocol, Sequence
+
+
+@dataclass
+class Table:
+    """One worksheet's cells. ``rows`` yields sheet row 1, 2, 3… in order (a list or a lazy iterator)."""
+
+    title: str
+    rows: Iterable[list[Any]]
+
+    def numbered_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """``(sheet_row_number, cells)`` pairs, 1-based like the spreadsheet."""
+        return enumerate(self.rows, start=1)
+
+
+class Source(Protocol):
+    """What the register needs from a spreadsheet."""
+
+    name: str
+
+    def sheet_titles(self) -> list[str]: ...
+
+    def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
+        """Read the named worksheets (titles as the source spells them) in as few requests as possible."""
+        ...
+
+
+def is_google_source(spec: str) -> bool:
+    return spec.startswith("gsheet:") or spec.startswith("https://docs.google.com/spreadsheets/")
+
+
+def open_source(spec: str, credentials: str | None = None, *, write: bool = False) -> Source:
+    """Pick the source from its spelling: a Google Sheets URL or ``gsheet:KEY``, else an ``.xlsx`` path."""
+    if is_google_source(spec):
+        from huimao_sheets.sources.gsheets import GoogleSheetSource
+
+        return GoogleSheetSource.open(spec, credentials=credentials, write=write)
+    from huimao_sheets.sources.xlsx import XlsxSource
+
+    return XlsxSource(spec)

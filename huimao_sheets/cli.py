@@ -128,6 +128,21 @@ def library_date(text: str | None):
     return parse_as_of(text)
 
 
+# The commands of each area live in their own module under huimao_sheets/commands/ and register
+# themselves on ``app`` when imported. Add a module's name here to add its commands.
+COMMAND_MODULES: list[str] = []
+
+
+def _load_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"huimao_sheets.commands.{name}")
+
+
+_load_commands()
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False)

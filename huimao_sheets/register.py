@@ -101,7 +101,11 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
     if missing:
         f = missing[0]
         wanted = field_header(spec, f, settings)
-        nearest = _nearest(wanted, header_cells)
+        # The nearest among headers that are not already another field's: 负责人电话 for 负责人手机, not 负责人.
+        used = set(best_mapping.values())
+        row = rows[best_index] if rows else []
+        unmapped = [cell_text(c).strip() for i, c in enumerate(row) if i not in used and cell_text(c).strip()]
+        nearest = _nearest(wanted, unmapped)
         hint = f"最接近的是“{nearest}”。" if nearest else ""
         raise SheetLayoutError(
             f"工作表“{title}”缺少表头“{wanted}”（{f.english}）。找到的表头: {'、'.join(header_cells) or '（无）'}。{hint}"

@@ -1,0 +1,81 @@
+"""visit_collision and plan_collision (撞车): different staff on one client within the window (7 days,
+inclusive: 7 days apart collides, 8 does not); the same person however spelled never collides with themself."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from huimao_sheets.config import CheckSettings, Settings
+from workbooks import client, findings, located, make_workbook, plan, visit
+
+D = date(2026, 11, 2)
+
+
+@pytest.mark.parametrize("apart, collides", [(0, True), (6, True), (7, True), (8, False), (30, False)])
+def test_two_staff_visiting_one_client_collide_within_seven_days_inclusive(tmp_path, apart, collides):
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=D), visit(拜访日期=D + timedelta(days=apart), 拜访人="李娜")])
+    found = findings(path, "visit_collision")
+    assert located(found) == ([("拜访记录", [2, 3], None)] if collides else [])
+    if collides:
+        assert found[0].staff == ["张伟", "李娜"]
+        assert found[0].client_ids == ["KH0001"]
+        assert found[0].owner == "张伟"  # the client's account manager
+
+
+def test_one_person_spelled_three_ways_does_not_collide_with_themself(tmp_path):
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=D, 拜访人="张伟"), visit(拜访日期=D + timedelta(days=1), 拜访人=" 张伟 "),
+                                           visit(拜访日期=D + timedelta(days=2), 拜访人="张　伟")])
+    assert findings(path, "visit_collision") == []
+
+
+def test_one_finding_per_episode_with_only_the_visits_that_collide(tmp_path):
+    path = make_workbook(tmp_path, clients=[client(), client(客户编号="KH0002", 客户名称="厦门兴海建材")], visits=[
+        visit(拜访日期=D - timedelta(days=20)),                            # row 2: 张伟 alone, long before
+        visit(拜访日期=D),                                                 # row 3 ┐ episode 1
+        visit(拜访日期=D + timedelta(days=3), 拜访人="李娜"),                 # row 4 ┘
+        visit(拜访日期=D + timedelta(days=40), 拜访人="李娜"),                # row 5 ┐ episode 2
+        visit(拜访日期=D + timedelta(days=44), 拜访人="张伟", 客户编号=None,    # row 6 ┘ (matched by name)
+              客户名称="福州鼎盛贸易有限公司"),
+        visit(拜访日期=D, 客户编号="KH0002"),                                # row 7 ┐ another client: not
+        visit(拜访日期=D, 客户编号="KH0002"),                                # row 8 ┘ a collision (same person)
+    ])
+    found = findings(path, "visit_collision")
+    assert located(found) == [("拜访记录", [3, 4], None), ("拜访记录", [5, 6], None)]
+    assert found[0].details["start"] == "2026-11-02" and found[0].details["end"] == "2026-11-05"
+
+
+def test_the_window_is_a_setting(tmp_path):
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=D), visit(拜访日期=D + timedelta(days=10), 拜访人="李娜")])
+    settings = Settings(checks=CheckSettings(collision_window_days=14))
+    assert located(findings(path, "visit_collision", settings=settings)) == [("拜访记录", [2, 3], None)]
+
+
+def test_a_plan_colliding_with_a_colleagues_plan_is_found_on_the_plans_sheet(tmp_path):
+    path = make_workbook(tmp_path, plans=[
+        plan(计划日期=date(2026, 12, 1)),                               # row 2 ┐
+        plan(计划日期=date(2026, 12, 8), 拜访人="李娜"),                  # row 3 ┘ 7 days apart
+        plan(计划日期=date(2026, 12, 20), 拜访人="李娜"),                 # row 4: 12 days later, alone
+    ])
+    found = findings(path, "plan_collision")
+    assert located(found) == [("拜访计划", [2, 3], None)]
+    assert found[0].staff == ["张伟", "李娜"]
+    assert found[0].details["visit_rows"] == []
+
+
+def test_a_plan_colliding_with_a_colleagues_recent_visit_lists_the_visit(tmp_path):
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 25), 拜访人="李娜"),   # row 2: 5 days before the plan
+                                 visit(拜访日期=date(2026, 11, 26))],              # row 3: the planner's own visit
+                         plans=[plan(计划日期=date(2026, 11, 30))])
+    found = findings(path, "plan_collision")
+    assert located(found) == [("拜访计划", [2], None)]
+    assert found[0].details["visit_rows"] == [2]
+
+
+def test_a_plan_near_the_planners_own_visit_or_a_distant_colleagues_visit_is_no_collision(tmp_path):
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 26)), visit(拜访日期=date(2026, 11, 10), 拜访人="李娜")],
+                         plans=[plan(计划日期=date(2026, 11, 30))])
+    assert findings(path, "plan_collision") == []
+    # The two visits themselves are 16 days apart: no visit collision either.
+    assert findings(path, "visit_collision") == []

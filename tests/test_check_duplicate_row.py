@@ -1,0 +1,24 @@
+"""duplicate_row: the same visit entered more than once, identical after normalisation; one finding per group."""
+
+from datetime import date
+
+from workbooks import findings, located, make_workbook, visit
+
+
+def test_rows_identical_after_normalisation_are_one_duplicate_group(tmp_path):
+    path = make_workbook(tmp_path, visits=[
+        visit(),                                                                 # row 2
+        visit(拜访日期="2026/11/20", 拜访人=" 张　伟", 客户编号="kh0001"),          # row 3: the same visit, messier
+        visit(拜访日期=date(2026, 11, 21)),                                        # row 4: another day
+        visit(客户反映问题="想做 绩效考核"),                                         # row 5: same after spaces
+        visit(拜访人="李娜"),                                                      # row 6: another visitor
+    ])
+    found = findings(path, "duplicate_row")
+    assert located(found) == [("拜访记录", [2, 3, 5], None)]
+    assert found[0].owner == "张伟"
+    assert found[0].details == {"keep_row": 2}
+
+
+def test_two_visits_on_one_day_with_different_problems_are_not_duplicates(tmp_path):
+    path = make_workbook(tmp_path, visits=[visit(客户反映问题="价格高"), visit(客户反映问题="交期长")])
+    assert findings(path, "duplicate_row") == []

@@ -1,0 +1,131 @@
+"""Every messy form staff type is read as a person would read it (DESIGN §2)."""
+
+from datetime import date, datetime
+
+import pytest
+
+from huimao_sheets.layout import CHANNELS, LIKELIHOODS, RATINGS, ROLES, STAGES
+from huimao_sheets.normalize import (
+    Unreadable,
+    is_blank,
+    name_key,
+    normalize_client_id,
+    normalize_name,
+    parse_choice,
+    parse_date,
+    parse_mobile,
+)
+
+AS_OF = date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("2026-11-03", date(2026, 11, 3)),
+    ("2026-11-3", date(2026, 11, 3)),
+    ("2026/11/3", date(2026, 11, 3)),
+    ("2026.11.03", date(2026, 11, 3)),
+    ("2026年11月3日", date(2026, 11, 3)),
+    ("2026年11月3", date(2026, 11, 3)),
+    ("２０２６／１１／３", date(2026, 11, 3)),          # full-width digits and slash
+    (" 2026-11-03 ", date(2026, 11, 3)),
+    ("2026-11-03 14:30", date(2026, 11, 3)),
+    ("20261103", date(2026, 11, 3)),
+    (20261103.0, date(2026, 11, 3)),                   # yyyymmdd typed as a number
+    ("11/3", date(2026, 11, 3)),                       # year-less: the year nearest the as-of date
+    ("11月3日", date(2026, 11, 3)),
+    (46329.0, date(2026, 11, 3)),                      # Excel/Sheets serial
+    (46329, date(2026, 11, 3)),
+    ("46329", date(2026, 11, 3)),
+    (46329.75, date(2026, 11, 3)),                     # a serial with a time of day
+    (date(2026, 11, 3), date(2026, 11, 3)),            # a date cell
+    (datetime(2026, 11, 3, 9, 30), date(2026, 11, 3)),
+])
+def test_dates_in_every_form_staff_type_are_read(cell, expected):
+    assert parse_date(cell, AS_OF) == expected
+
+
+@pytest.mark.parametrize("cell, as_of, expected", [
+    ("1/5", date(2026, 12, 28), date(2027, 1, 5)),    # early January read at the end of December: next year
+    ("12/20", date(2027, 1, 3), date(2026, 12, 20)),  # late December read in early January: last year
+    ("12/30", AS_OF, date(2026, 12, 30)),              # 33 days ahead is nearer than 332 days back
+    ("2/29", date(2027, 6, 1), date(2028, 2, 29)),    # only leap years have it
+])
+def test_yearless_dates_take_the_year_nearest_the_as_of_date(cell, as_of, expected):
+    assert parse_date(cell, as_of) == expected
+
+
+@pytest.mark.parametrize("cell", [
+    "2026-06-31", "2026-02-29", "2026-13-01", "2026/0/3", "11/31", "下周一", "明天", "2026.11.", "11-32",
+    "abc", 12.5, 123, 999999.0, True, "3/4/5",
+])
+def test_impossible_or_unreadable_dates_are_unreadable_not_errors(cell):
+    result = parse_date(cell, AS_OF)
+    assert isinstance(result, Unreadable)
+    assert result.raw != ""
+
+
+@pytest.mark.parametrize("cell", [None, "", "   ", "\u3000", "无", "-", "N/A", "n/a", "Ｎ／Ａ", "——"])
+def test_blank_and_placeholder_cells_are_blank(cell):
+    assert is_blank(cell)
+    assert parse_date(cell, AS_OF) is None
+    assert parse_mobile(cell) is None
+    assert normalize_name(cell) is None
+
+
+@pytest.mark.parametrize("cell", [
+    "13800138000", "138 0013 8000", "138-0013-8000", "(138)0013-8000", "（138）00138000", "+86 138 0013 8000",
+    "+8613800138000", "0086 13800138000", "0086-138-0013-8000", "86 13800138000", "１３８００１３８０００",
+    "＋８６　１３８００１３８０００", 13800138000.0, 13800138000, " 13800138000 ", "138.0013.8000",
+])
+def test_mainland_mobiles_in_every_form_normalise_to_eleven_digits(cell):
+    assert parse_mobile(cell) == "13800138000"
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("0591-87654321", "a Fuzhou landline, not a mobile"),
+    ("1380013800", "ten digits"),
+    ("138001380001", "twelve digits"),
+    ("12345678901", "12x is not a mobile range"),
+    ("10086", "a service number"),
+    ("+1 415 555 0100", "not a mainland number"),
+    ("13800138000转8", "an extension is not a mobile"),
+    ("微信同号", "text"),
+    (True, "a checkbox"),
+])
+def test_numbers_that_are_not_mainland_mobiles_are_unreadable(cell, reason):
+    assert isinstance(parse_mobile(cell), Unreadable), reason
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("张伟", "张伟"), (" 张伟 ", "张伟"), ("张　伟", "张伟"), ("张\t伟\n", "张伟"), ("\u00a0张伟", "张伟"),
+    ("ＡＢＣ贸易（福州）", "ABC贸易(福州)"),
+])
+def test_names_are_nfkc_with_all_whitespace_removed(cell, expected):
+    assert normalize_name(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["kh0123", "KH0123", "ＫＨ0123", "ｋｈ０１２３", " KH 0123 ", "KH-0123", "kh_0123"])
+def test_client_ids_normalise_to_upper_case_half_width(cell):
+    assert normalize_client_id(cell) == "KH0123"
+
+
+def test_traditional_and_simplified_names_have_one_matching_key():
+    assert name_key("鼎盛貿易有限公司") == name_key("鼎盛贸易 有限公司") == name_key("鼎盛贸易有限公司")
+
+
+@pytest.mark.parametrize("cell, choices, expected", [
+    ("A", RATINGS, "A"), ("a", RATINGS, "A"), ("Ａ", RATINGS, "A"), (" B ", RATINGS, "B"), ("C级", RATINGS, "C"),
+    ("D类", RATINGS, "D"), ("高", LIKELIHOODS, "高"), (" 低 ", LIKELIHOODS, "低"), ("跟踪中", STAGES, "跟踪中"),
+    ("上门", CHANNELS, "上门"), ("电话拜访", CHANNELS, "电话"), ("上门拜访", CHANNELS, "上门"),
+    ("客户经理", ROLES, "客户经理"), ("市场总监助理", ROLES, "市场总监助理"),
+])
+def test_list_values_are_read_with_width_case_and_suffixes_folded(cell, choices, expected):
+    assert parse_choice(cell, choices) == expected
+
+
+@pytest.mark.parametrize("cell, choices", [
+    ("E", RATINGS), ("AA", RATINGS), ("很高", LIKELIHOODS), ("已成交", STAGES), ("微信", CHANNELS),
+    ("实习生", ROLES), (1, RATINGS),
+])
+def test_values_outside_their_list_are_unreadable(cell, choices):
+    assert isinstance(parse_choice(cell, choices), Unreadable)

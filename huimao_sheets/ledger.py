@@ -1,0 +1,288 @@
+"""The ledger: what the service has sent, since when each finding has been open, and which jobs ran.
+
+One SQLite file in the state folder (``--state DIR``, default ``.huimao/ledger.sqlite3``), three tables:
+
+``mail``      one row per message, keyed by (kind, period, recipient), e.g. ("weekly-person", "2026-W48",
+              "zhangwei@huimao.cn"). It holds the whole message, so the queue survives a restart:
+
+                  queued ──claim()──▶ sending ──mark_sent()──▶ sent
+                     ▲                   │
+                     └──release(error)───┘   the server refused it, or the connection failed before
+                                              the message was handed over: it goes out on the next run
+
+              A row left in ``sending`` means the process died (or the connection broke) while the server
+              was receiving that message: it may have been delivered. It is never resent by itself — a
+              report goes to a person at most once — and ``unconfirmed()`` lists it for an admin to check;
+              ``requeue()`` sends it again on request.
+``findings``  the first-seen date of each open finding, keyed by ``finding_fingerprint()``. A finding that
+              disappears from a complete run is closed; if it comes back it is open again from that day.
+``runs``      one row per job run (job name, period, start, end, status, a short summary) for the
+              scheduler: "has the weekly report of 2026-W48 run?" is ``last_run("weekly-report", "2026-W48")``.
+
+Every write is its own short transaction, so two processes (the scheduler and an admin) may share the file:
+``claim()`` only succeeds for one of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from huimao_sheets.errors import ConfigError
+from huimao_sheets.findings import Finding
+
+LEDGER_FILE = "ledger.sqlite3"
+QUEUED, SENDING, SENT = "queued", "sending", "sent"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mail (
+    kind        TEXT NOT NULL,            -- weekly-person, weekly-department, weekly-company, ...
+    period      TEXT NOT NULL,            -- 2026-W48, 2026-11-27, ...
+    recipient   TEXT NOT NULL,            -- the envelope address, lower-case
+    status      TEXT NOT NULL,            -- queued / sending / sent
+    sender      TEXT NOT NULL,            -- the envelope sender
+    subject     TEXT NOT NULL,
+    message     BLOB NOT NULL,            -- the message as sent over SMTP (RFC 5322 bytes, CRLF)
+    queued_at   TEXT NOT NULL,
+    sent_at     TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    PRIMARY KEY (kind, period, recipient)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    fingerprint TEXT PRIMARY KEY,
+    code        TEXT NOT NULL,
+    first_seen  TEXT NOT NULL,            -- ISO date
+    last_seen   TEXT NOT NULL,
+    closed_on   TEXT                      -- set when a complete run no longer finds it
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    job         TEXT NOT NULL,
+    period      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL,            -- running / ok / failed
+    summary     TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_job_period ON runs (job, period);
+"""
+
+# Findings about a client (not a cell) keep their identity when rows are inserted above them.
+_CLIENT_LEVEL = {"overdue_followup", "visit_collision", "plan_collision", "duplicate_client"}
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    """A stable id of a finding across runs: code, sheet, column, client ids, and rows or a content key.
+
+    Cell and row findings are identified by their rows. Client-level findings by their client ids plus
+    what makes an occurrence distinct (the due date of an overdue follow-up, the first day of a collision),
+    so that inserting a row above a client does not make its overdue follow-up look new.
+    """
+    if finding.code in _CLIENT_LEVEL and finding.client_ids:
+        content: object = [finding.details.get("due") or finding.details.get("start") or ""]
+    else:
+        content = finding.rows
+    key = [finding.code, finding.sheet, finding.column or "", sorted(finding.client_ids), content]
+    if finding.code == "missing_email":
+        key.append(sorted(finding.staff))
+    return hashlib.sha1(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class MailRow:
+    kind: str
+    period: str
+    recipient: str
+    status: str
+    sender: str
+    subject: str
+    message: bytes
+    queued_at: str
+    sent_at: str | None
+    attempts: int
+    last_error: str | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.period, self.recipient)
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    job: str
+    period: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    summary: str | None
+
+
+class Ledger:
+    """The state of the service in one SQLite file. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = Path(path)
+        try:
+            if readonly:
+                if self.path.exists():
+                    self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+                else:  # nothing recorded yet: an empty ledger in memory
+                    self.db = sqlite3.connect(":memory:")
+                    self.db.executescript(_SCHEMA)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise ConfigError(f"无法打开状态数据库 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc
+        self.db.row_factory = sqlite3.Row
+
+    @classmethod
+    def in_state_dir(cls, state_dir: str | Path, *, readonly: bool = False) -> "Ledger":
+        return cls(Path(state_dir) / LEDGER_FILE, readonly=readonly)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- mail ----------------------------------------------------------------------------------
+
+    def mail_status(self, key: tuple[str, str, str]) -> str | None:
+        row = self.db.execute("SELECT status FROM mail WHERE kind=? AND period=? AND recipient=?", key).fetchone()
+        return row["status"] if row else None
+
+    def enqueue(self, key: tuple[str, str, str], sender: str, subject: str, message: bytes, now: datetime) -> str:
+        """Queue a message unless this (kind, period, recipient) is already known; returns its status.
+
+        A message still queued from an earlier run is replaced by this fresher rendering; one that is
+        sending or sent is left alone.
+        """
+        with self.db:
+            self.db.execute(
+                "INSERT INTO mail (kind, period, recipient, status, sender, subject, message, queued_at) "
+                "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?) "
+                "ON CONFLICT (kind, period, recipient) DO UPDATE SET "
+                "sender=excluded.sender, subject=excluded.subject, message=excluded.message "
+                "WHERE status='queued'",
+                (*key, sender, subject, message, now.isoformat()),
+            )
+        return self.mail_status(key) or QUEUED
+
+    def queued(self) -> list[MailRow]:
+        """Every message waiting to be sent, oldest first."""
+        return self._mail("WHERE status='queued' ORDER BY queued_at, kind, period, recipient")
+
+    def unconfirmed(self) -> list[MailRow]:
+        """Messages whose sending was interrupted: perhaps delivered, never resent by themselves."""
+        return self._mail("WHERE status='sending' ORDER BY queued_at, kind, period, recipient")
+
+    def mail(self, kind: str | None = None, period: str | None = None) -> list[MailRow]:
+        return self._mail("WHERE (? IS NULL OR kind=?) AND (? IS NULL OR period=?) ORDER BY kind, period, recipient",
+                          (kind, kind, period, period))
+
+    def _mail(self, where: str, params: tuple = ()) -> list[MailRow]:
+        return [MailRow(**dict(r)) for r in self.db.execute(f"SELECT * FROM mail {where}", params)]
+
+    def claim(self, key: tuple[str, str, str]) -> bool:
+        """queued → sending, committed before the message is handed to the server. False if another
+        process claimed it first or it is no longer queued."""
+        with self.db:
+            cur = self.db.execute(
+                "UPDATE mail SET status='sending', attempts=attempts+1 "
+                "WHERE kind=? AND period=? AND recipient=? AND status='queued'", key)
+        return cur.rowcount == 1
+
+    def mark_sent(self, key: tuple[str, str, str], now: datetime) -> None:
+        with self.db:
+            self.db.execute("UPDATE mail SET status='sent', sent_at=?, last_error=NULL "
+                            "WHERE kind=? AND period=? AND recipient=?", (now.isoformat(), *key))
+
+    def release(self, key: tuple[str, str, str], error: str) -> None:
+        """sending → queued: the message was not delivered and goes out on the next run."""
+        with self.db:
+            self.db.execute("UPDATE mail SET status='queued', last_error=? "
+                            "WHERE kind=? AND period=? AND recipient=? AND status='sending'", (error[:500], *key))
+
+    def note_error(self, key: tuple[str, str, str], error: str) -> None:
+        """Remember why a message could not be sent, without changing its status."""
+        with self.db:
+            self.db.execute("UPDATE mail SET last_error=? WHERE kind=? AND period=? AND recipient=?", (error[:500], *key))
+
+    def requeue(self, key: tuple[str, str, str]) -> bool:
+        """Send a message again on the next run (an admin's decision, e.g. for an unconfirmed one)."""
+        with self.db:
+            cur = self.db.execute("UPDATE mail SET status='queued' WHERE kind=? AND period=? AND recipient=?", key)
+        return cur.rowcount == 1
+
+    # --- findings ------------------------------------------------------------------------------
+
+    def first_seen(self, fingerprints: Iterable[str]) -> dict[str, date]:
+        """Read-only: the first-seen dates already recorded for these fingerprints (open ones)."""
+        wanted = set(fingerprints)
+        found = {}
+        for row in self.db.execute("SELECT fingerprint, first_seen FROM findings WHERE closed_on IS NULL"):
+            if row["fingerprint"] in wanted:
+                found[row["fingerprint"]] = date.fromisoformat(row["first_seen"])
+        return found
+
+    def observe(self, findings: Iterable[Finding], as_of: date, *, complete: bool = True) -> dict[str, date]:
+        """Record that these findings are open as of ``as_of``; returns fingerprint → first-seen date.
+
+        ``complete`` says the list is every finding of the register (all checks ran): open findings that
+        are no longer in it are closed, unless a later run saw them (a back-dated run closes nothing new).
+        """
+        codes = {finding_fingerprint(f): f.code for f in findings}
+        day = as_of.isoformat()
+        with self.db:
+            known = {r["fingerprint"]: r for r in self.db.execute("SELECT * FROM findings")}
+            for fp, code in codes.items():
+                row = known.get(fp)
+                if row is None:
+                    self.db.execute("INSERT INTO findings VALUES (?, ?, ?, ?, NULL)", (fp, code, day, day))
+                elif row["closed_on"] is not None and day >= row["closed_on"]:
+                    self.db.execute("UPDATE findings SET first_seen=?, last_seen=?, closed_on=NULL "
+                                    "WHERE fingerprint=?", (day, day, fp))
+                else:
+                    self.db.execute("UPDATE findings SET first_seen=min(first_seen, ?), last_seen=max(last_seen, ?) "
+                                    "WHERE fingerprint=?", (day, day, fp))
+            if complete:
+                gone = [fp for fp, r in known.items()
+                        if fp not in codes and r["closed_on"] is None and r["last_seen"] <= day]
+                self.db.executemany("UPDATE findings SET closed_on=? WHERE fingerprint=?", [(day, fp) for fp in gone])
+        return self.first_seen(codes)
+
+    # --- job runs ------------------------------------------------------------------------------
+
+    def start_run(self, job: str, period: str, now: datetime) -> int:
+        with self.db:
+            cur = self.db.execute("INSERT INTO runs (job, period, started_at, status) VALUES (?, ?, ?, 'running')",
+                                  (job, period, now.isoformat()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, now: datetime, summary: str = "") -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET status=?, finished_at=?, summary=? WHERE id=?",
+                            (status, now.isoformat(), summary, run_id))
+
+    def last_run(self, job: str, period: str | None = None) -> Run | None:
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE job=? AND (? IS NULL OR period=?) ORDER BY id DESC LIMIT 1",
+            (job, period, period)).fetchone()
+        return Run(**dict(row)) if row else None
+
+    def runs(self, job: str | None = None) -> Iterator[Run]:
+        for row in self.db.execute("SELECT * FROM runs WHERE (? IS NULL OR job=?) ORDER BY id", (job, job)):
+            yield Run(**dict(row))

@@ -1,0 +1,412 @@
+"""Mail: building messages safely and delivering the ledger's queue over SMTP or into an outbox folder.
+
+- ``build_message`` makes a multipart/alternative ``EmailMessage`` (text + HTML) with a ``Message-ID``,
+  a ``Date`` and RFC 2047-encoded Chinese display names. Text from the spreadsheet never reaches a header
+  as it is: control characters and newlines become spaces, long values are cut, and an address is used
+  only when it is a plain address (``valid_address``).
+- ``open_transport`` picks where mail goes: ``--smtp``/``smtp`` in the config, else the outbox folder
+  (``outbox/``, one ``.eml`` file per message).
+
+  ``smtp://[user@]host[:port][?starttls=required]``  STARTTLS when the server offers it; ``required``
+                                                       refuses to go on without it. Port 25 by default.
+  ``smtps://[user@]host[:port]``                       TLS from the first byte. Port 465 by default.
+
+  The password comes only from the environment variable ``HUIMAO_SMTP_PASSWORD``, and is never sent over
+  an unencrypted connection to a host that is not loopback.
+- ``send_queued`` delivers every queued message of the ledger over one connection. Each message is
+  claimed in the ledger (queued → sending) just before its data is handed over and marked sent after the
+  server accepted it; a refusal puts it back in the queue for the next run (see ``huimao_sheets.ledger``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from typing import Callable, Mapping, Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from huimao_sheets.config import Settings
+from huimao_sheets.errors import ConfigError, HuimaoError
+from huimao_sheets.ledger import Ledger, MailRow
+from huimao_sheets.normalize import parse_email
+
+PASSWORD_ENV = "HUIMAO_SMTP_PASSWORD"
+SMTP_TIMEOUT = 30          # seconds, for connecting and for each command
+SUBJECT_LIMIT = 150        # characters of a subject; longer ones are cut with "…"
+NAME_LIMIT = 60            # characters of a display name
+
+
+class MailError(HuimaoError):
+    """The mail server cannot be reached, refuses the login, or the outbox cannot be written."""
+
+
+# --- safe header values --------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_SPACES = re.compile(r"\s+")
+
+
+def header_text(value: object, limit: int) -> str:
+    """Text fit for a header: control characters and newlines become spaces, runs of space one,
+    and at most ``limit`` characters (cut with "…")."""
+    s = _SPACES.sub(" ", _CONTROL.sub(" ", "" if value is None else str(value))).strip()
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def valid_address(value: object) -> str | None:
+    """The address if ``value`` is one plain e-mail address (as the 员工 sheet must hold), else None."""
+    parsed = parse_email(value) if isinstance(value, str) else None
+    if not isinstance(parsed, str) or len(parsed) > 254:
+        return None
+    try:
+        Address(addr_spec=parsed)
+    except (ValueError, IndexError, HeaderParseError):
+        return None
+    return parsed
+
+
+def sender_address(settings: Settings) -> Address:
+    """``mail_from`` of the config as an Address; a bad one is a ConfigError naming the key."""
+    name, addr = parseaddr(settings.mail_from)
+    problem = not addr or "@" not in addr or _CONTROL.search(settings.mail_from)
+    if not problem:
+        try:
+            return Address(display_name=header_text(name, NAME_LIMIT), addr_spec=addr)
+        except (ValueError, IndexError, HeaderParseError):
+            pass
+    raise ConfigError(f"配置项 mail_from 的值“{settings.mail_from}”不是有效的发件人，"
+                      f"请写成 \"慧茂周报 <report@example.com>\"")
+
+
+@dataclass
+class Mail:
+    """One message to send: who, what kind for which period, and the rendered subject and bodies."""
+
+    kind: str                 # weekly-person, weekly-department, weekly-company
+    period: str               # 2026-W48
+    to_name: str
+    to_address: str           # already validated with valid_address()
+    subject: str
+    text: str
+    html: str
+    about: str = ""           # whose or which report (a person, a department, the company), for listings
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.period, self.to_address.lower())
+
+
+def build_message(mail: Mail, sender: Address, now: datetime) -> EmailMessage:
+    """A multipart/alternative message (text first, HTML second) with safe, well-formed headers."""
+    address = valid_address(mail.to_address)
+    if address is None:
+        raise ValueError(f"not a plain e-mail address: {mail.to_address!r}")
+    msg = EmailMessage()
+    msg["Subject"] = header_text(mail.subject, SUBJECT_LIMIT)
+    msg["From"] = sender
+    msg["To"] = Address(display_name=header_text(mail.to_name, NAME_LIMIT), addr_spec=address)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9-]", "", mail.kind), domain=sender.domain or "localhost")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Huimao-Report"] = f"{mail.kind} {mail.period}"
+    msg.set_content(mail.text, subtype="plain", charset="utf-8", cte=_cte(mail.text))
+    msg.add_alternative(mail.html, subtype="html", charset="utf-8", cte=_cte(mail.html))
+    return msg
+
+
+def _cte(body: str) -> str:
+    """7-bit clean on the wire: any server takes it, whether or not it offers 8BITMIME."""
+    return "7bit" if body.isascii() else "base64"
+
+
+def message_bytes(msg: EmailMessage) -> bytes:
+    """The message as it goes over SMTP (CRLF line ends)."""
+    return msg.as_bytes(policy=SMTP_POLICY)
+
+
+def enqueue(ledger: Ledger, mails: list[Mail], settings: Settings, now: datetime) -> dict[tuple[str, str, str], str]:
+    """Put each message in the ledger's queue unless it was queued or sent before; key → status."""
+    sender = sender_address(settings)
+    statuses = {}
+    for mail in mails:
+        if ledger.mail_status(mail.key) in ("sending", "sent"):
+            statuses[mail.key] = ledger.mail_status(mail.key)
+            continue
+        data = message_bytes(build_message(mail, sender, now))
+        statuses[mail.key] = ledger.enqueue(mail.key, sender.addr_spec, header_text(mail.subject, SUBJECT_LIMIT),
+                                            data, now)
+    return statuses
+
+
+# --- where mail goes -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    scheme: str               # smtp or smtps
+    host: str
+    port: int
+    user: str | None = None
+    starttls: str = "auto"    # auto (when offered) or required
+
+    def display(self) -> str:
+        user = f"{self.user}@" if self.user else ""
+        query = "?starttls=required" if self.starttls == "required" else ""
+        return f"{self.scheme}://{user}{self.host}:{self.port}{query}"
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    """``smtp://[user@]host[:port][?starttls=required]`` or ``smtps://[user@]host[:port]``."""
+    def bad(why: str) -> ConfigError:
+        return ConfigError(f"SMTP 地址“{url}”无效: {why}。请写成 smtp://user@host:587（STARTTLS）"
+                           f"或 smtps://user@host:465（SSL），密码放在环境变量 {PASSWORD_ENV} 中。")
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise bad(str(exc)) from exc
+    if parts.scheme not in ("smtp", "smtps"):
+        raise bad("只支持 smtp:// 和 smtps://")
+    if not parts.hostname:
+        raise bad("缺少服务器名")
+    if parts.password is not None:
+        raise bad(f"密码不能写在地址里，请使用环境变量 {PASSWORD_ENV}")
+    if parts.path not in ("", "/") or parts.fragment:
+        raise bad("地址中不应有路径")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - {"starttls"})
+    if unknown:
+        raise bad(f"未知参数 {', '.join(unknown)}（只支持 starttls=required）")
+    starttls = query.get("starttls", ["auto"])[-1]
+    if starttls not in ("auto", "required"):
+        raise bad(f"starttls 只能是 required 或 auto，而不是“{starttls}”")
+    if parts.scheme == "smtps" and starttls == "required":
+        raise bad("smtps:// 本身就是加密连接，不需要 starttls")
+    user = unquote(parts.username) if parts.username else None
+    return SmtpTarget(parts.scheme, parts.hostname, port or (465 if parts.scheme == "smtps" else 25), user, starttls)
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP literal (127.0.0.0/8, ::1)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Refused(Exception):
+    """The server refused one message (a 4xx/5xx answer): it stays queued."""
+
+
+class Transport(Protocol):
+    where: str
+
+    def __enter__(self) -> "Transport": ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def deliver(self, row: MailRow, claim: Callable[[], bool]) -> bool:
+        """Deliver one queued message. ``claim()`` is called right before the message is handed over and
+        must return True for it to go; returns False when the claim failed. Raises Refused, or OSError /
+        smtplib.SMTPException when the connection failed."""
+        ...
+
+
+class OutboxTransport:
+    """Writes each message to ``DIR/<period>_<kind>_<recipient>.eml`` (atomically)."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.where = str(self.folder)
+
+    def __enter__(self) -> "OutboxTransport":
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MailError(f"无法创建发件箱目录 {self.folder}: {exc}") from exc
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def path_for(self, row: MailRow) -> Path:
+        name = re.sub(r"[^A-Za-z0-9@._+-]", "_", f"{row.period}_{row.kind}_{row.recipient}")
+        return self.folder / f"{name}.eml"
+
+    def deliver(self, row: MailRow, claim: Callable[[], bool]) -> bool:
+        if not claim():
+            return False
+        path = self.path_for(row)
+        tmp = path.with_suffix(".eml.tmp")
+        try:
+            tmp.write_bytes(row.message)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise Refused(f"无法写入 {path}: {exc}") from exc
+        return True
+
+
+class SmtpTransport:
+    """One SMTP connection for the whole run."""
+
+    def __init__(self, target: SmtpTarget, password: str | None, timeout: float = SMTP_TIMEOUT):
+        self.target = target
+        self.password = password
+        self.timeout = timeout
+        self.where = target.display()
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "SmtpTransport":
+        t = self.target
+        try:
+            context = ssl.create_default_context()
+            if t.scheme == "smtps":
+                self.smtp = smtplib.SMTP_SSL(t.host, t.port, timeout=self.timeout, context=context)
+                self.smtp.ehlo()
+                encrypted = True
+            else:
+                self.smtp = smtplib.SMTP(t.host, t.port, timeout=self.timeout)
+                self.smtp.ehlo()
+                encrypted = self.smtp.has_extn("starttls")
+                if encrypted:
+                    self.smtp.starttls(context=context)
+                    self.smtp.ehlo()
+                elif t.starttls == "required":
+                    raise MailError(f"邮件服务器 {self.where} 不支持 STARTTLS，而地址要求 starttls=required；"
+                                    f"请改用 smtps:// 或确认服务器设置")
+            if t.user:
+                if not encrypted and not is_loopback(t.host):
+                    raise MailError(f"拒绝在未加密的连接上向 {t.host} 发送密码：服务器 {self.where} 未提供 STARTTLS。"
+                                    f"请改用 smtps://{t.user}@{t.host}:465 或开启服务器的 STARTTLS")
+                self.smtp.login(t.user, self.password or "")
+        except MailError:
+            self._quit()
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            self._quit()
+            raise MailError(f"邮件服务器 {self.where} 拒绝了用户 {t.user} 的登录（{exc.smtp_code}）。"
+                            f"请检查用户名和环境变量 {PASSWORD_ENV}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self._quit()
+            raise MailError(f"无法连接邮件服务器 {self.where}: {exc or type(exc).__name__}") from exc
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._quit()
+
+    def _quit(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+    def deliver(self, row: MailRow, claim: Callable[[], bool]) -> bool:
+        smtp = self.smtp
+        assert smtp is not None, "use the transport as a context manager"
+        code, reply = smtp.mail(row.sender)
+        if code != 250:
+            smtp.rset()
+            raise Refused(f"{code} {reply.decode(errors='replace')}")
+        code, reply = smtp.rcpt(row.recipient)
+        if code not in (250, 251):
+            smtp.rset()
+            raise Refused(f"{code} {reply.decode(errors='replace')}")
+        if not claim():
+            smtp.rset()
+            return False
+        try:
+            code, reply = smtp.data(row.message)
+        except smtplib.SMTPDataError as exc:  # DATA itself was refused: nothing was handed over
+            raise Refused(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from exc
+        if code != 250:
+            raise Refused(f"{code} {reply.decode(errors='replace')}")
+        return True
+
+
+def open_transport(settings: Settings, env: Mapping[str, str] = os.environ) -> Transport:
+    """SMTP when configured (``--smtp`` or ``smtp`` in the config), else the outbox folder."""
+    if not settings.smtp:
+        return OutboxTransport(settings.outbox_dir)
+    target = parse_smtp_url(settings.smtp)
+    password = env.get(PASSWORD_ENV) or None
+    if target.user and password is None:
+        raise ConfigError(f"SMTP 地址 {target.display()} 指定了用户 {target.user}，但没有设置环境变量 {PASSWORD_ENV}")
+    return SmtpTransport(target, password)
+
+
+# --- delivering the queue ------------------------------------------------------------------------
+
+@dataclass
+class Delivery:
+    """What one pass over the queue did."""
+
+    where: str = ""
+    sent: list[MailRow] = field(default_factory=list)
+    refused: list[tuple[MailRow, str]] = field(default_factory=list)   # stay queued
+    unconfirmed: list[MailRow] = field(default_factory=list)           # cut off while being handed over
+    waiting: list[MailRow] = field(default_factory=list)               # not tried: the connection failed
+    error: str | None = None                                           # why the connection failed
+
+    @property
+    def ok(self) -> bool:
+        return not (self.refused or self.unconfirmed or self.waiting or self.error)
+
+
+def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime]) -> Delivery:
+    """Deliver every queued message of the ledger over one connection (opened only if there is mail)."""
+    rows = ledger.queued()
+    delivery = Delivery(where=transport.where)
+    if not rows:
+        return delivery
+    try:
+        with transport:
+            for index, row in enumerate(rows):
+                claimed = False
+
+                def claim(key=row.key) -> bool:
+                    nonlocal claimed
+                    claimed = ledger.claim(key)
+                    return claimed
+
+                try:
+                    if transport.deliver(row, claim):
+                        ledger.mark_sent(row.key, now())
+                        delivery.sent.append(row)
+                except Refused as exc:
+                    if claimed:
+                        ledger.release(row.key, str(exc))
+                    else:
+                        ledger.note_error(row.key, str(exc))
+                    delivery.refused.append((row, str(exc)))
+                except (OSError, smtplib.SMTPException) as exc:
+                    # The connection broke. Before the claim nothing was handed over: the message stays
+                    # queued. After it, the server may have received the message: it is left unconfirmed.
+                    reason = str(exc) or type(exc).__name__
+                    if claimed:
+                        delivery.unconfirmed.append(row)
+                        ledger.note_error(row.key, reason)
+                    else:
+                        ledger.note_error(row.key, reason)
+                        delivery.waiting.append(row)
+                    delivery.waiting.extend(rows[index + 1:])
+                    delivery.error = f"与 {transport.where} 的连接中断: {reason}"
+                    break
+    except MailError as exc:
+        delivery.waiting = [r for r in rows if r not in delivery.sent]
+        delivery.error = str(exc)
+    return delivery

@@ -130,7 +130,7 @@ def library_date(text: str | None):
 
 # The commands of each area live in their own module under huimao_sheets/commands/ and register
 # themselves on ``app`` when imported. Add a module's name here to add its commands.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["reports"]
 
 
 def _load_commands() -> None:
@@ -165,4 +165,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module's app: command modules register on ``huimao_sheets.cli.app``, not on ``__main__``'s.
+    from huimao_sheets.cli import main as _main
+
+    _main()

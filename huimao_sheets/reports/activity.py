@@ -1,0 +1,198 @@
+"""The week's figures of each person, computed in one pass over the register (plain data for templates).
+
+Definitions the reports rely on:
+
+- a **visit of the week** is a 拜访记录 row whose 拜访日期 reads and falls Monday–Sunday of the week;
+  its kind is 电话/上门/来访, or 其他 when the 拜访方式 is blank or unreadable;
+- a **new client** is a registered client whose first dated visit ever falls in the week (the 客户档案
+  has no creation date); it counts for the person who made that first visit;
+- **plan vs actual**: a 拜访计划 row of the week is *done* when the same person visited the same client
+  (by 客户编号, else by normalised 客户名称) in the same week; a visit of the week with no such plan is
+  *unplanned*;
+- a **follow-up due next week** is a client whose due date — the earlier of the latest 下次跟进日期 (on
+  the client row or its most recent visit, if no visit happened since) and the last visit plus the rating's
+  cadence — falls in the week after the report's week. It is listed for the client's 客户经理, else for
+  whoever visited it last. Follow-ups already late are ``overdue_followup`` findings instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from huimao_sheets.checks.collisions import day_counter
+from huimao_sheets.checks.common import client_label
+from huimao_sheets.config import Settings
+from huimao_sheets.model import Client, PlannedVisit, Register, Visit
+from huimao_sheets.normalize import name_key
+from huimao_sheets.reports.strings import CHANNEL_KEYS, OTHER_CHANNEL
+from huimao_sheets.reports.week import Week
+
+TREND_WEEKS = 4   # the company view shows this many weeks, the report's week last
+
+
+def channel_of(visit: Visit) -> str:
+    return visit.channel if isinstance(visit.channel, str) else OTHER_CHANNEL
+
+
+def _client_key(item: Visit | PlannedVisit) -> tuple | None:
+    """What "the same client" means when matching plans to visits."""
+    if item.client is not None:
+        return ("client", id(item.client))
+    if item.client_id:
+        return ("id", item.client_id)
+    if item.client_name:
+        return ("name", name_key(item.client_name))
+    return None
+
+
+def _label(item: Visit | PlannedVisit) -> str:
+    if item.client is not None:
+        return client_label(item.client)
+    return item.client_name or item.client_id or "—"
+
+
+def visit_row(visit: Visit) -> dict[str, Any]:
+    return {
+        "date": visit.visit_date.isoformat(), "client": _label(visit), "channel": channel_of(visit),
+        "visitor": visit.visitor or "", "problems": visit.problems or "", "outcome": visit.outcome or "",
+        "row": visit.row,
+    }
+
+
+def empty_counts() -> dict[str, int]:
+    return {key: 0 for key in CHANNEL_KEYS}
+
+
+@dataclass
+class PersonWeek:
+    """One person's week, as plain data."""
+
+    name: str
+    visits: list[Visit] = field(default_factory=list)
+    plans: list[PlannedVisit] = field(default_factory=list)
+    new_clients: list[dict] = field(default_factory=list)
+    followups: list[dict] = field(default_factory=list)
+
+    def figures(self, week: Week) -> dict[str, Any]:
+        """Everything the person's report shows except findings."""
+        days = []
+        by_channel = empty_counts()
+        for day in week.days:
+            counts = empty_counts()
+            for v in self.visits:
+                if v.visit_date == day:
+                    counts[channel_of(v)] += 1
+            for key, n in counts.items():
+                by_channel[key] += n
+            days.append({"date": day.isoformat(), "md": f"{day.month}/{day.day}", "weekday": day.weekday(),
+                         "counts": counts, "total": sum(counts.values())})
+        ordered = sorted(self.visits, key=lambda v: (v.visit_date, v.row))
+        visited = {(_client_key(v), v.visitor) for v in self.visits}
+        planned = {(_client_key(p), p.visitor) for p in self.plans}
+        missed = [p for p in sorted(self.plans, key=lambda p: (p.planned_date, p.row))
+                  if (_client_key(p), p.visitor) not in visited or _client_key(p) is None]
+        return {
+            "name": self.name,
+            "visits": len(self.visits),
+            "by_channel": by_channel,
+            "days": days,
+            "max_day": max((d["total"] for d in days), default=0),
+            "new_clients": self.new_clients,
+            "problems": [visit_row(v) for v in ordered if v.problems],
+            "no_problems": [visit_row(v) for v in ordered if not v.problems],
+            "planned": len(self.plans),
+            "done": len(self.plans) - len(missed),
+            "missed": [{"date": p.planned_date.isoformat(), "client": _label(p), "purpose": p.purpose or "",
+                        "row": p.row} for p in missed],
+            "unplanned": sum(1 for v in self.visits if (_client_key(v), v.visitor) not in planned),
+            "followups": self.followups,
+        }
+
+
+class Activity:
+    """The register seen from one week: each person's visits, plans, new clients and due follow-ups."""
+
+    def __init__(self, register: Register, week: Week, as_of: date, settings: Settings):
+        self.register = register
+        self.week = week
+        self.as_of = as_of
+        self.people: dict[str, PersonWeek] = {}
+        first_visit: dict[int, Visit] = {}
+        latest: dict[int, Visit] = {}
+        for v in register.visits:
+            if not isinstance(v.visit_date, date):
+                continue
+            if v.visitor and week.contains(v.visit_date):
+                self.person(v.visitor).visits.append(v)
+            if v.client is None:
+                continue
+            key = id(v.client)
+            if key not in first_visit or (v.visit_date, v.row) < (first_visit[key].visit_date, first_visit[key].row):
+                first_visit[key] = v
+            if v.visit_date <= as_of and (key not in latest or (v.visit_date, v.row) > (latest[key].visit_date,
+                                                                                          latest[key].row)):
+                latest[key] = v
+        for p in register.plans:
+            if p.visitor and isinstance(p.planned_date, date) and week.contains(p.planned_date):
+                self.person(p.visitor).plans.append(p)
+        for client in register.clients:
+            first = first_visit.get(id(client))
+            if first is not None and first.visitor and week.contains(first.visit_date):
+                self.person(first.visitor).new_clients.append(
+                    {"client": client_label(client), "date": first.visit_date.isoformat(), "channel": channel_of(first)})
+        self._followups(settings, latest)
+
+    def person(self, name: str) -> PersonWeek:
+        found = self.people.get(name)
+        if found is None:
+            found = self.people[name] = PersonWeek(name)
+        return found
+
+    def _followups(self, settings: Settings, latest: dict[int, Visit]) -> None:
+        next_week = self.week.shifted(1)
+        counter = day_counter(settings)
+        cadence = settings.checks.cadence_days
+        for client in self.register.clients:
+            last = latest.get(id(client))
+            due = followup_due(client, last, counter, cadence)
+            owner = client.account_manager or (last.visitor if last else None)
+            if due is None or owner is None or not next_week.contains(due[0]):
+                continue
+            self.person(owner).followups.append({
+                "due": due[0].isoformat(), "client": client_label(client), "reason": due[1],
+                "rating": client.rating if isinstance(client.rating, str) else "",
+                "cadence_days": cadence.get(client.rating, 0) if isinstance(client.rating, str) else 0,
+            })
+        for person in self.people.values():
+            person.followups.sort(key=lambda f: (f["due"], f["client"]))
+
+    def figures(self, name: str) -> dict[str, Any]:
+        return self.people.get(name, PersonWeek(name)).figures(self.week)
+
+
+def followup_due(client: Client, last: Visit | None, counter, cadence: dict[str, int]) -> tuple[date, str] | None:
+    """The client's next due date and why (``date`` or ``cadence``), as the overdue check defines it."""
+    options: list[tuple[date, str]] = []
+    set_dates = [d for d in (client.next_followup, last.next_followup if last else None) if isinstance(d, date)]
+    if set_dates and (last is None or last.visit_date < max(set_dates)):
+        options.append((max(set_dates), "date"))
+    days = cadence.get(client.rating) if isinstance(client.rating, str) else None
+    if days and last is not None:
+        options.append((counter.add(last.visit_date, days), "cadence"))
+    return min(options) if options else None
+
+
+def weekly_visit_counts(register: Register, weeks: list[Week]) -> dict[str | None, list[int]]:
+    """Visitor → number of visits in each of ``weeks`` (one pass over the visits)."""
+    index = {w: i for i, w in enumerate(weeks)}
+    first, last = weeks[0].monday, weeks[-1].sunday
+    counts: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(weeks))
+    for v in register.visits:
+        if isinstance(v.visit_date, date) and first <= v.visit_date <= last:
+            i = index.get(Week.of(v.visit_date))
+            if i is not None:
+                counts[v.visitor][i] += 1
+    return counts

@@ -1,0 +1,212 @@
+"""The context of each weekly report: plain data (dicts, lists, strings, numbers) built before rendering,
+so a template only lays it out. Cell text stays raw here; the HTML templates escape it (autoescape).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from huimao_sheets.findings import CODES, ERROR, Finding
+from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
+from huimao_sheets.ledger import finding_fingerprint
+from huimao_sheets.model import Register
+from huimao_sheets.reports.activity import TREND_WEEKS, Activity, empty_counts, visit_row, weekly_visit_counts
+from huimao_sheets.reports.week import Week
+
+LIST_LIMIT = 50          # rows of one list shown in a mail; the rest are counted ("… and 12 more")
+SPOT_CHECK_SIZE = 5      # visits drawn for a department manager to verify
+TOP_N = 10               # longest-open findings in the company view
+COLLISION_CODES = ("visit_collision", "plan_collision")
+
+# The figures summed over people for department and company rows.
+_SUMMED = ("visits", "new_clients", "problems", "no_problems", "planned", "done", "unplanned", "followups",
+           "findings", "errors")
+
+
+@dataclass
+class OpenFindings:
+    """The open findings with their first-seen dates, grouped by owner."""
+
+    findings: list[Finding]
+    first_seen: dict[str, date]
+    as_of: date
+
+    def __post_init__(self) -> None:
+        self.by_owner: dict[str | None, list[Finding]] = defaultdict(list)
+        for f in self.findings:
+            self.by_owner[f.owner].append(f)
+
+    def row(self, f: Finding, t: dict) -> dict[str, Any]:
+        seen = self.first_seen.get(finding_fingerprint(f), self.as_of)
+        return {"code": f.code, "label": t["codes"].get(f.code, f.code), "severity": f.severity,
+                "message": f.message, "owner": f.owner or "", "first_seen": seen.isoformat(),
+                "days_open": max((self.as_of - seen).days, 0)}
+
+    def rows(self, findings: list[Finding], t: dict) -> list[dict[str, Any]]:
+        """Longest open first, then in the order of the findings contract."""
+        rows = [self.row(f, t) for f in findings]
+        order = {code: i for i, code in enumerate(CODES)}
+        rows.sort(key=lambda r: (-r["days_open"], order.get(r["code"], 99)))
+        return rows
+
+
+def limited(rows: list, limit: int = LIST_LIMIT) -> dict[str, Any]:
+    """A list as a mail shows it: the first ``limit`` rows and how many more there are."""
+    return {"rows": rows[:limit], "more": max(len(rows) - limit, 0), "count": len(rows)}
+
+
+def week_info(week: Week) -> dict[str, Any]:
+    return {"label": week.label, "year": week.year, "number": week.number, "span": week.span(),
+            "start": week.monday.isoformat(), "end": week.sunday.isoformat()}
+
+
+def person_context(activity: Activity, name: str, open_findings: OpenFindings, t: dict) -> dict[str, Any]:
+    """One person's week: visits by day and kind, new clients, problems, plans, follow-ups, findings."""
+    figures = activity.figures(name)
+    mine = open_findings.by_owner.get(name, [])
+    rows = open_findings.rows(mine, t)
+    return {
+        **figures,
+        "new_clients": limited(figures["new_clients"]),
+        "problems": limited(figures["problems"]),
+        "no_problems": limited(figures["no_problems"]),
+        "missed": limited(figures["missed"]),
+        "followups": limited(figures["followups"]),
+        "findings": limited(rows),
+        "errors": sum(1 for f in mine if f.severity == ERROR),
+        "warnings": sum(1 for f in mine if f.severity != ERROR),
+    }
+
+
+def summary(person: dict[str, Any]) -> dict[str, Any]:
+    """The numbers of a person's week that add up across a department."""
+    return {
+        "name": person["name"], "visits": person["visits"], "by_channel": person["by_channel"],
+        "new_clients": person["new_clients"]["count"], "problems": person["problems"]["count"],
+        "no_problems": person["no_problems"]["count"], "planned": person["planned"], "done": person["done"],
+        "unplanned": person["unplanned"], "followups": person["followups"]["count"],
+        "findings": person["findings"]["count"], "errors": person["errors"],
+    }
+
+
+def add_up(rows: list[dict[str, Any]], name: str = "") -> dict[str, Any]:
+    total: dict[str, Any] = {key: sum(r[key] for r in rows) for key in _SUMMED}
+    total["by_channel"] = empty_counts()
+    for r in rows:
+        for key, n in r["by_channel"].items():
+            total["by_channel"][key] += n
+    total["name"] = name
+    return total
+
+
+def department_members(register: Register, department: str) -> list[str]:
+    """客户经理 and 部门经理 of a department, in sheet order, each once."""
+    names: dict[str, None] = {}
+    for s in register.staff:
+        if s.name and s.department == department and s.role in (ACCOUNT_MANAGER, DEPARTMENT_MANAGER):
+            names.setdefault(s.name, None)
+    return list(names)
+
+
+def spot_check(activity: Activity, members: list[str], department: str, limit: int = SPOT_CHECK_SIZE) -> list[dict]:
+    """A random sample of the team's visits of the week, the same every time for the same week and department."""
+    visits = sorted((v for m in members for v in activity.people.get(m, _NOBODY).visits),
+                    key=lambda v: (v.visit_date, v.row))
+    rng = random.Random(f"{activity.week.label}/{department}")
+    sample = rng.sample(visits, min(limit, len(visits)))
+    return [visit_row(v) for v in sorted(sample, key=lambda v: (v.visit_date, v.row))]
+
+
+class _Nobody:
+    visits: list = []
+
+
+_NOBODY = _Nobody()
+
+
+def department_context(activity: Activity, department: str, open_findings: OpenFindings, t: dict) -> dict[str, Any]:
+    """A department's week: each member's figures, the totals, the team's collisions and a spot-check sample."""
+    members = department_members(activity.register, department)
+    people = [summary(person_context(activity, m, open_findings, t)) for m in members]
+    team = set(members)
+    collisions = [f for f in open_findings.findings
+                  if f.code in COLLISION_CODES and (team & set(f.staff) or f.owner in team)]
+    days = []
+    for i, day in enumerate(activity.week.days):
+        total = sum(1 for m in members for v in activity.people.get(m, _NOBODY).visits if v.visit_date == day)
+        days.append({"date": day.isoformat(), "md": f"{day.month}/{day.day}", "weekday": i, "total": total})
+    return {
+        "name": department,
+        "members": people,
+        "max_visits": max((p["visits"] for p in people), default=0),
+        "totals": add_up(people, department),
+        "days": days,
+        "max_day": max((d["total"] for d in days), default=0),
+        "collisions": limited(open_findings.rows(collisions, t)),
+        "spot_check": spot_check(activity, members, department),
+    }
+
+
+def departments(register: Register) -> list[str]:
+    """Departments that have 客户经理 or 部门经理, in sheet order."""
+    found: dict[str, None] = {}
+    for s in register.staff:
+        if s.department and s.role in (ACCOUNT_MANAGER, DEPARTMENT_MANAGER):
+            found.setdefault(s.department, None)
+    return list(found)
+
+
+def company_context(activity: Activity, previous: Activity, open_findings: OpenFindings, t: dict) -> dict[str, Any]:
+    """The company's week: per department, the week-over-week trend and the largest problems."""
+    register = activity.register
+    weeks = [activity.week.shifted(i - TREND_WEEKS + 1) for i in range(TREND_WEEKS)]
+    counts = weekly_visit_counts(register, weeks)
+    dept_of = {s.name: s.department for s in register.staff if s.name}
+
+    # Everyone who did or owns something, by department; people not in the 员工 sheet in a row of
+    # their own. (Visits without a visitor are missing_required findings and count in no department.)
+    people_by_dept: dict[str, set[str]] = defaultdict(set)
+    for person in {*activity.people, *previous.people, *open_findings.by_owner, *counts}:
+        if person is not None:
+            people_by_dept[dept_of.get(person) or t["unassigned"]].add(person)
+    names = departments(register)
+    names += sorted(d for d in people_by_dept if d not in names)
+
+    rows = []
+    for name in names:
+        members = sorted(people_by_dept.get(name, ()))
+        now = add_up([summary(person_context(activity, m, open_findings, t)) for m in members], name)
+        before = sum(len(previous.people[m].visits) for m in members if m in previous.people)
+        trend = [sum(counts[m][i] for m in members if m in counts) for i in range(TREND_WEEKS)]
+        if name == t["unassigned"] and not (now["visits"] or now["findings"] or any(trend)):
+            continue
+        rows.append({**now, "members": len(department_members(register, name)), "previous_visits": before,
+                     "change": now["visits"] - before, "trend": trend})
+
+    totals = add_up(rows, t["company"])
+    totals["previous_visits"] = sum(r["previous_visits"] for r in rows)
+    totals["change"] = totals["visits"] - totals["previous_visits"]
+    totals["trend"] = [sum(r["trend"][i] for r in rows) for i in range(TREND_WEEKS)]
+
+    by_code = Counter(f.code for f in open_findings.findings)
+    order = {code: i for i, code in enumerate(CODES)}
+    owners = Counter(f.owner for f in open_findings.findings if f.owner)
+    errors = Counter(f.owner for f in open_findings.findings if f.owner and f.severity == ERROR)
+    return {
+        "departments": rows,
+        "totals": totals,
+        "trend_weeks": [{"label": w.label, "number": w.number, "span": w.span()} for w in weeks],
+        "max_trend": max((n for r in rows for n in r["trend"]), default=0),
+        "max_visits": max((r["visits"] for r in rows), default=0),
+        "by_code": [{"code": c, "label": t["codes"].get(c, c), "severity": CODES.get(c, ""), "count": n}
+                    for c, n in sorted(by_code.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99)))],
+        "max_code": max(by_code.values(), default=0),
+        "longest_open": open_findings.rows(open_findings.findings, t)[:TOP_N],
+        "top_owners": [{"name": o, "department": dept_of.get(o) or "", "count": n, "errors": errors.get(o, 0)}
+                       for o, n in owners.most_common(5)],
+        "findings": len(open_findings.findings),
+    }

@@ -1,0 +1,71 @@
+"""Who gets which weekly report, from the 员工 sheet (姓名, 邮箱, 角色, 所属部门, 上级).
+
+- every 客户经理 and 部门经理: their own report (``weekly-person``);
+- every 部门经理 with a 所属部门: that department's roll-up too (``weekly-department``);
+- the 市场总监 and each 市场总监助理: the company view (``weekly-company``).
+
+A person whose 邮箱 is blank or not one plain address gets nothing and becomes a ``missing_email`` finding
+owned by their 上级 (else their department's manager, else the director). A staff row without a name or a
+readable role is left to the checks (``missing_required``/``invalid_value``); a name listed twice counts once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from huimao_sheets.checks.common import header, record_owner
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import Finding, message
+from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, STAFF
+from huimao_sheets.mail import valid_address
+from huimao_sheets.model import Register, Staff
+from huimao_sheets.normalize import Unreadable
+
+PERSON, DEPARTMENT, COMPANY = "weekly-person", "weekly-department", "weekly-company"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    address: str
+    role: str
+    department: str | None
+    row: int
+
+    def kinds(self) -> list[str]:
+        """The reports this person receives, in the order they are sent."""
+        if self.role == ACCOUNT_MANAGER:
+            return [PERSON]
+        if self.role == DEPARTMENT_MANAGER:
+            return [PERSON, DEPARTMENT] if self.department else [PERSON]
+        if self.role in (DIRECTOR, DIRECTOR_ASSISTANT):
+            return [COMPANY]
+        return []
+
+
+def recipients(register: Register, settings: Settings) -> tuple[list[Recipient], list[Finding]]:
+    """The people who get a report, in sheet order, and a ``missing_email`` finding for each who cannot."""
+    found: list[Recipient] = []
+    missing: list[Finding] = []
+    seen: set[str] = set()
+    for member in register.staff:
+        if not member.name or not isinstance(member.role, str) or member.name in seen:
+            continue
+        seen.add(member.name)
+        address = valid_address(member.email)
+        if address is None:
+            missing.append(missing_email(register, settings, member))
+            continue
+        found.append(Recipient(member.name, address, member.role, member.department, member.row))
+    return found, missing
+
+
+def missing_email(register: Register, settings: Settings, member: Staff) -> Finding:
+    sheet = register.sheet_titles.get("staff", STAFF.title)
+    value = member.email.raw if isinstance(member.email, Unreadable) else (member.email or "")
+    return Finding(
+        code="missing_email", sheet=sheet, rows=[member.row], column=header(STAFF, "email", settings),
+        staff=[member.name] if member.name else [], owner=record_owner(register, "staff", member),
+        message=message("missing_email", settings.language, row=member.row, person=member.name),
+        details={"value": value},
+    )

@@ -1,0 +1,211 @@
+"""``send_weekly()``: the weekly reports of one ISO week, built, previewed or queued and sent.
+
+What the CLI (``report weekly``) and the scheduler call. One run:
+
+1. reads the register and runs every check as of the as-of date (default: today, Asia/Shanghai);
+   the week is the most recent complete ISO week before it unless one is given;
+2. finds the recipients in the 员工 sheet; a person without a valid address becomes a ``missing_email``
+   finding for their manager;
+3. records the open findings in the ledger (first-seen dates → "open N days");
+4. renders each report (person / department / company) and, unless previewing or dry-running, queues the
+   messages in the ledger — a (kind, week, address) already sent is not queued again — and delivers the
+   whole queue over one connection (SMTP, or the outbox folder when none is configured).
+
+A message that cannot be sent stays queued and goes out with the next run, whichever report that run is for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from huimao_sheets.checks import run_checks
+from huimao_sheets.config import Settings
+from huimao_sheets.errors import ConfigError
+from huimao_sheets.findings import Finding
+from huimao_sheets.ledger import SENDING, SENT, Ledger, MailRow, finding_fingerprint
+from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
+from huimao_sheets.model import Register
+from huimao_sheets.reports.activity import Activity
+from huimao_sheets.reports.context import (
+    OpenFindings,
+    company_context,
+    department_context,
+    person_context,
+    week_info,
+)
+from huimao_sheets.reports.recipients import COMPANY, DEPARTMENT, PERSON, Recipient, recipients
+from huimao_sheets.reports.render import Renderer
+from huimao_sheets.reports.strings import strings
+from huimao_sheets.reports.week import Week, week_before
+
+# How a planned message stands before this run.
+TO_SEND, ALREADY_SENT, UNCONFIRMED = "to_send", "already_sent", "unconfirmed"
+
+
+@dataclass
+class WeeklyRun:
+    """What ``send_weekly`` did (or, for a dry run or a preview, would do)."""
+
+    week: Week
+    as_of: date
+    mails: list[Mail]
+    before: dict[tuple[str, str, str], str]          # key → TO_SEND / ALREADY_SENT / UNCONFIRMED
+    missing: list[Finding]                           # people without a valid address (missing_email)
+    delivery: Delivery | None = None                 # None for a dry run or a preview
+    unconfirmed: list[MailRow] = field(default_factory=list)   # interrupted sends, from any run
+    preview_index: Path | None = None
+
+    def status(self, mail: Mail) -> str:
+        return self.before[mail.key]
+
+    @property
+    def ok(self) -> bool:
+        return self.delivery is None or self.delivery.ok
+
+
+def _now(settings: Settings) -> datetime:
+    return datetime.now(ZoneInfo(settings.timezone))
+
+
+def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of: date, settings: Settings,
+                 people: list[Recipient], first_seen: dict[str, date]) -> list[Mail]:
+    """Render every report of the week for ``people``: plain data first, then the templates."""
+    t = strings(settings.language)
+    renderer = Renderer(settings)
+    activity = Activity(register, week, as_of, settings)
+    open_findings = OpenFindings(findings, first_seen, as_of)
+    base = {"t": t, "lang": settings.language, "week": week_info(week), "next_week": week_info(week.shifted(1)),
+            "as_of": as_of.isoformat()}
+    departments: dict[str, dict] = {}
+    company: dict | None = None
+    mails = []
+    for person in people:
+        for kind in person.kinds():
+            context = {**base, "recipient": {"name": person.name, "role": person.role}}
+            if kind == PERSON:
+                context["person"] = person_context(activity, person.name, open_findings, t)
+                about = person.name
+            elif kind == DEPARTMENT:
+                if person.department not in departments:
+                    departments[person.department] = department_context(activity, person.department,
+                                                                        open_findings, t)
+                context["department"] = departments[person.department]
+                about = person.department
+            else:
+                if company is None:
+                    previous = Activity(register, week.shifted(-1), as_of, settings)
+                    company = company_context(activity, previous, open_findings, t)
+                context["company"] = company
+                about = t["company"]
+            context["about"] = about
+            rendered = renderer.render(kind, context)
+            mails.append(Mail(kind, week.label, person.name, person.address, rendered.subject, rendered.text,
+                              rendered.html, about))
+    return mails
+
+
+def select_recipients(mails: list[Mail], to: str | None) -> list[Mail]:
+    """``--to 张伟,lina@huimao.cn``: only the mail of these people (by name or address)."""
+    if not to:
+        return mails
+    wanted = {w.strip().casefold() for w in re.split(r"[,，;；]", to) if w.strip()}
+    chosen = [m for m in mails if m.to_name.casefold() in wanted or m.to_address.casefold() in wanted]
+    found = {m.to_name.casefold() for m in chosen} | {m.to_address.casefold() for m in chosen}
+    unknown = sorted(wanted - found)
+    if unknown:
+        names = "、".join(dict.fromkeys(m.to_name for m in mails)) or "（无）"
+        raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}")
+    return chosen
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w-]+", "_", text).strip("_")[:40] or "x"
+
+
+def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Week, as_of: date,
+                  statuses: dict[tuple[str, str, str], str]) -> Path:
+    """Each message as ``NNN-kind-name.html`` (and ``.txt``) plus an ``index.html`` that links them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, mail in enumerate(mails, start=1):
+        stem = f"{i:03d}-{mail.kind}-{_slug(mail.to_name)}"
+        (folder / f"{stem}.html").write_text(mail.html, encoding="utf-8")
+        (folder / f"{stem}.txt").write_text(f"Subject: {mail.subject}\n\n{mail.text}", encoding="utf-8")
+        entries.append({"html": f"{stem}.html", "txt": f"{stem}.txt", "to_name": mail.to_name,
+                        "to_address": mail.to_address, "subject": mail.subject, "kind": mail.kind,
+                        "status": statuses[mail.key]})
+    index = folder / "index.html"
+    index.write_text(Renderer(settings).page("preview-index.html.j2", {
+        "t": strings(settings.language), "week": week_info(week), "as_of": as_of.isoformat(), "entries": entries,
+    }), encoding="utf-8")
+    return index
+
+
+def _before(ledger: Ledger, mail: Mail) -> str:
+    status = ledger.mail_status(mail.key)
+    return {SENT: ALREADY_SENT, SENDING: UNCONFIRMED}.get(status, TO_SEND)
+
+
+def send_weekly(settings: Settings, *, source: str | None = None, week: Week | None = None,
+                as_of: date | None = None, to: str | None = None, preview: Path | None = None,
+                dry_run: bool = False, resend: bool = False, register: Register | None = None,
+                now: Callable[[], datetime] | None = None, env: Mapping[str, str] = os.environ) -> WeeklyRun:
+    """Build the weekly reports and preview them (``preview``), list them (``dry_run``) or send them.
+
+    ``resend`` queues the selected messages again even if they were sent (or left unconfirmed) before;
+    it needs ``to``. ``register`` skips reading the source (benchmarks, tests); ``now`` is the clock of the
+    Date header and the ledger; ``env`` holds ``HUIMAO_SMTP_PASSWORD``.
+    """
+    clock = now or (lambda: _now(settings))
+    as_of = as_of or clock().date()
+    week = week or week_before(as_of)
+    if week.sunday >= as_of:
+        raise ConfigError(f"{week.label}（{week.monday} 至 {week.sunday}）在 {as_of} 还没有结束，"
+                          f"周报只针对已结束的周；请换一个 --week 或 --as-of")
+    if resend and not to:
+        raise ConfigError("--resend 需要同时用 --to 指定收件人")
+    if register is None:
+        from huimao_sheets.app import load_register, resolve_source
+        from huimao_sheets.sources import open_source
+
+        register = load_register(open_source(resolve_source(source, settings), settings.credentials), settings, as_of)
+    people, missing = recipients(register, settings)
+    findings = sorted(run_checks(register, as_of, settings) + missing, key=Finding.sort_key)
+
+    readonly = dry_run or preview is not None
+    transport = None if readonly else open_transport(settings, env)  # a bad --smtp fails before anything is queued
+    with Ledger.in_state_dir(settings.state_dir, readonly=readonly) as ledger:
+        if readonly:
+            first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
+        else:
+            first_seen = ledger.observe(findings, as_of)
+        mails = select_recipients(weekly_mails(register, findings, week, as_of, settings, people, first_seen), to)
+        if resend:
+            for mail in mails:
+                ledger.requeue(mail.key)
+        run = WeeklyRun(week, as_of, mails, {m.key: _before(ledger, m) for m in mails}, missing)
+        if preview is not None:
+            run.preview_index = write_preview(mails, Path(preview), settings, week, as_of, run.before)
+        if readonly:
+            run.unconfirmed = ledger.unconfirmed()
+            return run
+        enqueue(ledger, mails, settings, clock())
+        run.delivery = send_queued(ledger, transport, clock)
+        run.unconfirmed = ledger.unconfirmed()
+    return run
+
+
+def write_weekly_outbox(source: str, settings: Settings, as_of: date, outbox: str | Path = "outbox") -> WeeklyRun:
+    """The demo's mail: the weekly reports of the week before ``as_of`` as ``.eml`` files in ``outbox``.
+
+    SMTP settings are ignored here, so the demo never mails anyone; the ledger in the state folder still
+    applies (a second demo run writes only what was not written before).
+    """
+    local = settings.model_copy(update={"smtp": None, "outbox_dir": str(outbox)})
+    return send_weekly(local, source=source, as_of=as_of)

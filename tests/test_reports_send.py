@@ -1,0 +1,271 @@
+"""The weekly report end to end, through a real SMTP server on loopback (aiosmtpd): one message per report
+to each person with an address, well-formed multipart messages, nothing sent twice on a re-run or after a
+kill, nothing lost while the server is down; and the CLI's --dry-run, --preview and exit codes."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+
+from huimao_sheets.config import Settings
+from huimao_sheets.ledger import Ledger
+from huimao_sheets.reports.weekly import ALREADY_SENT, TO_SEND, UNCONFIRMED, send_weekly
+from reports_helpers import AS_OF, EXPECTED_MAIL, HOSTILE_CLIENT, NOW, Handler, SmtpServer, write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    return str(write_workbook(tmp_path / "register.xlsx"))
+
+
+@pytest.fixture
+def server():
+    s = SmtpServer().start()
+    yield s
+    s.stop()
+
+
+def weekly(tmp_path, url, workbook, **kwargs):
+    settings = Settings(smtp=url, state_dir=str(tmp_path / "state"), mail_from="慧茂周报 <report@huimao.cn>")
+    return send_weekly(settings, source=workbook, as_of=AS_OF, now=lambda: NOW, env={}, **kwargs)
+
+
+def delivered(server):
+    """(address, kind) of every message the server received, with repeats."""
+    return [(r.recipients[0], r.message["X-Huimao-Report"].split()[0]) for r in server.received]
+
+
+def test_each_person_with_an_address_gets_their_reports_once(tmp_path, server, workbook):
+    run = weekly(tmp_path, server.url, workbook)
+    assert run.ok and len(run.delivery.sent) == 9
+    assert sorted(delivered(server)) == sorted(EXPECTED_MAIL)
+    assert server.handler.sessions == 1, "one SMTP connection for the whole run"
+    assert [f.staff for f in run.missing] == [["刘洋"]]
+
+
+def test_every_message_is_well_formed_with_both_parts(tmp_path, server, workbook):
+    weekly(tmp_path, server.url, workbook)
+    ids = set()
+    for received in server.received:
+        msg = received.message
+        assert msg.get_content_type() == "multipart/alternative"
+        assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+        assert msg.get_body(("plain",)).get_content().strip() and "<html" in msg.get_body(("html",)).get_content()
+        assert msg["From"].addresses[0].addr_spec == "report@huimao.cn"
+        [to] = msg["To"].addresses
+        assert to.addr_spec == received.recipients[0] and to.display_name
+        assert msg["Subject"].startswith("【慧茂周报】") and msg["Subject"].endswith("2026年第48周 (11/23–11/29)")
+        assert parsedate_to_datetime(msg["Date"]) == NOW
+        ids.add(msg["Message-ID"])
+        assert all(byte < 128 for byte in received.data)
+        assert msg.defects == [] and all(part.defects == [] for part in msg.walk())
+    assert len(ids) == 9
+
+
+def test_hostile_cell_text_never_reaches_the_html_unescaped(tmp_path, server, workbook):
+    weekly(tmp_path, server.url, workbook)
+    for received in server.received:
+        html = received.message.get_body(("html",)).get_content()
+        assert "<script" not in html.lower() and "<img" not in html.lower()
+    lina = next(r.message for r in server.received if r.recipients == ["lina@huimao.cn"])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;恶意公司" in lina.get_body(("html",)).get_content()
+    assert HOSTILE_CLIENT in lina.get_body(("plain",)).get_content()
+
+
+def test_a_name_with_a_newline_stays_out_of_the_headers(tmp_path, server):
+    from reports_helpers import STAFF
+
+    staff = [["张伟\nBcc: all@huimao.cn" if row[0] == "张伟" else row[0], *row[1:]] for row in STAFF]
+    workbook = str(write_workbook(tmp_path / "r.xlsx", staff=staff))
+    weekly(tmp_path, server.url, workbook)
+    for received in server.received:
+        msg = received.message
+        assert msg["Bcc"] is None and received.recipients != ["all@huimao.cn"]
+        assert all("\n" not in str(value) for value in msg.values())
+
+
+def test_a_rerun_sends_nothing(tmp_path, server, workbook):
+    weekly(tmp_path, server.url, workbook)
+    again = weekly(tmp_path, server.url, workbook)
+    assert again.ok and again.delivery.sent == []
+    assert set(again.before.values()) == {ALREADY_SENT}
+    assert len(server.received) == 9 and server.handler.sessions == 1, "no connection when there is nothing to send"
+
+
+def test_while_the_server_is_down_nothing_is_lost_and_after_it_recovers_nothing_goes_twice(tmp_path, workbook):
+    server = SmtpServer().start()
+    url, port = server.url, server.port
+    server.stop()
+    down = weekly(tmp_path, url, workbook)
+    assert not down.ok and down.delivery.sent == [] and len(down.delivery.waiting) == 9
+    assert "无法连接邮件服务器" in down.delivery.error
+    with Ledger.in_state_dir(tmp_path / "state") as ledger:
+        assert len(ledger.queued()) == 9
+    server.start(port=port)
+    try:
+        up = weekly(tmp_path, url, workbook)
+        assert up.ok and len(up.delivery.sent) == 9
+        assert weekly(tmp_path, url, workbook).delivery.sent == []
+    finally:
+        server.stop()
+    assert sorted(delivered(server)) == sorted(EXPECTED_MAIL)
+
+
+def test_queued_mail_goes_out_with_the_next_run_even_for_another_week(tmp_path, workbook):
+    server = SmtpServer(Handler(refuse={"zhangwei@huimao.cn"})).start()
+    try:
+        first = weekly(tmp_path, server.url, workbook)
+        assert [row.recipient for row, _ in first.delivery.refused] == ["zhangwei@huimao.cn"]
+        server.handler.refuse = set()
+        later = send_weekly(Settings(smtp=server.url, state_dir=str(tmp_path / "state")), source=workbook,
+                            as_of=date(2026, 12, 7), now=lambda: NOW, env={})
+        assert later.week.label == "2026-W49"
+        assert ("weekly-person", "2026-W48", "zhangwei@huimao.cn") in [r.key for r in later.delivery.sent]
+    finally:
+        server.stop()
+    assert delivered(server).count(("zhangwei@huimao.cn", "weekly-person")) == 2   # W48 once, W49 once
+    assert sum(1 for r in server.received if r.message["X-Huimao-Report"] == "weekly-person 2026-W48") == 5
+
+
+def test_an_interrupted_message_is_reported_and_sent_again_only_on_request(tmp_path, workbook):
+    server = SmtpServer().start()
+    url, port = server.url, server.port
+    server.stop()
+    weekly(tmp_path, url, workbook)                      # everything queued
+    key = ("weekly-person", "2026-W48", "zhangwei@huimao.cn")
+    with Ledger.in_state_dir(tmp_path / "state") as ledger:
+        assert ledger.claim(key)                         # as a process killed while handing it over leaves it
+    server.start(port=port)
+    try:
+        run = weekly(tmp_path, url, workbook)
+        assert [r.key for r in run.unconfirmed] == [key] and len(run.delivery.sent) == 8
+        zhang = next(m for m in run.mails if m.key == key)
+        assert run.status(zhang) == UNCONFIRMED
+        resent = weekly(tmp_path, url, workbook, to="张伟", resend=True)
+        assert [r.key for r in resent.delivery.sent] == [key] and resent.unconfirmed == []
+    finally:
+        server.stop()
+    assert sorted(delivered(server)) == sorted(EXPECTED_MAIL)
+
+
+@dataclass
+class SlowHandler(Handler):
+    """Takes its time to accept each message, so a client can be killed in the middle of a run."""
+
+    delay: float = 0.3
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def cli(*args, cwd, **kwargs):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("HUIMAO_SMTP_PASSWORD", None)
+    return subprocess.Popen([sys.executable, "-m", "huimao_sheets.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_a_run_killed_half_way_never_sends_twice(tmp_path, workbook):
+    server = SmtpServer(SlowHandler()).start()
+    args = ("report", "weekly", "--source", workbook, "--as-of", "2026-11-30", "--state", str(tmp_path / "state"),
+            "--smtp", server.url)
+    try:
+        process = cli(*args, cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while len(server.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        time.sleep(SlowHandler.delay + 0.2)              # let the server finish the message it was accepting
+        assert 2 <= len(server.received) < 9
+        server.handler.delay = 0
+        rerun = cli(*args, cwd=tmp_path)
+        out, err = rerun.communicate(timeout=120)
+    finally:
+        server.stop()
+    sent = delivered(server)
+    assert len(sent) == len(set(sent)), f"a message went out twice: {sent}"
+    with Ledger.in_state_dir(tmp_path / "state") as ledger:
+        unconfirmed = {(r.recipient, r.kind) for r in ledger.unconfirmed()}
+    assert set(sent) | unconfirmed == EXPECTED_MAIL, "every report is either delivered or reported as unconfirmed"
+    assert rerun.returncode == 0, err
+
+
+@pytest.fixture
+def run_cli(monkeypatch, capsys, tmp_path):
+    """The installed entry point, in this process: ``huimao-sheets ARGS`` run in tmp_path → (exit code, out, err)."""
+    from huimao_sheets.cli import main
+
+    def run(*args):
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(sys, "argv", ["huimao-sheets", *args])
+        monkeypatch.delenv("HUIMAO_SMTP_PASSWORD", raising=False)
+        with pytest.raises(SystemExit) as exited:
+            main()
+        captured = capsys.readouterr()
+        return exited.value.code, captured.out, captured.err
+
+    return run
+
+
+def test_dry_run_lists_what_would_be_sent_and_sends_nothing(tmp_path, server, workbook, run_cli):
+    code, out, err = run_cli("report", "weekly", "--dry-run", "--source", workbook, "--as-of", "2026-11-30",
+                             "--smtp", server.url, "--state", "state")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "周报 2026-W48（11/23–11/29），数据截至 2026-11-30，共 9 封"
+    assert "  将发送    weekly-department  王经理 <wang@huimao.cn>  【慧茂周报】市场一部 2026年第48周 (11/23–11/29)" in lines
+    assert "无有效邮箱，未生成周报: 刘洋（员工第8行）→ 已作为问题交给 赵经理" in lines
+    assert server.received == [] and not (tmp_path / "state").exists()
+
+
+def test_preview_writes_each_message_and_an_index(tmp_path, workbook, run_cli):
+    code, out, err = run_cli("report", "weekly", "--preview", "preview", "--to", "张伟,王经理",
+                             "--source", workbook, "--as-of", "2026-11-30")
+    assert code == 0, err
+    files = sorted(p.name for p in (tmp_path / "preview").iterdir())
+    assert files == ["001-weekly-person-王经理.html", "001-weekly-person-王经理.txt",
+                     "002-weekly-department-王经理.html", "002-weekly-department-王经理.txt",
+                     "003-weekly-person-张伟.html", "003-weekly-person-张伟.txt", "index.html"]
+    index = (tmp_path / "preview" / "index.html").read_text(encoding="utf-8")
+    assert 'href="002-weekly-department-王经理.html"' in index and "【慧茂周报】市场一部" in index
+    assert f"预览已写入 {Path('preview') / 'index.html'}" in out
+    assert not (tmp_path / "outbox").exists() and not (tmp_path / ".huimao").exists()
+
+
+def test_the_cli_sends_and_a_down_server_exits_2_with_the_mail_kept(tmp_path, workbook, run_cli):
+    server = SmtpServer().start()
+    url, port = server.url, server.port
+    server.stop()
+    code, out, err = run_cli("report", "weekly", "--source", workbook, "--as-of", "2026-11-30", "--smtp", url)
+    assert code == 2 and "9 封未能发送，已留在队列中，下次运行时发送" in out, out + err
+    server.start(port=port)
+    try:
+        code, out, err = run_cli("report", "weekly", "--source", workbook, "--as-of", "2026-11-30", "--smtp", url)
+    finally:
+        server.stop()
+    assert code == 0 and f"已发送 9 封 → {url}" in out, out + err
+    assert len(server.received) == 9
+
+
+def test_without_smtp_the_cli_writes_the_outbox(tmp_path, workbook, run_cli):
+    code, out, err = run_cli("report", "weekly", "--source", workbook, "--as-of", "2026-11-30")
+    assert code == 0 and "已发送 9 封 → outbox" in out, out + err
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 9
+    assert (tmp_path / ".huimao" / "ledger.sqlite3").exists()
+
+
+def test_a_week_that_is_not_over_is_refused(tmp_path, workbook, run_cli):
+    code, out, err = run_cli("report", "weekly", "--week", "2026-W49", "--source", workbook, "--as-of", "2026-11-30")
+    assert code == 2 and "2026-W49（2026-11-30 至 2026-12-06）在 2026-11-30 还没有结束" in err.replace("\n", "")

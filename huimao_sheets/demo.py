@@ -137,17 +137,17 @@ def make_staff(rng: random.Random, spec: DemoSpec) -> list[Person]:
 def make_clients(rng: random.Random, spec: DemoSpec, staff: list[Person]) -> list[ClientRow]:
     managers = [p for p in staff if p.role == "客户经理"]
     seen: set[str] = set()
-    clients = []
+    clients: list[ClientRow] = []
     contacts = _unique_names(rng, min(len(SURNAMES) * len(GIVEN) - 10, spec.clients))
     while len(clients) < spec.clients:
         industry = rng.choice(INDUSTRIES)
         city = rng.choice(list(CITIES))
-        trade = "".join(rng.sample(TRADE_CHARS, 2))
+        # Two-character trade names, as most firms have; large registers need some three-character ones.
+        trade = "".join(rng.sample(TRADE_CHARS, 2 if spec.clients < 5000 or rng.random() < 0.3 else 3))
         core = trade + rng.choice(INDUSTRY_WORDS[industry])
-        if (trade, city) in seen or trade in seen:
-            continue
+        if trade in seen:
+            continue  # no accidental look-alikes: each trade name once
         seen.add(trade)
-        seen.add((trade, city))
         prefix = rng.choice([city, city, city + "市", "福建", "福建省"])
         name = prefix + core + rng.choice(LEGAL_FORMS)
         district = rng.choice(CITIES[city])

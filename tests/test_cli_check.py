@@ -67,7 +67,8 @@ def test_a_clean_register_exits_0_and_says_so(tmp_path):
 def test_the_table_groups_findings_by_owner(tmp_path):
     from workbooks import client
 
-    path = make_workbook(tmp_path, clients=[client(地址=None), client(客户编号="KH0002", 客户经理="李娜", 行业=None)])
+    path = make_workbook(tmp_path, clients=[client(地址=None), client(客户编号="KH0002", 客户名称="厦门兴海建材有限公司",
+                                                              负责人手机="13900139000", 客户经理="李娜", 行业=None)])
     done = run("check", "--source", str(path), "--as-of", "2026-11-27", "--lang", "en")
     assert done.returncode == 1
     assert "Owner: 张伟 (1)" in done.stdout and "Owner: 李娜 (1)" in done.stdout

@@ -7,6 +7,7 @@ given before or after the subcommand's name.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,9 @@ def settings_for(ctx: typer.Context, *, config=None, state=None, source=None, cr
     updates = {
         "state_dir": str(state or g.state) if (state or g.state) else None,
         "source": source or g.source,
-        "credentials": str(credentials or g.credentials) if (credentials or g.credentials) else None,
+        # --credentials, else GOOGLE_APPLICATION_CREDENTIALS, else the config's credentials
+        "credentials": str(credentials or g.credentials) if (credentials or g.credentials)
+        else os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
         "smtp": smtp or g.smtp,
         "language": lang or g.lang,
     }

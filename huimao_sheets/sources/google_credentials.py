@@ -1,0 +1,92 @@
+"""The Google service account the service acts as: which key file, what is wrong with it, which scope.
+
+The file is found as ``--credentials FILE``, else ``GOOGLE_APPLICATION_CREDENTIALS``, else the config's
+``credentials`` (the CLI folds the first two into ``Settings.credentials``). Its private key is never
+printed or logged; its ``client_email`` is, because the sheet must be shared with that address.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
+from google.oauth2 import service_account
+
+from huimao_sheets.errors import SourceError
+
+ENV_VAR = "GOOGLE_APPLICATION_CREDENTIALS"
+READ_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
+WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+REQUIRED_FIELDS = ("type", "client_email", "private_key", "token_uri")
+HOW_TO = "见 README 的“Connect your Google Sheet”一节：在 Google Cloud 控制台为服务账号创建 JSON 密钥并下载。"
+
+
+@dataclass(frozen=True)
+class ServiceAccount:
+    path: Path
+    client_email: str
+    credentials: Credentials
+
+
+def credentials_path(configured: str | os.PathLike | None) -> Path:
+    """The key file to use: the one given (option or config), else ``GOOGLE_APPLICATION_CREDENTIALS``."""
+    chosen = configured or os.environ.get(ENV_VAR)
+    if not chosen:
+        raise SourceError(
+            "没有 Google 服务账号凭据：请用 --credentials FILE 指定 JSON 密钥文件，或设置环境变量 "
+            f"{ENV_VAR}，或在 huimao.toml 中写 credentials = \"credentials.json\"。{HOW_TO}"
+        )
+    return Path(chosen).expanduser()
+
+
+def read_key_file(path: Path) -> dict:
+    """The key file's fields, or a SourceError that says what is wrong with the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise SourceError(f"找不到凭据文件 {path}。{HOW_TO}") from exc
+    except IsADirectoryError as exc:
+        raise SourceError(f"凭据路径 {path} 是一个文件夹，应是服务账号的 JSON 密钥文件。") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"无法读取凭据文件 {path}: {exc}") from exc
+    try:
+        info = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"凭据文件 {path} 不是有效的 JSON（第 {exc.lineno} 行: {exc.msg}）。请重新下载密钥文件。") from exc
+    if not isinstance(info, dict):
+        raise SourceError(f"凭据文件 {path} 应是一个 JSON 对象（service account key）。")
+    if info.get("type") != "service_account":
+        raise SourceError(
+            f"凭据文件 {path} 的 type 是“{info.get('type')}”，需要服务账号密钥（\"type\": \"service_account\"）。{HOW_TO}"
+        )
+    missing = [name for name in REQUIRED_FIELDS if not info.get(name)]
+    if missing:
+        raise SourceError(f"凭据文件 {path} 缺少字段 {', '.join(missing)}。请重新下载完整的服务账号 JSON 密钥。")
+    return info
+
+
+def load_service_account(configured: str | os.PathLike | None, *, write: bool = False) -> ServiceAccount:
+    """Service-account credentials with the narrowest scope: read-only unless the command writes."""
+    path = credentials_path(configured)
+    info = read_key_file(path)
+    scope = WRITE_SCOPE if write else READ_SCOPE
+    try:
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=[scope])
+    except (ValueError, GoogleAuthError) as exc:
+        # The message of these errors is about the key's format; it never contains the key itself.
+        raise SourceError(
+            f"凭据文件 {path} 的 private_key 无法使用（{type(exc).__name__}）。文件可能被改动过，请重新下载密钥。"
+        ) from exc
+    return ServiceAccount(path=path, client_email=info["client_email"], credentials=credentials)
+
+
+def readable_by_others(path: Path) -> bool:
+    """Whether users other than the owner may read the key file (POSIX permissions; False on Windows)."""
+    if os.name != "posix":
+        return False
+    return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))

@@ -1,0 +1,321 @@
+"""The production source: a shared Google Sheet, through gspread's HTTP client and a service account.
+
+Reading every worksheet costs two requests whatever the row count: the spreadsheet's metadata, then one
+``values:batchGet`` with ``UNFORMATTED_VALUE`` and ``SERIAL_NUMBER``, so a date arrives as a serial number
+(days since 1899-12-30) and a phone typed as a number stays a number; the register normalises both.
+
+Every request has a timeout; 408, 429 and 5xx answers and dropped connections are retried with bounded
+exponential backoff and jitter (gspread's own ``BackOffHTTPClient`` retries forever without jitter).
+Every Google error becomes a ``SourceError`` that says what to do — an unshared sheet names the service
+account's ``client_email``. This is the only module that imports gspread.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+from typing import Any, Callable, Sequence
+
+import gspread
+import requests
+from google.auth.credentials import Credentials
+from google.auth.exceptions import RefreshError, TransportError
+from google.auth.transport.requests import AuthorizedSession
+from gspread.exceptions import APIError, NoValidUrlKeyFound
+from gspread.utils import absolute_range_name, extract_id_from_url, rowcol_to_a1
+
+from huimao_sheets.errors import SourceError
+from huimao_sheets.sources import Table
+from huimao_sheets.sources.google_credentials import load_service_account
+
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+               "majorDimension": "ROWS"}
+RAW = {"valueInputOption": "RAW"}
+_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass
+class RetryPolicy:
+    """Bounded exponential backoff with jitter: wait ≈ base·2ⁿ (capped), times a random 0.5–1.0.
+
+    With the defaults a request is tried 7 times and waits at most 1+2+4+8+16+32 = 63 s in all, long
+    enough for a per-minute quota to refill; ``deadline`` bounds the total wait. ``sleep``, ``clock`` and
+    ``jitter`` are injectable so that tests run without waiting.
+    """
+
+    attempts: int = 7
+    base_delay: float = 1.0
+    max_delay: float = 32.0
+    deadline: float = 120.0
+    timeout: tuple[float, float] = (10.0, 120.0)      # (connect, read) seconds, on every request
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    jitter: Callable[[], float] = random.random
+
+    def delay(self, retry: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``retry`` (1-based), honouring a server's Retry-After."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        wait = ceiling * (0.5 + 0.5 * self.jitter())
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_delay))
+        return wait
+
+
+class GaveUp(Exception):
+    """A request still failed (429, 5xx, network) after every try the retry policy allows."""
+
+    def __init__(self, error: Exception, attempts: int, waited: float):
+        super().__init__(str(error))
+        self.error, self.attempts, self.waited = error, attempts, waited
+
+
+def _retryable(status: int) -> bool:
+    return status in (408, 429) or status >= 500
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+class RetryingHTTPClient(gspread.HTTPClient):
+    """gspread's HTTP client with a timeout on every request and bounded, jittered retries."""
+
+    def __init__(self, auth: Credentials, session: requests.Session | None = None, *, policy: RetryPolicy):
+        super().__init__(auth, session)
+        self.policy = policy
+        self.timeout = policy.timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        policy = self.policy
+        start = policy.clock()
+        for attempt in range(1, policy.attempts + 1):
+            retry_after = None
+            try:
+                return super().request(*args, **kwargs)
+            except APIError as exc:
+                if not _retryable(exc.response.status_code):
+                    raise
+                error, retry_after = exc, _retry_after(exc.response)
+            except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
+                error = exc
+            if attempt == policy.attempts:
+                break
+            wait = policy.delay(attempt, retry_after)
+            if policy.clock() - start + wait > policy.deadline:
+                break
+            policy.sleep(wait)
+        raise GaveUp(error, attempt, policy.clock() - start)
+
+
+@dataclass
+class Transport:
+    """How requests reach Google: a session for the credentials (tests mount the stand-in here) and retries."""
+
+    session: Callable[[Credentials], requests.Session] = AuthorizedSession
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+DEFAULT_TRANSPORT = Transport()
+
+
+def spreadsheet_key(spec: str) -> str:
+    """``gsheet:KEY`` or ``https://docs.google.com/spreadsheets/d/KEY/edit#gid=0`` → ``KEY``."""
+    if spec.startswith("gsheet:"):
+        key = spec[len("gsheet:"):].strip()
+    else:
+        try:
+            key = extract_id_from_url(spec)
+        except NoValidUrlKeyFound:
+            key = ""
+    if not _KEY.match(key):
+        raise SourceError(
+            f"无法从“{spec}”中读出 Google 表格的 KEY。请写成 gsheet:KEY，或粘贴浏览器地址栏中的完整链接 "
+            "https://docs.google.com/spreadsheets/d/KEY/edit。"
+        )
+    return key
+
+
+def sheet_cell(value: Any) -> Any:
+    """A Python value as a JSON cell for RAW input: dates as ISO text, blanks as empty strings."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def cell_range(title: str, row: int, col: int) -> str:
+    """A1 address of a cell (1-based row and column) on worksheet ``title``, quoted as the API wants."""
+    return absolute_range_name(title, rowcol_to_a1(row, col))
+
+
+class GoogleSheetSource:
+    """One spreadsheet, addressed by its key. Metadata is fetched once and reused until a write changes it."""
+
+    def __init__(self, key: str, http: RetryingHTTPClient, client_email: str, name: str):
+        self.key = key
+        self.http = http
+        self.client_email = client_email
+        self.name = name
+        self._metadata: dict | None = None
+
+    @classmethod
+    def open(cls, spec: str, credentials: str | None = None, *, write: bool = False,
+             transport: Transport | None = None) -> "GoogleSheetSource":
+        """Open ``spec`` as the service account in ``credentials`` (read-only scope unless ``write``)."""
+        transport = transport or DEFAULT_TRANSPORT
+        key = spreadsheet_key(spec)
+        account = load_service_account(credentials, write=write)
+        session = transport.session(account.credentials)
+        client = gspread.Client(account.credentials, session=session,
+                                http_client=partial(RetryingHTTPClient, policy=transport.retry))
+        return cls(key, client.http_client, account.client_email, spec)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def metadata(self) -> dict:
+        """The spreadsheet's properties and its worksheets' properties (one request, then cached)."""
+        if self._metadata is None:
+            self._metadata = self._call(self.http.fetch_sheet_metadata, self.key)
+        return self._metadata
+
+    def sheet_properties(self) -> dict[str, dict]:
+        """Worksheet title → its properties (sheetId, index, gridProperties…)."""
+        return {s["properties"]["title"]: s["properties"] for s in self.metadata().get("sheets", [])}
+
+    def sheet_titles(self) -> list[str]:
+        return list(self.sheet_properties())
+
+    def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
+        """All the named worksheets in one ``values:batchGet``; a range without ``values`` is an empty sheet."""
+        if not titles:
+            return {}
+        missing = [t for t in titles if t not in self.sheet_properties()]
+        if missing:
+            raise SourceError(f"Google 表格中没有工作表“{'、'.join(missing)}”。现有: {'、'.join(self.sheet_titles())}。")
+        ranges = [absolute_range_name(title) for title in titles]
+        body = self._call(self.http.values_batch_get, self.key, ranges, params=dict(READ_PARAMS))
+        value_ranges = body.get("valueRanges", [])
+        if len(value_ranges) != len(titles):
+            raise SourceError(f"Google Sheets 返回了 {len(value_ranges)} 个区域，而请求的是 {len(titles)} 个。请重试。")
+        return {title: Table(title, vr.get("values", [])) for title, vr in zip(titles, value_ranges)}
+
+    def grid_heads(self, titles: Sequence[str], rows: int) -> dict[str, list[list[dict]]]:
+        """The first ``rows`` rows of each worksheet as cells with ``formattedValue`` and ``dataValidation``
+        (one request), for setting the sheet up without reading its data."""
+        if not titles:
+            return {}
+        params = {
+            "ranges": [absolute_range_name(t, f"1:{rows}") for t in titles],
+            "fields": "sheets(properties(sheetId,title),data(rowData(values(formattedValue,dataValidation))))",
+        }
+        body = self._call(self.http.fetch_sheet_metadata, self.key, params=params)
+        heads: dict[str, list[list[dict]]] = {}
+        for sheet in body.get("sheets", []):
+            title = sheet["properties"]["title"]
+            if title in titles:
+                data = sheet.get("data") or [{}]
+                heads[title] = [row.get("values", []) for row in data[0].get("rowData", [])]
+        return heads
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def batch_update(self, requests_: list[dict]) -> dict:
+        """One ``spreadsheets.batchUpdate`` (applied atomically by Google); forgets the cached metadata."""
+        body = self._call(self.http.batch_update, self.key, {"requests": requests_})
+        self._metadata = None
+        return body
+
+    def write_values(self, data: list[tuple[str, list[list[Any]]]]) -> dict:
+        """One ``values:batchUpdate`` with RAW input: no text a user typed is ever run as a formula."""
+        payload = {"valueInputOption": "RAW",
+                   "data": [{"range": rng, "majorDimension": "ROWS",
+                             "values": [[sheet_cell(v) for v in row] for row in values]} for rng, values in data]}
+        return self._call(self.http.values_batch_update, self.key, payload)
+
+    def replace_sheet(self, title: str, rows: list[list[Any]], frozen_rows: int = 1) -> None:
+        """Make worksheet ``title`` hold exactly ``rows`` (RAW), creating it when missing.
+
+        At most three requests: the metadata (unless already read), one ``batchUpdate`` that adds the
+        worksheet or fits its grid to the rows, and one ``values.update`` that overwrites the whole grid —
+        the new content replaces the old in one step, with no moment where the sheet is empty.
+        """
+        width = max(1, max((len(r) for r in rows), default=1))
+        existing = self.sheet_properties().get(title)
+        grid = (existing or {}).get("gridProperties", {})
+        height = max(len(rows), grid.get("frozenRowCount", frozen_rows) + 1, 2)
+        if existing is None:
+            self.batch_update([{"addSheet": {"properties": {
+                "title": title,
+                "gridProperties": {"rowCount": height, "columnCount": width, "frozenRowCount": frozen_rows}}}}])
+        elif (grid.get("rowCount"), grid.get("columnCount")) != (height, width):
+            self.batch_update([{"updateSheetProperties": {
+                "properties": {"sheetId": existing["sheetId"],
+                               "gridProperties": {"rowCount": height, "columnCount": width}},
+                "fields": "gridProperties.rowCount,gridProperties.columnCount"}}])
+        blank = [""] * width
+        values = [[sheet_cell(v) for v in row] + blank[len(row):] for row in rows]
+        values += [blank] * (height - len(values))
+        rng = absolute_range_name(title, f"A1:{rowcol_to_a1(height, width)}")
+        self._call(self.http.values_update, self.key, rng, params=dict(RAW),
+                   body={"majorDimension": "ROWS", "values": values})
+
+    # --- errors --------------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GaveUp as exc:
+            raise self._gave_up(exc) from exc.error
+        except APIError as exc:
+            raise self._api_error(exc) from exc
+        except RefreshError as exc:
+            raise SourceError(
+                f"Google 拒绝了服务账号 {self.client_email} 的凭据（{exc.args[0] if exc.args else exc}）。"
+                "密钥可能已被删除或停用：请在 Google Cloud 控制台为该服务账号新建 JSON 密钥。"
+            ) from exc
+
+    def _api_error(self, exc: APIError) -> SourceError:
+        status = exc.response.status_code
+        message = str(exc.error.get("message", ""))
+        if status == 403 and ("has not been used" in message or "is disabled" in message):
+            return SourceError(
+                "服务账号所在的 Google Cloud 项目还没有启用 Google Sheets API。请在控制台“API 和服务”中启用它，"
+                f"几分钟后再试。（Google: {message}）"
+            )
+        if status == 403:
+            return SourceError(
+                f"没有权限访问 Google 表格 {self.key}（403）。请在表格中点“共享”，把服务账号 {self.client_email} "
+                f"添加为“编辑者”，然后重试。The sheet is not shared with {self.client_email}."
+            )
+        if status == 404:
+            return SourceError(
+                f"找不到 Google 表格 {self.key}（404）：KEY 或链接有误，或表格已被删除。请从浏览器地址栏复制 "
+                "https://docs.google.com/spreadsheets/d/KEY/edit 中的 KEY。"
+            )
+        if status == 401:
+            return SourceError(f"Google 不接受服务账号 {self.client_email} 的凭据（401）。请重新生成 JSON 密钥。")
+        return SourceError(f"Google Sheets 拒绝了请求（{status}）: {message}")
+
+    def _gave_up(self, exc: GaveUp) -> SourceError:
+        tries = f"试了 {exc.attempts} 次、共等待 {exc.waited:.0f} 秒后仍失败"
+        error = exc.error
+        if isinstance(error, APIError) and error.response.status_code == 429:
+            return SourceError(
+                f"Google Sheets 的请求配额已用完（429 RESOURCE_EXHAUSTED），{tries}。"
+                "请过几分钟再运行，或在 Google Cloud 控制台提高 Sheets API 的配额。"
+            )
+        if isinstance(error, APIError):
+            return SourceError(
+                f"Google Sheets 暂时不可用（{error.response.status_code}），{tries}。请稍后再试。"
+            )
+        return SourceError(f"连不上 Google Sheets（{type(error).__name__}），{tries}。请检查网络或代理设置。")

@@ -40,9 +40,35 @@ def load_register(source: Source, settings: Settings, as_of: date) -> Register:
 
 
 def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | None = None,
-          credentials: str | None = None) -> tuple[Register, CheckResult]:
-    """Read the register and run the checks: the heart of ``huimao-sheets check``."""
-    source = open_source(source_spec, credentials or settings.credentials)
+          credentials: str | None = None, *, write_findings: bool = False,
+          first_seen=None) -> tuple[Register, CheckResult]:
+    """Read the register and run the checks: the heart of ``huimao-sheets check``.
+
+    With ``write_findings`` the source is opened with write access and its 数据检查 worksheet is replaced
+    by the findings, in the same connection (for Google: 2 reads, then at most 2 writes). ``first_seen``:
+    see ``findings_sheet.write_findings``.
+    """
+    if write_findings and only:
+        raise ConfigError("--write-findings 会替换整个数据检查表，不能与 --only 同时使用。")
+    source = open_source(source_spec, credentials or settings.credentials, write=write_findings)
     register = load_register(source, settings, as_of)
     findings = run_checks(register, as_of, settings, only)
-    return register, CheckResult(as_of=as_of, source=source.name, findings=findings)
+    result = CheckResult(as_of=as_of, source=source.name, findings=findings)
+    if write_findings:
+        from huimao_sheets.findings_sheet import write_findings as replace_findings_sheet
+
+        replace_findings_sheet(source, result, settings, first_seen)
+    return register, result
+
+
+def write_findings(source_spec: str, settings: Settings, result: CheckResult, credentials: str | None = None,
+                   first_seen=None) -> int:
+    """Replace the 数据检查 worksheet of ``source_spec`` with ``result`` (a check already made).
+
+    For Google this opens a new connection with write access: at most 3 requests. ``first_seen``: see
+    ``findings_sheet.write_findings``. Returns the number of findings written.
+    """
+    from huimao_sheets.findings_sheet import write_findings as replace_findings_sheet
+
+    source = open_source(source_spec, credentials or settings.credentials, write=True)
+    return replace_findings_sheet(source, result, settings, first_seen)

@@ -89,6 +89,7 @@ def check(
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", help="table (grouped by owner), json or csv")] = "table",
     only: Annotated[Optional[str], typer.Option("--only", help="comma-separated finding codes to check")] = None,
+    write_findings: Annotated[bool, typer.Option("--write-findings", help="also replace the 数据检查 worksheet with the findings")] = False,
     config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
     smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
@@ -100,7 +101,8 @@ def check(
     if format not in ("table", "json", "csv"):
         raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
-    _register, result = library.check(library.resolve_source(None, settings), library.parse_as_of(as_of), settings, codes)
+    _register, result = library.check(library.resolve_source(None, settings), library.parse_as_of(as_of), settings, codes,
+                                      write_findings=write_findings)
     if format == "json":
         sys.stdout.write(out.to_json(result) + "\n")
     elif format == "csv":

@@ -1,0 +1,97 @@
+"""The service's own worksheet, 数据检查: one row per open finding, rewritten after every check.
+
+Columns: code, severity, owner, sheet, row, column, client, message, first seen (Chinese headers by
+default, English with ``language = "en"``). The worksheet is replaced as a whole — in the Google Sheet
+with RAW input in at most three requests, in an ``.xlsx`` through a temporary file — and no worksheet
+that staff edit is ever written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from huimao_sheets.config import Settings
+from huimao_sheets.errors import ConfigError
+from huimao_sheets.findings import CheckResult, Finding, join_rows
+from huimao_sheets.layout import FINDINGS_SHEET, SHEETS, header_key
+from huimao_sheets.register import sheet_title
+from huimao_sheets.sources import Source
+
+HEADERS = {
+    "zh": ["问题代码", "级别", "负责人", "工作表", "行", "列", "客户", "说明", "首次发现"],
+    "en": ["code", "severity", "owner", "sheet", "row", "column", "client", "message", "first seen"],
+}
+SEVERITY = {"zh": {"error": "错误", "warning": "提醒"}, "en": {"error": "error", "warning": "warning"}}
+
+
+def findings_title(settings: Settings) -> str:
+    """The findings worksheet's title: ``[sheets] findings = "…"`` in huimao.toml, else 数据检查."""
+    return settings.sheets.get("findings", FINDINGS_SHEET)
+
+
+def findings_rows(result: CheckResult, language: str = "zh", first_seen: Mapping[str, date] | None = None,
+                  fingerprint: Callable[[Finding], str] | None = None) -> list[list[Any]]:
+    """The worksheet's rows, header first.
+
+    ``first_seen`` maps a finding's fingerprint (``huimao_sheets.ledger.finding_fingerprint`` unless
+    ``fingerprint`` says otherwise) to the date it was first seen; a finding it does not know was first
+    seen on the as-of date.
+    """
+    if first_seen is not None and fingerprint is None:
+        from huimao_sheets.ledger import finding_fingerprint as fingerprint
+    rows: list[list[Any]] = [list(HEADERS[language])]
+    for f in result.findings:
+        seen = first_seen.get(fingerprint(f), result.as_of) if first_seen is not None else result.as_of
+        where: Any = f.rows[0] if len(f.rows) == 1 else join_rows(f.rows, language)
+        rows.append([f.code, SEVERITY[language].get(f.severity, f.severity), f.owner or "", f.sheet, where,
+                     f.column or "", " ".join(f.client_ids), f.message, seen])
+    return rows
+
+
+def check_not_a_staff_sheet(title: str, settings: Settings) -> None:
+    """Refuse a findings title that names a worksheet staff edit (a configuration mistake)."""
+    for spec in SHEETS:
+        names = {sheet_title(spec, settings), spec.title, *spec.aliases}
+        if header_key(title) in {header_key(n) for n in names}:
+            raise ConfigError(
+                f"数据检查表的名称“{title}”与员工编辑的工作表“{spec.title}”相同。服务从不写员工的工作表："
+                "请在 huimao.toml 的 [sheets] 中给 findings 另起一个名字（默认“数据检查”）。"
+            )
+
+
+def recorded_first_seen(result: CheckResult, settings: Settings) -> dict[str, date]:
+    """The first-seen dates the ledger in the state folder already holds for these findings (read-only)."""
+    from huimao_sheets.ledger import Ledger, finding_fingerprint
+
+    with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
+        return ledger.first_seen(finding_fingerprint(f) for f in result.findings)
+
+
+FirstSeen = Mapping[str, date] | Callable[[CheckResult], Mapping[str, date]] | None
+
+
+def write_findings(source: Source, result: CheckResult, settings: Settings, first_seen: FirstSeen = None,
+                   fingerprint: Callable[[Finding], str] | None = None) -> int:
+    """Replace the findings worksheet of ``source`` (Google or xlsx) with ``result``; returns the finding count.
+
+    ``first_seen`` is a mapping fingerprint → date, or a function of the result that returns one (a job
+    passes ``lambda r: ledger.observe(r.findings, as_of)`` to record and write in one pass); by default the
+    dates the ledger already holds are used, read-only.
+    """
+    from huimao_sheets.sources.xlsx import XlsxSource
+
+    title = findings_title(settings)
+    check_not_a_staff_sheet(title, settings)
+    if first_seen is None:
+        first_seen = recorded_first_seen(result, settings)
+    elif callable(first_seen):
+        first_seen = first_seen(result)
+    rows = findings_rows(result, settings.language, first_seen, fingerprint)
+    if isinstance(source, XlsxSource):
+        from huimao_sheets.sources import xlsx_write
+
+        xlsx_write.replace_sheet(source.path, title, rows)
+    else:
+        source.replace_sheet(title, rows)  # GoogleSheetSource
+    return len(rows) - 1

@@ -1,0 +1,228 @@
+"""Writing the findings worksheet into the local ``.xlsx`` workbook without losing anything else in it.
+
+Staff keep their register in this file, so:
+
+- while Excel or WPS has the workbook open (its lock file ``~$NAME.xlsx`` sits beside it; LibreOffice's
+  is ``.~lock.NAME.xlsx#``) nothing is written — saving under an open workbook loses someone's edits;
+- the findings worksheet is written as one new part of the xlsx package (an ``.xlsx`` is a zip of XML
+  parts), and every other part — staff worksheets, styles, formulas with their cached results, images,
+  charts, pivot tables, macros — is copied byte for byte. (Loading and saving the workbook with openpyxl
+  would drop images and charts and every formula's cached result, which the reader relies on.);
+- the new package goes to a temporary file in the same folder, then replaces the original with
+  ``os.replace``, keeping its permissions: a crash never leaves half a workbook;
+- every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
+
+from huimao_sheets.errors import SourceError
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKSHEET_REL = DOC_REL_NS + "/worksheet"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+COLUMN_WIDTHS = (18, 8, 10, 10, 8, 14, 12, 70, 12)  # the findings sheet's columns
+MAX_CELL_TEXT = 32767
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def lock_files(path: Path) -> list[Path]:
+    return [path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")]
+
+
+def refuse_if_open(path: Path) -> None:
+    for lock in lock_files(path):
+        if lock.exists():
+            raise SourceError(
+                f"工作簿 {path} 正在被 Excel/WPS 打开（发现锁文件 {lock.name}），为免覆盖别人的修改，没有写入。"
+                f"请先关闭该工作簿再运行；如果确实没有人打开它，删除 {lock} 即可。"
+            )
+
+
+def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
+    """Write ``path`` through a temporary file in the same folder, then replace it in one step."""
+    refuse_if_open(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~huimao-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write_to(tmp)
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        refuse_if_open(path)  # someone may have opened it while we worked
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise SourceError(f"无法保存工作簿 {path}: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --- the findings worksheet as XML ----------------------------------------------------------------
+
+def column_letter(col: int) -> str:
+    """1-based column → A, B, …, Z, AA."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell(ref: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, datetime):
+        value = value.isoformat(sep=" ", timespec="minutes")
+    elif isinstance(value, date):
+        value = value.isoformat()
+    text = _ILLEGAL_XML.sub("", str(value))[:MAX_CELL_TEXT]
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+
+def worksheet_xml(rows: list[list[Any]]) -> bytes:
+    """A worksheet part holding ``rows``, header row frozen; no styles, so it fits any workbook."""
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(COLUMN_WIDTHS, 1))
+    data = []
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(_cell(f"{column_letter(c)}{r}", v) for c, v in enumerate(row, start=1) if v not in (None, ""))
+        data.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN_NS}">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+        f'<sheetData>{"".join(data)}</sheetData></worksheet>'
+    ).encode("utf-8")
+
+
+# --- the package ------------------------------------------------------------------------------------
+
+def _part(base_dir: str, target: str) -> str:
+    """A relationship target as a part name inside the zip (no leading slash)."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base_dir, target))
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _insert_before_end(xml: str, tag: str, fragment: str) -> str:
+    match = None
+    for match in re.finditer(rf"</(?:\w+:)?{tag}\s*>", xml):
+        pass
+    if match is None:
+        raise ValueError(f"no </{tag}>")
+    return xml[:match.start()] + fragment + xml[match.start():]
+
+
+class Package:
+    """The parts of an xlsx package that say which worksheets there are."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        root_rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+        self.workbook = next(_part("", r.get("Target", "")) for r in root_rels
+                             if r.get("Type", "").endswith("/officeDocument"))
+        self.workbook_xml = archive.read(self.workbook).decode("utf-8")
+        self.rels = _rels_name(self.workbook)
+        self.rels_xml = archive.read(self.rels).decode("utf-8")
+        self.types_xml = archive.read("[Content_Types].xml").decode("utf-8")
+
+    def targets(self) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type, part name)."""
+        base = posixpath.dirname(self.workbook)
+        return {r.get("Id"): (r.get("Type", ""), _part(base, r.get("Target", "")))
+                for r in ElementTree.fromstring(self.rels_xml) if r.tag == f"{{{PKG_REL_NS}}}Relationship"}
+
+    def sheets(self) -> list[tuple[str, str, str]]:
+        """(name, sheetId, relationship id) of every sheet, in order."""
+        root = ElementTree.fromstring(self.workbook_xml)
+        return [(s.get("name", ""), s.get("sheetId", "0"), s.get(f"{{{DOC_REL_NS}}}id", ""))
+                for s in root.iter(f"{{{MAIN_NS}}}sheet")]
+
+    def add_worksheet(self, title: str) -> str:
+        """Register a new, empty worksheet part named ``title``; returns its part name."""
+        taken = set(self.archive.namelist())
+        base = posixpath.dirname(self.workbook)
+        n = 1
+        while posixpath.join(base, f"worksheets/sheet{n}.xml") in taken:
+            n += 1
+        part = posixpath.join(base, f"worksheets/sheet{n}.xml")
+        ids = set(self.targets())
+        rid = next(f"rId{i}" for i in range(1, len(ids) + 2) if f"rId{i}" not in ids)
+        sheet_id = max((int(s[1]) for s in self.sheets() if s[1].isdigit()), default=0) + 1
+        prefix = re.search(rf'xmlns:(\w+)="{re.escape(DOC_REL_NS)}"', self.workbook_xml)
+        rel_attr = f'{prefix.group(1)}:id="{rid}"' if prefix else f'xmlns:hr="{DOC_REL_NS}" hr:id="{rid}"'
+        own = re.search(r"<(\w+:)?sheets\b", self.workbook_xml)
+        tag = (own.group(1) or "") + "sheet" if own else "sheet"
+        self.workbook_xml = _insert_before_end(
+            self.workbook_xml, "sheets", f'<{tag} name={quoteattr(title)} sheetId="{sheet_id}" {rel_attr}/>')
+        self.rels_xml = _insert_before_end(
+            self.rels_xml, "Relationships",
+            f'<Relationship Id="{rid}" Type="{WORKSHEET_REL}" Target="/{part}"/>')
+        self.types_xml = _insert_before_end(
+            self.types_xml, "Types", f'<Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>')
+        return part
+
+
+def replace_sheet(path: str | Path, title: str, rows: list[list[Any]]) -> None:
+    """Make worksheet ``title`` of the workbook hold exactly ``rows``; every other part stays as it was."""
+    path = Path(path)
+    refuse_if_open(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError as exc:
+        raise SourceError(f"找不到工作簿 {path}（file not found）。请检查 --source 的路径。") from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(f"无法打开工作簿 {path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。") from exc
+    with archive:
+        try:
+            package = Package(archive)
+            sheets = package.sheets()
+            targets = package.targets()
+        except (KeyError, StopIteration, ElementTree.ParseError, ValueError) as exc:
+            raise SourceError(f"无法读取工作簿 {path} 的结构: {exc}。请用 Excel/WPS 打开并另存为 .xlsx 后再试。") from exc
+        existing = [rid for name, _, rid in sheets if name.casefold() == title.casefold()]
+        if existing:
+            kind, part = targets.get(existing[0], ("", ""))
+            if kind != WORKSHEET_REL or part not in archive.namelist():
+                raise SourceError(f"工作簿 {path} 中的“{title}”不是普通工作表，无法写入。请把它改名或删除。")
+        else:
+            part = package.add_worksheet(title)
+        changed = {part: worksheet_xml(rows), package.workbook: package.workbook_xml.encode("utf-8"),
+                   package.rels: package.rels_xml.encode("utf-8"),
+                   "[Content_Types].xml": package.types_xml.encode("utf-8")}
+
+        def write_to(tmp: Path) -> None:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in archive.infolist():
+                    data = changed.pop(info.filename, None) or archive.read(info.filename)
+                    out.writestr(copy.copy(info), data)
+                for name, data in changed.items():  # the new worksheet part
+                    out.writestr(name, data)
+
+        atomic_write(path, write_to)

@@ -1,0 +1,193 @@
+"""``doctor``: a checklist of the set-up — config, credentials, sharing, worksheets and headers, SMTP —
+each item right or wrong, and for each wrong one the fix. Nothing is written anywhere.
+
+``diagnose`` returns the items; the CLI prints them and exits 0 only when none is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterator
+
+from huimao_sheets.config import Settings
+from huimao_sheets.errors import HuimaoError
+from huimao_sheets.findings_sheet import findings_title
+from huimao_sheets.layout import SHEETS, header_key
+from huimao_sheets.register import HEADER_SEARCH_ROWS, find_sheets, map_columns
+from huimao_sheets.sources import is_google_source
+
+OK, WRONG, INFO = "ok", "wrong", "info"
+SMTP_TIMEOUT = 10.0
+
+LABELS = {
+    "zh": {"config": "配置文件", "credentials": "Google 凭据", "key_permissions": "凭据文件权限",
+           "sheet": "表格可以打开", "worksheets": "工作表", "headers": "表头", "findings": "数据检查表",
+           "smtp": "SMTP 邮件服务器", OK: "✓", WRONG: "✗", INFO: "·", "fix": "如何解决",
+           "all_well": "一切正常。", "problems": "发现 {n} 个问题。"},
+    "en": {"config": "config file", "credentials": "Google credentials", "key_permissions": "key file permissions",
+           "sheet": "spreadsheet reachable", "worksheets": "worksheets", "headers": "headers",
+           "findings": "findings sheet", "smtp": "SMTP server", OK: "✓", WRONG: "✗", INFO: "·", "fix": "fix",
+           "all_well": "All is well.", "problems": "{n} problem(s) found."},
+}
+
+
+@dataclass
+class Item:
+    topic: str            # a key of LABELS
+    status: str           # ok / wrong / info
+    detail: str
+    fix: str = ""
+
+
+def diagnose(settings: Settings, *, config_path: Path | None = None, config_error: str | None = None,
+             source: str | None = None, transport: Any = None, smtp_timeout: float = SMTP_TIMEOUT) -> list[Item]:
+    """Every check, in the order an admin fixes things."""
+    from huimao_sheets.app import resolve_source
+
+    items = [_config_item(config_path, config_error)]
+    spec = resolve_source(source, settings)
+    items.extend(_source_items(spec, settings, transport))
+    items.append(_smtp_item(settings, smtp_timeout))
+    return items
+
+
+def all_well(items: list[Item]) -> bool:
+    return all(item.status != WRONG for item in items)
+
+
+def _config_item(path: Path | None, error: str | None) -> Item:
+    if error:
+        return Item("config", WRONG, error, "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。")
+    if path is None:
+        return Item("config", INFO, "没有 huimao.toml，使用默认设置。")
+    return Item("config", OK, f"{path} 可以读取。")
+
+
+def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Item]:
+    if is_google_source(spec):
+        account_ok = True
+        for item in _credential_items(settings):
+            account_ok = account_ok and item.status != WRONG
+            yield item
+        if not account_ok:
+            return
+        from huimao_sheets.sources.gsheets import GoogleSheetSource
+
+        opener = lambda: GoogleSheetSource.open(spec, settings.credentials, transport=transport)  # noqa: E731
+    else:
+        from huimao_sheets.sources.xlsx import XlsxSource
+
+        opener = lambda: XlsxSource(spec)  # noqa: E731
+    try:
+        source = opener()
+        titles = source.sheet_titles()
+    except HuimaoError as exc:
+        yield Item("sheet", WRONG, str(exc), _sheet_fix(spec))
+        return
+    yield Item("sheet", OK, f"{spec}：{len(titles)} 个工作表（{'、'.join(titles)}）。")
+    if not is_google_source(spec):
+        from huimao_sheets.sources.xlsx_write import lock_files
+
+        for lock in lock_files(Path(spec)):
+            if lock.exists():
+                yield Item("sheet", INFO, f"工作簿正被 Excel/WPS 打开（{lock.name}）：关闭前 --write-findings 和 "
+                                          "setup-sheet 不会写入。")
+    yield from _layout_items(source, titles, settings)
+
+
+def _sheet_fix(spec: str) -> str:
+    if is_google_source(spec):
+        return "按上面的提示共享表格或更正 KEY，然后再运行 `huimao-sheets doctor`。"
+    return "检查 --source 或 huimao.toml 中 source 的路径。"
+
+
+def _credential_items(settings: Settings) -> Iterator[Item]:
+    from huimao_sheets.sources.google_credentials import load_service_account, readable_by_others
+
+    try:
+        account = load_service_account(settings.credentials)
+    except HuimaoError as exc:
+        yield Item("credentials", WRONG, str(exc),
+                   "用 --credentials FILE、环境变量 GOOGLE_APPLICATION_CREDENTIALS 或配置中的 credentials 指向服务账号的 JSON 密钥。")
+        return
+    yield Item("credentials", OK, f"{account.path}：服务账号 {account.client_email}（表格须共享给这个地址）。")
+    if readable_by_others(account.path):
+        yield Item("key_permissions", WRONG, f"{account.path} 其他用户也能读取，密钥可能泄露。",
+                   f"chmod 600 {account.path}")
+    else:
+        yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
+
+
+def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterator[Item]:
+    try:
+        found = find_sheets(titles, settings)
+    except HuimaoError as exc:
+        yield Item("worksheets", WRONG, str(exc), "运行 `huimao-sheets setup-sheet` 创建缺少的工作表。")
+        return
+    yield Item("worksheets", OK, "、".join(found.values()))
+    tables = source.read_tables(list(found.values()))
+    for spec in SHEETS:
+        if spec.key not in found:
+            continue
+        title = found[spec.key]
+        head = list(islice(tables[title].rows, HEADER_SEARCH_ROWS))
+        try:
+            map_columns(spec, title, head, settings)
+        except HuimaoError as exc:
+            yield Item("headers", WRONG, str(exc), "运行 `huimao-sheets setup-sheet` 补上缺少的表头，或在 huimao.toml 中配置表头名称。")
+        else:
+            yield Item("headers", OK, f"“{title}”的表头齐全。")
+    own = findings_title(settings)
+    if header_key(own) in {header_key(t) for t in titles}:
+        yield Item("findings", OK, f"“{own}”存在。")
+    else:
+        yield Item("findings", INFO, f"还没有“{own}”：第一次运行 `check --write-findings` 时会创建。")
+
+
+def _smtp_item(settings: Settings, timeout: float) -> Item:
+    if not settings.smtp:
+        return Item("smtp", INFO, f"未配置 SMTP：邮件写入 {settings.outbox_dir}/ 文件夹。")
+    from huimao_sheets.mail import PASSWORD_ENV, parse_smtp_url
+
+    try:
+        target = parse_smtp_url(settings.smtp)
+    except HuimaoError as exc:
+        return Item("smtp", WRONG, str(exc), "更正 --smtp 或 huimao.toml 中的 smtp。")
+    where = target.display()
+    try:
+        if target.scheme == "smtps":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout,
+                                                    context=ssl.create_default_context())
+        else:
+            server = smtplib.SMTP(target.host, target.port, timeout=timeout)
+        with server:
+            code, _ = server.ehlo()
+            starttls = server.has_extn("starttls")
+    except (OSError, smtplib.SMTPException) as exc:
+        return Item("smtp", WRONG, f"连不上 {where}: {exc}",
+                    "检查服务器名和端口（STARTTLS 一般是 587，SSL 是 465）、防火墙，以及服务器是否在运行。")
+    if code != 250:
+        return Item("smtp", WRONG, f"{where} 拒绝了 EHLO（{code}）。", "请联系邮件服务器管理员。")
+    if target.user and not os.environ.get(PASSWORD_ENV):
+        return Item("smtp", WRONG, f"{where} 可以连接，但没有设置密码。", f"设置环境变量 {PASSWORD_ENV}。")
+    if target.scheme == "smtp" and target.starttls == "required" and not starttls:
+        return Item("smtp", WRONG, f"{where} 不支持 STARTTLS，而配置要求加密。", "改用 smtps://host:465，或去掉 starttls=required。")
+    return Item("smtp", OK, f"{where} 可以连接（EHLO 250{'，支持 STARTTLS' if starttls else ''}）。")
+
+
+def render(items: list[Item], language: str = "zh") -> list[str]:
+    """The checklist as lines: one per item, a fix line under each wrong one, and a verdict."""
+    labels = LABELS[language]
+    lines = []
+    for item in items:
+        lines.append(f"{labels[item.status]} {labels[item.topic]}: {item.detail}")
+        if item.status == WRONG and item.fix:
+            lines.append(f"    → {labels['fix']}: {item.fix}")
+    wrong = sum(1 for item in items if item.status == WRONG)
+    lines.append(labels["all_well"] if not wrong else labels["problems"].format(n=wrong))
+    return lines

@@ -1,0 +1,168 @@
+"""``doctor``: one line per check of the set-up, a fix under each wrong one, exit 0 only when all is well.
+Google is the in-process stand-in; SMTP is a real aiosmtpd server on a loopback port."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from huimao_sheets import cli
+from sheets_standin import SERVICE_ACCOUNT, standin, write_key_file  # noqa: F401  (fixtures)
+from workbooks import make_workbook
+
+KEY = "1DoctorKey_0123456789abcdefghijklmnopqrstuvw"
+HEADERS = {"客户档案": ["客户编号", "客户名称", "行业", "地址", "负责人", "负责人手机", "客户经理", "所属部门", "客户综合评估",
+                        "合作可能评估"],
+           "拜访记录": ["拜访日期", "客户编号", "拜访人", "拜访方式", "客户反映问题"],
+           "员工": ["姓名", "邮箱", "角色"]}
+
+
+class Accept:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_url():
+    controller = Controller(Accept(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield f"smtp://127.0.0.1:{controller.port}"
+    controller.stop()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An admin's folder: the working directory, no GOOGLE_APPLICATION_CREDENTIALS or SMTP password set."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.delenv("HUIMAO_SMTP_PASSWORD", raising=False)
+    return tmp_path
+
+
+def doctor(monkeypatch, capsys, *args: str) -> tuple[int, list[str]]:
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr(sys, "argv", ["huimao-sheets", "doctor", *args])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    return done.value.code, capsys.readouterr().out.splitlines()
+
+
+def test_all_is_well_with_a_shared_google_sheet_and_a_reachable_smtp_server(standin, home, smtp_url, monkeypatch, capsys):
+    standin.add_spreadsheet(KEY, {**{t: [h] for t, h in HEADERS.items()}, "数据检查": []})
+    key = write_key_file(home / "credentials.json")
+    (home / "huimao.toml").write_text(f'source = "gsheet:{KEY}"\ncredentials = "credentials.json"\nsmtp = "{smtp_url}"\n')
+    code, lines = doctor(monkeypatch, capsys)
+    assert lines == [
+        "✓ 配置文件: huimao.toml 可以读取。",
+        f"✓ Google 凭据: credentials.json：服务账号 {SERVICE_ACCOUNT}（表格须共享给这个地址）。",
+        "✓ 凭据文件权限: 只有文件所有者能读取密钥文件。",
+        f"✓ 表格可以打开: gsheet:{KEY}：4 个工作表（客户档案、拜访记录、员工、数据检查）。",
+        "✓ 工作表: 客户档案、拜访记录、员工",
+        "✓ 表头: “客户档案”的表头齐全。",
+        "✓ 表头: “拜访记录”的表头齐全。",
+        "✓ 表头: “员工”的表头齐全。",
+        "✓ 数据检查表: “数据检查”存在。",
+        f"✓ SMTP 邮件服务器: {smtp_url} 可以连接（EHLO 250）。",
+        "一切正常。",
+    ]
+    assert code == 0
+    assert key.exists() and [c.method for c in standin.calls] == ["GET", "GET"], "doctor only reads"
+
+
+def test_an_unshared_sheet_is_wrong_and_the_fix_names_the_service_account(standin, home, monkeypatch, capsys):
+    standin.add_spreadsheet(KEY, {"客户档案": []}, access="none")
+    write_key_file(home / "key.json")
+    code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", "key.json")
+    assert code == 2
+    assert lines[3] == (f"✗ 表格可以打开: 没有权限访问 Google 表格 {KEY}（403）。请在表格中点“共享”，把服务账号 {SERVICE_ACCOUNT} "
+                        f"添加为“编辑者”，然后重试。The sheet is not shared with {SERVICE_ACCOUNT}.")
+    assert lines[4] == "    → 如何解决: 按上面的提示共享表格或更正 KEY，然后再运行 `huimao-sheets doctor`。"
+    assert lines[-1] == "发现 1 个问题。"
+    assert not any("表头" in line for line in lines), "nothing is checked past an unreachable sheet"
+
+
+def test_a_key_file_other_users_can_read_is_wrong(standin, home, monkeypatch, capsys):
+    standin.add_spreadsheet(KEY, {t: [h] for t, h in HEADERS.items()})
+    key = write_key_file(home / "key.json")
+    key.chmod(0o644)
+    code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", str(key))
+    assert code == 2
+    assert f"✗ 凭据文件权限: {key} 其他用户也能读取，密钥可能泄露。" in lines
+    assert f"    → 如何解决: chmod 600 {key}" in lines
+
+
+def test_the_credentials_come_from_the_environment_when_no_option_names_them(standin, home, monkeypatch, capsys):
+    standin.add_spreadsheet(KEY, {t: [h] for t, h in HEADERS.items()})
+    key = write_key_file(home / "env-key.json", "from-env@p.iam.gserviceaccount.com")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}")
+    assert lines[1] == f"✓ Google 凭据: {key}：服务账号 from-env@p.iam.gserviceaccount.com（表格须共享给这个地址）。"
+    assert code == 0
+
+
+@pytest.mark.parametrize("content, wrong", [
+    (None, "✗ Google 凭据: 找不到凭据文件 key.json。"),
+    ("[1, 2]", "✗ Google 凭据: 凭据文件 key.json 应是一个 JSON 对象（service account key）。"),
+])
+def test_a_missing_or_broken_key_file_is_wrong_and_nothing_is_requested(standin, home, monkeypatch, capsys, content, wrong):
+    if content is not None:
+        (home / "key.json").write_text(content)
+    code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", "key.json")
+    assert code == 2 and lines[1].startswith(wrong)
+    assert standin.calls == []
+
+
+def test_a_broken_config_is_reported_and_the_other_checks_still_run(home, monkeypatch, capsys):
+    (home / "huimao.toml").write_text('language = "fr"\n')
+    path = make_workbook(home)
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path))
+    assert code == 2
+    assert lines[0].startswith("✗ 配置文件: huimao.toml 有误: language: Input should be 'zh' or 'en'")
+    assert any(line.startswith("✓ 表格可以打开: ") for line in lines)
+
+
+def test_a_missing_header_in_a_workbook_is_wrong_with_the_header_named(home, monkeypatch, capsys):
+    path = make_workbook(home)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["拜访记录"]["F1"] = "问题"
+    wb.save(path)
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path))
+    assert code == 2
+    assert "✓ 表头: “客户档案”的表头齐全。" in lines
+    wrong = next(line for line in lines if line.startswith("✗ 表头"))
+    assert wrong.startswith("✗ 表头: 工作表“拜访记录”缺少表头“客户反映问题”（Problems raised）。")
+    assert lines[0] == "· 配置文件: 没有 huimao.toml，使用默认设置。"
+    assert "· 数据检查表: 还没有“数据检查”：第一次运行 `check --write-findings` 时会创建。" in lines
+    assert "· SMTP 邮件服务器: 未配置 SMTP：邮件写入 outbox/ 文件夹。" in lines
+
+
+def test_a_workbook_in_good_order_without_smtp_is_all_well(home, monkeypatch, capsys):
+    path = make_workbook(home)
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--lang", "en")
+    assert code == 0 and lines[-1] == "All is well."
+    assert not any("Google" in line for line in lines), "an xlsx needs no Google credentials"
+
+
+def test_an_unreachable_smtp_server_and_a_missing_password_are_wrong(home, monkeypatch, capsys, smtp_url):
+    path = make_workbook(home)
+    closed = f"smtp://127.0.0.1:{free_port()}"
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", closed)
+    assert code == 2 and lines[-3].startswith(f"✗ SMTP 邮件服务器: 连不上 {closed}: ")
+    assert lines[-2] == "    → 如何解决: 检查服务器名和端口（STARTTLS 一般是 587，SSL 是 465）、防火墙，以及服务器是否在运行。"
+    with_user = smtp_url.replace("smtp://", "smtp://report@")
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
+    assert code == 2 and lines[-3] == f"✗ SMTP 邮件服务器: {with_user} 可以连接，但没有设置密码。"
+    monkeypatch.setenv("HUIMAO_SMTP_PASSWORD", "secret")
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
+    assert code == 0 and "secret" not in "\n".join(lines)

@@ -55,16 +55,27 @@ def is_blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        s = unicodedata.normalize("NFKC", value).strip()
-        return s == "" or s.casefold() in PLACEHOLDERS
+        s = value.strip()
+        return s == "" or (len(s) <= 6 and _is_placeholder(s))
     return False
+
+
+@lru_cache(maxsize=4096)
+def _is_placeholder(text: str) -> bool:
+    s = unicodedata.normalize("NFKC", text).strip()
+    return s == "" or s.casefold() in PLACEHOLDERS
 
 
 def clean_text(value: Any) -> str | None:
     """Free text: trimmed, inner runs of whitespace collapsed to one space; blank → None."""
+    if value.__class__ is str:
+        text = " ".join(value.split())  # str.split() splits on every Unicode space, U+3000 included
+        if not text or (len(text) <= 5 and is_blank(text)):
+            return None
+        return text
     if is_blank(value):
         return None
-    return _WHITESPACE.sub(" ", cell_text(value)).strip()
+    return " ".join(cell_text(value).split())
 
 
 @lru_cache(maxsize=65536)

@@ -15,6 +15,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 from huimao_sheets.model import Register
+from huimao_sheets.register import gc_paused
 
 Check = Callable[[Register, date, Settings], list[Finding]]
 
@@ -51,7 +52,8 @@ def select(only: list[str] | None) -> dict[str, Check]:
 
 def run_checks(register: Register, as_of: date, settings: Settings, only: list[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for check in select(only).values():
-        findings.extend(check(register, as_of, settings))
+    with gc_paused():
+        for check in select(only).values():
+            findings.extend(check(register, as_of, settings))
     findings.sort(key=Finding.sort_key)
     return findings

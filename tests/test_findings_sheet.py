@@ -131,11 +131,12 @@ def test_check_write_findings_reads_twice_writes_twice_raw_and_touches_only_its_
     assert any(FORMULA in row[7] for row in written), "and so is a client name inside a message"
 
 
-def test_the_next_run_replaces_the_old_rows_and_fits_the_grid(standin, settings):
+def test_the_next_run_overwrites_every_old_row_in_one_request(standin, settings):
     standin.add_spreadsheet(KEY, google_register(messy_clients()))
     check(f"gsheet:{KEY}", AS_OF, settings, write_findings=True)
     sheet = standin.spreadsheets[KEY].sheet("数据检查")
-    assert len(sheet.values()) > 3
+    old_grid = (sheet.rows, sheet.columns)
+    assert len(sheet.values()) == old_grid[0] > 3
     standin.spreadsheets[KEY].sheet("客户档案").set_values(  # staff fixed all but one problem
         google_register([client(client_id="KH0001", 负责人手机=None)])["客户档案"])
     standin.calls.clear()
@@ -143,12 +144,20 @@ def test_the_next_run_replaces_the_old_rows_and_fits_the_grid(standin, settings)
     _register, result = check(f"gsheet:{KEY}", AS_OF, settings, write_findings=True)
     sheet = standin.spreadsheets[KEY].sheet("数据检查")
     assert [row[0] for row in sheet.values()] == ["问题代码", "missing_required"]
-    assert (sheet.rows, sheet.columns) == (2, 9)
-    resize, put = standin.writes()
-    assert resize.body == {"requests": [{"updateSheetProperties": {
-        "properties": {"sheetId": sheet.sheet_id, "gridProperties": {"rowCount": 2, "columnCount": 9}},
+    put, = standin.writes()
+    assert put.path.endswith(f"/values/'数据检查'!A1:I{old_grid[0]}") and put.query["valueInputOption"] == ["RAW"]
+    assert put.body["values"][2:] == [[""] * 9] * (old_grid[0] - 2), "the old rows are blanked in the same request"
+
+
+def test_a_grid_too_small_for_the_findings_grows_first(standin, settings):
+    standin.add_spreadsheet(KEY, {**google_register(messy_clients()), "数据检查": [["old"]]}, rows=2, columns=3)
+    _register, result = check(f"gsheet:{KEY}", AS_OF, settings, write_findings=True)
+    grow, put = standin.writes()
+    sheet = standin.spreadsheets[KEY].sheet("数据检查")
+    assert grow.body == {"requests": [{"updateSheetProperties": {
+        "properties": {"sheetId": sheet.sheet_id, "gridProperties": {"rowCount": len(result.findings) + 1, "columnCount": 9}},
         "fields": "gridProperties.rowCount,gridProperties.columnCount"}}]}
-    assert put.query["valueInputOption"] == ["RAW"]
+    assert len(sheet.values()) == len(result.findings) + 1
 
 
 def test_writing_on_a_fresh_connection_costs_at_most_three_requests(standin, settings):
@@ -159,7 +168,7 @@ def test_writing_on_a_fresh_connection_costs_at_most_three_requests(standin, set
     standin.calls.clear()
     GoogleSheetSource.open(f"gsheet:{KEY}", settings.credentials, write=True).replace_sheet(
         "数据检查", findings_rows(result_of(DUPLICATE)))
-    assert [c.method for c in standin.calls] == ["GET", "PUT"], "same size: the grid stays, one write"
+    assert [c.method for c in standin.calls] == ["GET", "PUT"], "the grid is big enough: one write"
 
 
 def test_a_job_can_write_a_result_it_already_has_in_at_most_three_requests(standin, settings):

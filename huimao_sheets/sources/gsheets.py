@@ -245,23 +245,26 @@ class GoogleSheetSource:
     def replace_sheet(self, title: str, rows: list[list[Any]], frozen_rows: int = 1) -> None:
         """Make worksheet ``title`` hold exactly ``rows`` (RAW), creating it when missing.
 
-        At most three requests: the metadata (unless already read), one ``batchUpdate`` that adds the
-        worksheet or fits its grid to the rows, and one ``values.update`` that overwrites the whole grid —
-        the new content replaces the old in one step, with no moment where the sheet is empty.
+        At most three requests: the metadata (unless already read), a ``batchUpdate`` only when the
+        worksheet must be added or its grid must grow, and one ``values.update`` that overwrites the whole
+        grid, blanks included — the new content replaces the old in one step, never an empty sheet between.
         """
         width = max(1, max((len(r) for r in rows), default=1))
         existing = self.sheet_properties().get(title)
-        grid = (existing or {}).get("gridProperties", {})
-        height = max(len(rows), grid.get("frozenRowCount", frozen_rows) + 1, 2)
         if existing is None:
+            height = max(len(rows), frozen_rows + 1)
             self.batch_update([{"addSheet": {"properties": {
                 "title": title,
                 "gridProperties": {"rowCount": height, "columnCount": width, "frozenRowCount": frozen_rows}}}}])
-        elif (grid.get("rowCount"), grid.get("columnCount")) != (height, width):
-            self.batch_update([{"updateSheetProperties": {
-                "properties": {"sheetId": existing["sheetId"],
-                               "gridProperties": {"rowCount": height, "columnCount": width}},
-                "fields": "gridProperties.rowCount,gridProperties.columnCount"}}])
+        else:
+            grid = existing.get("gridProperties", {})
+            old_height, old_width = grid.get("rowCount", 0), grid.get("columnCount", 0)
+            height, width = max(len(rows), old_height), max(width, old_width)
+            if (height, width) != (old_height, old_width):
+                self.batch_update([{"updateSheetProperties": {
+                    "properties": {"sheetId": existing["sheetId"],
+                                   "gridProperties": {"rowCount": height, "columnCount": width}},
+                    "fields": "gridProperties.rowCount,gridProperties.columnCount"}}])
         blank = [""] * width
         values = [[sheet_cell(v) for v in row] + blank[len(row):] for row in rows]
         values += [blank] * (height - len(values))

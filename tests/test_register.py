@@ -119,3 +119,15 @@ def test_a_file_that_is_not_a_workbook_says_why(tmp_path):
         read(path)
     with pytest.raises(SourceError, match="找不到工作簿"):
         read(tmp_path / "missing.xlsx")
+
+
+def test_record_fields_follow_the_sheet_layout_order():
+    """The register builds records positionally from the layout's columns: the two orders must agree."""
+    from dataclasses import fields
+
+    from huimao_sheets.layout import SHEETS
+    from huimao_sheets.register import RECORD_TYPES
+
+    for spec in SHEETS:
+        names = [f.name for f in fields(RECORD_TYPES[spec.key])]
+        assert names[1:1 + len(spec.fields)] == [f.key for f in spec.fields], spec.key

@@ -24,7 +24,6 @@ import gspread
 import requests
 from google.auth.credentials import Credentials
 from google.auth.exceptions import RefreshError, TransportError
-from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError, NoValidUrlKeyFound
 from gspread.utils import absolute_range_name, extract_id_from_url, rowcol_to_a1
 
@@ -114,11 +113,18 @@ class RetryingHTTPClient(gspread.HTTPClient):
         raise GaveUp(error, attempt, policy.clock() - start)
 
 
+def authorized_session(credentials: Credentials) -> requests.Session:
+    """The production session: google-auth's AuthorizedSession (looked up when called, so it can be swapped)."""
+    from google.auth.transport import requests as google_requests
+
+    return google_requests.AuthorizedSession(credentials)
+
+
 @dataclass
 class Transport:
     """How requests reach Google: a session for the credentials (tests mount the stand-in here) and retries."""
 
-    session: Callable[[Credentials], requests.Session] = AuthorizedSession
+    session: Callable[[Credentials], requests.Session] = authorized_session
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 

@@ -286,6 +286,20 @@ def test_the_xlsx_write_refuses_while_the_workbook_is_open_in_excel_wps_or_libre
     assert path.read_bytes() == content
 
 
+def test_a_strict_open_xml_workbook_is_refused_untouched(tmp_path):
+    path = make_workbook(tmp_path, clients=[client(负责人手机=None)])
+    strict = parts(path)
+    strict["xl/workbook.xml"] = strict["xl/workbook.xml"].replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in strict.items():
+            archive.writestr(name, data)
+    content = path.read_bytes()
+    with pytest.raises(SourceError, match="无法读取工作簿 .* 的结构: 不是常规的 Office Open XML 工作簿"):
+        write_findings(XlsxSource(path), result_of(MISSING), Settings())
+    assert path.read_bytes() == content
+
+
 def test_the_xlsx_write_keeps_the_original_when_saving_fails(tmp_path, monkeypatch):
     path = make_workbook(tmp_path, clients=[client(负责人手机=None)])
     content = path.read_bytes()

@@ -147,10 +147,12 @@ class Package:
         root_rels = ElementTree.fromstring(archive.read("_rels/.rels"))
         self.workbook = next(_part("", r.get("Target", "")) for r in root_rels
                              if r.get("Type", "").endswith("/officeDocument"))
-        self.workbook_xml = archive.read(self.workbook).decode("utf-8")
+        self.workbook_xml = archive.read(self.workbook).decode("utf-8-sig")
         self.rels = _rels_name(self.workbook)
-        self.rels_xml = archive.read(self.rels).decode("utf-8")
-        self.types_xml = archive.read("[Content_Types].xml").decode("utf-8")
+        self.rels_xml = archive.read(self.rels).decode("utf-8-sig")
+        self.types_xml = archive.read("[Content_Types].xml").decode("utf-8-sig")
+        if MAIN_NS not in self.workbook_xml:
+            raise ValueError("不是常规的 Office Open XML 工作簿（可能是 Strict Open XML 格式）")
 
     def targets(self) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, part name)."""

@@ -401,6 +401,16 @@ DemoStep = Callable[..., None]
 EXTRA_STEPS: list[DemoStep] = []
 
 
+def _weekly_mail_step(**context) -> None:
+    """The demo week's weekly reports as .eml files in outbox/, and an HTML preview."""
+    from huimao_sheets.reports.weekly import demo_weekly_mail
+
+    demo_weekly_mail(**context)
+
+
+EXTRA_STEPS.append(_weekly_mail_step)
+
+
 def run_demo(out_dir: Path, settings, console, as_of: date, seed: int) -> int:
     """Write the demo workbook, check it, and show the findings per person."""
     from huimao_sheets.app import check

@@ -140,6 +140,9 @@ class Ledger:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, timeout=30)
                 self.db.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: a commit survives a killed process (not necessarily a power cut) and
+                # costs no fsync; the queue's states are written one short transaction at a time.
+                self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(_SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise ConfigError(f"无法打开状态数据库 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc

@@ -246,3 +246,17 @@ def test_a_missing_template_folder_is_a_config_error(checked, tmp_path):
     register, findings, people, _ = checked
     with pytest.raises(ConfigError, match="templates_dir"):
         weekly_mails(register, findings, W48, AS_OF, Settings(templates_dir=str(tmp_path / "nope")), people, {})
+
+
+def test_the_templates_ship_inside_the_package_from_the_one_copy_in_templates():
+    import tomllib
+    from pathlib import Path
+
+    from huimao_sheets.reports.render import packaged_templates
+
+    root = Path(__file__).resolve().parent.parent
+    assert packaged_templates().resolve() == (root / "templates").resolve(), "huimao_sheets/templates → ../templates"
+    for kind in ("weekly-person", "weekly-department", "weekly-company"):
+        assert all((packaged_templates() / f"{kind}.{part}.j2").is_file() for part in ("subject", "txt", "html"))
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "templates/*.j2" in package_data["huimao_sheets"]

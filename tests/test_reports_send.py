@@ -269,3 +269,24 @@ def test_without_smtp_the_cli_writes_the_outbox(tmp_path, workbook, run_cli):
 def test_a_week_that_is_not_over_is_refused(tmp_path, workbook, run_cli):
     code, out, err = run_cli("report", "weekly", "--week", "2026-W49", "--source", workbook, "--as-of", "2026-11-30")
     assert code == 2 and "2026-W49（2026-11-30 至 2026-12-06）在 2026-11-30 还没有结束" in err.replace("\n", "")
+
+
+def test_the_demo_step_writes_the_weeks_mail_to_the_outbox_and_says_where(tmp_path, workbook, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from huimao_sheets.reports.weekly import demo_weekly_mail
+
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    settings = Settings(smtp="smtp://127.0.0.1:1", state_dir=str(tmp_path / "real-state"))  # never used by the demo
+    for _ in range(2):  # every demo run writes every message
+        run = demo_weekly_mail(path=Path(workbook), out_dir=tmp_path / "demo-out", settings=settings,
+                               console=Console(file=out, width=400), as_of=AS_OF)
+        assert len(run.delivery.sent) == 9
+    assert len(list((tmp_path / "outbox").glob("2026-W48_*.eml"))) == 9
+    assert (tmp_path / "demo-out" / "preview" / "index.html").is_file()
+    assert not (tmp_path / "real-state").exists()
+    assert f"9 封邮件已写入 {tmp_path / 'outbox'}/" in out.getvalue()
+    assert f"在浏览器中预览: {tmp_path / 'demo-out' / 'preview' / 'index.html'}" in out.getvalue()

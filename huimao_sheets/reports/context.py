@@ -8,7 +8,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from huimao_sheets.findings import CODES, ERROR, Finding
 from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
@@ -21,6 +21,8 @@ LIST_LIMIT = 50          # rows of one list shown in a mail; the rest are counte
 SPOT_CHECK_SIZE = 5      # visits drawn for a department manager to verify
 TOP_N = 10               # longest-open findings in the company view
 COLLISION_CODES = ("visit_collision", "plan_collision")
+
+PersonContext = Callable[[str], dict[str, Any]]   # name → person_context(...), possibly cached
 
 # The figures summed over people for department and company rows.
 _SUMMED = ("visits", "new_clients", "problems", "no_problems", "planned", "done", "unplanned", "followups",
@@ -39,12 +41,17 @@ class OpenFindings:
         self.by_owner: dict[str | None, list[Finding]] = defaultdict(list)
         for f in self.findings:
             self.by_owner[f.owner].append(f)
+        self._rows: dict[int, dict[str, Any]] = {}
 
     def row(self, f: Finding, t: dict) -> dict[str, Any]:
-        seen = self.first_seen.get(finding_fingerprint(f), self.as_of)
-        return {"code": f.code, "label": t["codes"].get(f.code, f.code), "severity": f.severity,
+        found = self._rows.get(id(f))
+        if found is None:
+            seen = self.first_seen.get(finding_fingerprint(f), self.as_of)
+            found = self._rows[id(f)] = {
+                "code": f.code, "label": t["codes"].get(f.code, f.code), "severity": f.severity,
                 "message": f.message, "owner": f.owner or "", "first_seen": seen.isoformat(),
                 "days_open": max((self.as_of - seen).days, 0)}
+        return found
 
     def rows(self, findings: list[Finding], t: dict) -> list[dict[str, Any]]:
         """Longest open first, then in the order of the findings contract."""
@@ -128,10 +135,12 @@ class _Nobody:
 _NOBODY = _Nobody()
 
 
-def department_context(activity: Activity, department: str, open_findings: OpenFindings, t: dict) -> dict[str, Any]:
+def department_context(activity: Activity, department: str, open_findings: OpenFindings, t: dict,
+                       person: PersonContext | None = None) -> dict[str, Any]:
     """A department's week: each member's figures, the totals, the team's collisions and a spot-check sample."""
+    person = person or (lambda name: person_context(activity, name, open_findings, t))
     members = department_members(activity.register, department)
-    people = [summary(person_context(activity, m, open_findings, t)) for m in members]
+    people = [summary(person(m)) for m in members]
     team = set(members)
     collisions = [f for f in open_findings.findings
                   if f.code in COLLISION_CODES and (team & set(f.staff) or f.owner in team)]
@@ -160,8 +169,10 @@ def departments(register: Register) -> list[str]:
     return list(found)
 
 
-def company_context(activity: Activity, previous: Activity, open_findings: OpenFindings, t: dict) -> dict[str, Any]:
+def company_context(activity: Activity, previous: Activity, open_findings: OpenFindings, t: dict,
+                    person: PersonContext | None = None) -> dict[str, Any]:
     """The company's week: per department, the week-over-week trend and the largest problems."""
+    person = person or (lambda name: person_context(activity, name, open_findings, t))
     register = activity.register
     weeks = [activity.week.shifted(i - TREND_WEEKS + 1) for i in range(TREND_WEEKS)]
     counts = weekly_visit_counts(register, weeks)
@@ -170,16 +181,16 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
     # Everyone who did or owns something, by department; people not in the 员工 sheet in a row of
     # their own. (Visits without a visitor are missing_required findings and count in no department.)
     people_by_dept: dict[str, set[str]] = defaultdict(set)
-    for person in {*activity.people, *previous.people, *open_findings.by_owner, *counts}:
-        if person is not None:
-            people_by_dept[dept_of.get(person) or t["unassigned"]].add(person)
+    for name in {*activity.people, *previous.people, *open_findings.by_owner, *counts}:
+        if name is not None:
+            people_by_dept[dept_of.get(name) or t["unassigned"]].add(name)
     names = departments(register)
     names += sorted(d for d in people_by_dept if d not in names)
 
     rows = []
     for name in names:
         members = sorted(people_by_dept.get(name, ()))
-        now = add_up([summary(person_context(activity, m, open_findings, t)) for m in members], name)
+        now = add_up([summary(person(m)) for m in members], name)
         before = sum(len(previous.people[m].visits) for m in members if m in previous.people)
         trend = [sum(counts[m][i] for m in members if m in counts) for i in range(TREND_WEEKS)]
         if name == t["unassigned"] and not (now["visits"] or now["findings"] or any(trend)):

@@ -110,9 +110,13 @@ class Renderer:
         except jinja2.UndefinedError as exc:
             raise ConfigError(f"模板 {name} 用到了不存在的变量: {exc.message}") from exc
 
+    def subject(self, kind: str, context: dict[str, Any]) -> str:
+        """``<kind>.subject.j2``, on one line."""
+        return header_text(self._render(f"{kind}.subject.j2", context), SUBJECT_LIMIT)
+
     def render(self, kind: str, context: dict[str, Any]) -> Rendered:
         """Render ``<kind>.subject.j2``, ``<kind>.txt.j2`` and ``<kind>.html.j2`` with the same context."""
-        subject = header_text(self._render(f"{kind}.subject.j2", context), SUBJECT_LIMIT)
+        subject = self.subject(kind, context)
         context = {**context, "subject": subject}
         text = self._render(f"{kind}.txt.j2", context)
         html = self.inliner.inline(self._render(f"{kind}.html.j2", context))

@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Callable, Mapping
 from zoneinfo import ZoneInfo
@@ -74,39 +75,50 @@ def _now(settings: Settings) -> datetime:
 
 
 def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of: date, settings: Settings,
-                 people: list[Recipient], first_seen: dict[str, date]) -> list[Mail]:
-    """Render every report of the week for ``people``: plain data first, then the templates."""
+                 people: list[Recipient], first_seen: dict[str, date],
+                 skip: Callable[[tuple[str, str, str]], bool] = lambda key: False) -> list[Mail]:
+    """Render every report of the week for ``people``: plain data first, then the templates.
+
+    A report for which ``skip(key)`` is true (already sent) gets its subject only, not its bodies.
+    """
     t = strings(settings.language)
     renderer = Renderer(settings)
     activity = Activity(register, week, as_of, settings)
     open_findings = OpenFindings(findings, first_seen, as_of)
     base = {"t": t, "lang": settings.language, "week": week_info(week), "next_week": week_info(week.shifted(1)),
             "as_of": as_of.isoformat()}
-    departments: dict[str, dict] = {}
-    company: dict | None = None
+
+    @cache
+    def person(name: str) -> dict:
+        return person_context(activity, name, open_findings, t)
+
+    @cache
+    def department(name: str) -> dict:
+        return department_context(activity, name, open_findings, t, person)
+
+    @cache
+    def company() -> dict:
+        previous = Activity(register, week.shifted(-1), as_of, settings)
+        return company_context(activity, previous, open_findings, t, person)
+
     mails = []
-    for person in people:
-        for kind in person.kinds():
-            context = {**base, "recipient": {"name": person.name, "role": person.role}}
-            if kind == PERSON:
-                context["person"] = person_context(activity, person.name, open_findings, t)
-                about = person.name
-            elif kind == DEPARTMENT:
-                if person.department not in departments:
-                    departments[person.department] = department_context(activity, person.department,
-                                                                        open_findings, t)
-                context["department"] = departments[person.department]
-                about = person.department
+    for recipient in people:
+        for kind in recipient.kinds():
+            about = {PERSON: recipient.name, DEPARTMENT: recipient.department}.get(kind, t["company"])
+            context = {**base, "about": about, "recipient": {"name": recipient.name, "role": recipient.role}}
+            mail = Mail(kind, week.label, recipient.name, recipient.address, "", "", "", about)
+            if skip(mail.key):
+                mail.subject = renderer.subject(kind, context)
             else:
-                if company is None:
-                    previous = Activity(register, week.shifted(-1), as_of, settings)
-                    company = company_context(activity, previous, open_findings, t)
-                context["company"] = company
-                about = t["company"]
-            context["about"] = about
-            rendered = renderer.render(kind, context)
-            mails.append(Mail(kind, week.label, person.name, person.address, rendered.subject, rendered.text,
-                              rendered.html, about))
+                if kind == PERSON:
+                    context["person"] = person(recipient.name)
+                elif kind == DEPARTMENT:
+                    context["department"] = department(recipient.department)
+                else:
+                    context["company"] = company()
+                rendered = renderer.render(kind, context)
+                mail.subject, mail.text, mail.html = rendered.subject, rendered.text, rendered.html
+            mails.append(mail)
     return mails
 
 
@@ -147,8 +159,8 @@ def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Wee
     return index
 
 
-def _before(ledger: Ledger, mail: Mail) -> str:
-    status = ledger.mail_status(mail.key)
+def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:
+    status = ledger.mail_status(key)
     return {SENT: ALREADY_SENT, SENDING: UNCONFIRMED}.get(status, TO_SEND)
 
 
@@ -185,11 +197,19 @@ def send_weekly(settings: Settings, *, source: str | None = None, week: Week | N
             first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
         else:
             first_seen = ledger.observe(findings, as_of)
-        mails = select_recipients(weekly_mails(register, findings, week, as_of, settings, people, first_seen), to)
         if resend:
-            for mail in mails:
+            for mail in select_recipients(weekly_mails(register, findings, week, as_of, settings, people, first_seen,
+                                                       skip=lambda key: True), to):
                 ledger.requeue(mail.key)
-        run = WeeklyRun(week, as_of, mails, {m.key: _before(ledger, m) for m in mails}, missing)
+        if preview is not None:
+            skip = lambda key: False                              # noqa: E731 - a preview shows every message
+        elif dry_run:
+            skip = lambda key: True                               # noqa: E731 - a dry run lists subjects only
+        else:
+            skip = lambda key: _before(ledger, key) != TO_SEND    # noqa: E731 - what was sent is not rendered again
+        mails = select_recipients(weekly_mails(register, findings, week, as_of, settings, people, first_seen,
+                                               skip=skip), to)
+        run = WeeklyRun(week, as_of, mails, {m.key: _before(ledger, m.key) for m in mails}, missing)
         if preview is not None:
             run.preview_index = write_preview(mails, Path(preview), settings, week, as_of, run.before)
         if readonly:
@@ -201,11 +221,35 @@ def send_weekly(settings: Settings, *, source: str | None = None, week: Week | N
     return run
 
 
-def write_weekly_outbox(source: str, settings: Settings, as_of: date, outbox: str | Path = "outbox") -> WeeklyRun:
-    """The demo's mail: the weekly reports of the week before ``as_of`` as ``.eml`` files in ``outbox``.
+def write_weekly_outbox(source: str, settings: Settings, as_of: date, outbox: str | Path = "outbox", *,
+                        state_dir: str | Path | None = None, register: Register | None = None) -> WeeklyRun:
+    """The weekly reports of the week before ``as_of`` as ``.eml`` files in ``outbox``, never over SMTP.
 
-    SMTP settings are ignored here, so the demo never mails anyone; the ledger in the state folder still
-    applies (a second demo run writes only what was not written before).
+    The ledger of ``state_dir`` (default: the settings' state folder) still applies: a second call writes
+    only what was not written before.
     """
-    local = settings.model_copy(update={"smtp": None, "outbox_dir": str(outbox)})
-    return send_weekly(local, source=source, as_of=as_of)
+    update = {"smtp": None, "outbox_dir": str(outbox)}
+    if state_dir is not None:
+        update["state_dir"] = str(state_dir)
+    return send_weekly(settings.model_copy(update=update), source=source, as_of=as_of, register=register)
+
+
+def demo_weekly_mail(*, path: Path, out_dir: Path, settings: Settings, console, as_of: date,
+                     register: Register | None = None, **_other) -> WeeklyRun:
+    """The demo's mail step: the demo week's reports into ``outbox/`` and a browsable preview in
+    ``<out_dir>/preview/``. It uses a throw-away ledger, so every demo run writes every message and the
+    real state folder never records demo mail."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="huimao-demo-") as state:
+        run = write_weekly_outbox(str(path), settings, as_of, settings.outbox_dir, state_dir=state, register=register)
+    index = write_preview(run.mails, Path(out_dir) / "preview", settings, run.week, run.as_of, run.before)
+    say = lambda line: console.print(line, markup=False, highlight=False)  # noqa: E731
+    say(f"\n周报 {run.week.label}（{run.week.span()}）: {len(run.delivery.sent)} 封邮件已写入 "
+        f"{Path(settings.outbox_dir).resolve()}/（.eml，可用 Outlook/Foxmail/Thunderbird 打开）")
+    say(f"在浏览器中预览: {index.resolve()}")
+    for finding in run.missing:
+        say(f"  {finding.message}（已交给 {finding.owner}）")
+    say("真正发信: huimao-sheets report weekly --source 工作簿.xlsx --smtp smtps://用户@邮件服务器:465"
+        "（密码放在环境变量 HUIMAO_SMTP_PASSWORD 中）")
+    return run

@@ -52,14 +52,18 @@ def open_findings(checked):
     return OpenFindings(checked[1], {}, AS_OF)
 
 
-def test_every_person_with_an_address_gets_their_reports(checked):
+def test_every_person_with_an_address_gets_one_report(checked):
     register, findings, people, missing = checked
-    assert [(p.name, p.kinds()) for p in people] == [
-        ("陈总", ["weekly-company"]), ("林助理", ["weekly-company"]),
-        ("王经理", ["weekly-person", "weekly-department"]), ("张伟", ["weekly-person"]),
-        ("李娜", ["weekly-person"]), ("赵经理", ["weekly-person", "weekly-department"]),
-        ("周敏", ["weekly-person"]),
+    assert [(p.name, p.kind) for p in people] == [
+        ("陈总", "weekly-company"), ("林助理", "weekly-company"), ("王经理", "weekly-department"),
+        ("张伟", "weekly-person"), ("李娜", "weekly-person"), ("赵经理", "weekly-department"), ("周敏", "weekly-person"),
     ]
+
+
+def test_a_department_manager_without_a_department_gets_their_own_week(tmp_path):
+    staff = [row if row[0] != "赵经理" else ["赵经理", "zhao@huimao.cn", "部门经理", None, "陈总"] for row in STAFF]
+    register, _ = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
+    assert [p.kind for p in recipients(register, Settings())[0] if p.name == "赵经理"] == ["weekly-person"]
 
 
 def test_a_person_without_an_address_is_a_finding_for_their_manager(checked):
@@ -185,12 +189,20 @@ def mails(checked):
     return weekly_mails(register, findings, W48, AS_OF, Settings(), people, {})
 
 
-def test_one_mail_per_report_with_a_subject_that_says_what_and_which_week(mails):
-    assert {(m.to_address, m.kind) for m in mails} == EXPECTED_MAIL
-    subjects = {(m.to_name, m.kind): m.subject for m in mails}
-    assert subjects[("王经理", "weekly-department")] == "【慧茂周报】市场一部 2026年第48周 (11/23–11/29)"
-    assert subjects[("张伟", "weekly-person")] == "【慧茂周报】张伟 2026年第48周 (11/23–11/29)"
-    assert subjects[("陈总", "weekly-company")] == "【慧茂周报】全公司 2026年第48周 (11/23–11/29)"
+def test_one_mail_per_person_with_a_subject_that_says_what_and_which_week(mails):
+    assert sorted((m.to_address, m.kind) for m in mails) == sorted(EXPECTED_MAIL)
+    subjects = {m.to_name: m.subject for m in mails}
+    assert subjects["王经理"] == "【慧茂周报】市场一部 2026年第48周 (11/23–11/29)"
+    assert subjects["张伟"] == "【慧茂周报】张伟 2026年第48周 (11/23–11/29)"
+    assert subjects["陈总"] == "【慧茂周报】全公司 2026年第48周 (11/23–11/29)"
+
+
+def test_a_department_managers_mail_has_the_team_then_their_own_week(mails):
+    zhao = next(m for m in mails if m.to_name == "赵经理")
+    team, own = zhao.text.split("赵经理本人的本周情况")
+    assert "== 成员一览 (3) ==" in team and "== 抽查样本 (1) ==" in team
+    assert "[缺少有效邮箱] 员工第8行“刘洋”没有有效邮箱，收不到周报" in own
+    assert "赵经理本人的本周情况" in zhao.html
 
 
 def test_hostile_cell_text_is_escaped_in_html_and_kept_in_text(mails):
@@ -227,8 +239,7 @@ def test_english_is_a_setting(checked):
 
 def test_to_selects_recipients_by_name_or_address(mails):
     chosen = select_recipients(mails, "张伟, wang@huimao.cn")
-    assert [(m.to_name, m.kind) for m in chosen] == [
-        ("王经理", "weekly-person"), ("王经理", "weekly-department"), ("张伟", "weekly-person")]
+    assert [(m.to_name, m.kind) for m in chosen] == [("王经理", "weekly-department"), ("张伟", "weekly-person")]
     with pytest.raises(ConfigError, match="某人 不是本周报告的收件人"):
         select_recipients(mails, "某人")
 
@@ -237,9 +248,9 @@ def test_an_admins_template_folder_overrides_one_template_and_keeps_the_rest(che
     (tmp_path / "weekly-person.subject.j2").write_text("周报：{{ about }}", encoding="utf-8")
     register, findings, people, _ = checked
     mails = weekly_mails(register, findings, W48, AS_OF, Settings(templates_dir=str(tmp_path)), people, {})
-    subjects = {(m.to_name, m.kind): m.subject for m in mails}
-    assert subjects[("张伟", "weekly-person")] == "周报：张伟"
-    assert subjects[("陈总", "weekly-company")] == "【慧茂周报】全公司 2026年第48周 (11/23–11/29)"
+    subjects = {m.to_name: m.subject for m in mails}
+    assert subjects["张伟"] == "周报：张伟"
+    assert subjects["陈总"] == "【慧茂周报】全公司 2026年第48周 (11/23–11/29)"
 
 
 def test_a_missing_template_folder_is_a_config_error(checked, tmp_path):

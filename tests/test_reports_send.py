@@ -1,5 +1,5 @@
-"""The weekly report end to end, through a real SMTP server on loopback (aiosmtpd): one message per report
-to each person with an address, well-formed multipart messages, nothing sent twice on a re-run or after a
+"""The weekly report end to end, through a real SMTP server on loopback (aiosmtpd): one message to each
+person with an address, well-formed multipart messages, nothing sent twice on a re-run or after a
 kill, nothing lost while the server is down; and the CLI's --dry-run, --preview and exit codes."""
 
 import asyncio
@@ -45,9 +45,9 @@ def delivered(server):
     return [(r.recipients[0], r.message["X-Huimao-Report"].split()[0]) for r in server.received]
 
 
-def test_each_person_with_an_address_gets_their_reports_once(tmp_path, server, workbook):
+def test_each_person_with_an_address_gets_one_message(tmp_path, server, workbook):
     run = weekly(tmp_path, server.url, workbook)
-    assert run.ok and len(run.delivery.sent) == 9
+    assert run.ok and len(run.delivery.sent) == 7
     assert sorted(delivered(server)) == sorted(EXPECTED_MAIL)
     assert server.handler.sessions == 1, "one SMTP connection for the whole run"
     assert [f.staff for f in run.missing] == [["刘洋"]]
@@ -69,7 +69,7 @@ def test_every_message_is_well_formed_with_both_parts(tmp_path, server, workbook
         ids.add(msg["Message-ID"])
         assert all(byte < 128 for byte in received.data)
         assert msg.defects == [] and all(part.defects == [] for part in msg.walk())
-    assert len(ids) == 9
+    assert len(ids) == 7
 
 
 def test_hostile_cell_text_never_reaches_the_html_unescaped(tmp_path, server, workbook):
@@ -99,7 +99,7 @@ def test_a_rerun_sends_nothing(tmp_path, server, workbook):
     again = weekly(tmp_path, server.url, workbook)
     assert again.ok and again.delivery.sent == []
     assert set(again.before.values()) == {ALREADY_SENT}
-    assert len(server.received) == 9 and server.handler.sessions == 1, "no connection when there is nothing to send"
+    assert len(server.received) == 7 and server.handler.sessions == 1, "no connection when there is nothing to send"
 
 
 def test_while_the_server_is_down_nothing_is_lost_and_after_it_recovers_nothing_goes_twice(tmp_path, workbook):
@@ -107,14 +107,14 @@ def test_while_the_server_is_down_nothing_is_lost_and_after_it_recovers_nothing_
     url, port = server.url, server.port
     server.stop()
     down = weekly(tmp_path, url, workbook)
-    assert not down.ok and down.delivery.sent == [] and len(down.delivery.waiting) == 9
+    assert not down.ok and down.delivery.sent == [] and len(down.delivery.waiting) == 7
     assert "无法连接邮件服务器" in down.delivery.error
     with Ledger.in_state_dir(tmp_path / "state") as ledger:
-        assert len(ledger.queued()) == 9
+        assert len(ledger.queued()) == 7
     server.start(port=port)
     try:
         up = weekly(tmp_path, url, workbook)
-        assert up.ok and len(up.delivery.sent) == 9
+        assert up.ok and len(up.delivery.sent) == 7
         assert weekly(tmp_path, url, workbook).delivery.sent == []
     finally:
         server.stop()
@@ -134,7 +134,7 @@ def test_queued_mail_goes_out_with_the_next_run_even_for_another_week(tmp_path, 
     finally:
         server.stop()
     assert delivered(server).count(("zhangwei@huimao.cn", "weekly-person")) == 2   # W48 once, W49 once
-    assert sum(1 for r in server.received if r.message["X-Huimao-Report"] == "weekly-person 2026-W48") == 5
+    assert sum(1 for r in server.received if r.message["X-Huimao-Report"] == "weekly-person 2026-W48") == 3
 
 
 def test_an_interrupted_message_is_reported_and_sent_again_only_on_request(tmp_path, workbook):
@@ -148,7 +148,7 @@ def test_an_interrupted_message_is_reported_and_sent_again_only_on_request(tmp_p
     server.start(port=port)
     try:
         run = weekly(tmp_path, url, workbook)
-        assert [r.key for r in run.unconfirmed] == [key] and len(run.delivery.sent) == 8
+        assert [r.key for r in run.unconfirmed] == [key] and len(run.delivery.sent) == 6
         zhang = next(m for m in run.mails if m.key == key)
         assert run.status(zhang) == UNCONFIRMED
         resent = weekly(tmp_path, url, workbook, to="张伟", resend=True)
@@ -188,7 +188,7 @@ def test_a_run_killed_half_way_never_sends_twice(tmp_path, workbook):
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=30)
         time.sleep(SlowHandler.delay + 0.2)              # let the server finish the message it was accepting
-        assert 2 <= len(server.received) < 9
+        assert 2 <= len(server.received) < 7
         server.handler.delay = 0
         rerun = cli(*args, cwd=tmp_path)
         out, err = rerun.communicate(timeout=120)
@@ -224,8 +224,8 @@ def test_dry_run_lists_what_would_be_sent_and_sends_nothing(tmp_path, server, wo
                              "--smtp", server.url, "--state", "state")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == "周报 2026-W48（11/23–11/29），数据截至 2026-11-30，共 9 封"
-    assert "  将发送    weekly-department  王经理 <wang@huimao.cn>  【慧茂周报】市场一部 2026年第48周 (11/23–11/29)" in lines
+    assert lines[0] == "周报 2026-W48（11/23–11/29），数据截至 2026-11-30，共 7 封"
+    assert "  将发送   weekly-department  王经理 <wang@huimao.cn>  【慧茂周报】市场一部 2026年第48周 (11/23–11/29)" in lines
     assert "无有效邮箱，未生成周报: 刘洋（员工第8行）→ 已作为问题交给 赵经理" in lines
     assert server.received == [] and not (tmp_path / "state").exists()
 
@@ -235,11 +235,10 @@ def test_preview_writes_each_message_and_an_index(tmp_path, workbook, run_cli):
                              "--source", workbook, "--as-of", "2026-11-30")
     assert code == 0, err
     files = sorted(p.name for p in (tmp_path / "preview").iterdir())
-    assert files == ["001-weekly-person-王经理.html", "001-weekly-person-王经理.txt",
-                     "002-weekly-department-王经理.html", "002-weekly-department-王经理.txt",
-                     "003-weekly-person-张伟.html", "003-weekly-person-张伟.txt", "index.html"]
+    assert files == ["001-weekly-department-王经理.html", "001-weekly-department-王经理.txt",
+                     "002-weekly-person-张伟.html", "002-weekly-person-张伟.txt", "index.html"]
     index = (tmp_path / "preview" / "index.html").read_text(encoding="utf-8")
-    assert 'href="002-weekly-department-王经理.html"' in index and "【慧茂周报】市场一部" in index
+    assert 'href="001-weekly-department-王经理.html"' in index and "【慧茂周报】市场一部" in index
     assert f"预览已写入 {Path('preview') / 'index.html'}" in out
     assert not (tmp_path / "outbox").exists() and not (tmp_path / ".huimao").exists()
 
@@ -249,20 +248,20 @@ def test_the_cli_sends_and_a_down_server_exits_2_with_the_mail_kept(tmp_path, wo
     url, port = server.url, server.port
     server.stop()
     code, out, err = run_cli("report", "weekly", "--source", workbook, "--as-of", "2026-11-30", "--smtp", url)
-    assert code == 2 and "9 封未能发送，已留在队列中，下次运行时发送" in out, out + err
+    assert code == 2 and "7 封未能发送，已留在队列中，下次运行时发送" in out, out + err
     server.start(port=port)
     try:
         code, out, err = run_cli("report", "weekly", "--source", workbook, "--as-of", "2026-11-30", "--smtp", url)
     finally:
         server.stop()
-    assert code == 0 and f"已发送 9 封 → {url}" in out, out + err
-    assert len(server.received) == 9
+    assert code == 0 and f"已发送 7 封 → {url}" in out, out + err
+    assert len(server.received) == 7
 
 
 def test_without_smtp_the_cli_writes_the_outbox(tmp_path, workbook, run_cli):
     code, out, err = run_cli("report", "weekly", "--source", workbook, "--as-of", "2026-11-30")
-    assert code == 0 and "已发送 9 封 → outbox" in out, out + err
-    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 9
+    assert code == 0 and "已发送 7 封 → outbox" in out, out + err
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 7
     assert (tmp_path / ".huimao" / "ledger.sqlite3").exists()
 
 
@@ -284,9 +283,9 @@ def test_the_demo_step_writes_the_weeks_mail_to_the_outbox_and_says_where(tmp_pa
     for _ in range(2):  # every demo run writes every message
         run = demo_weekly_mail(path=Path(workbook), out_dir=tmp_path / "demo-out", settings=settings,
                                console=Console(file=out, width=400), as_of=AS_OF)
-        assert len(run.delivery.sent) == 9
-    assert len(list((tmp_path / "outbox").glob("2026-W48_*.eml"))) == 9
+        assert len(run.delivery.sent) == 7
+    assert len(list((tmp_path / "outbox").glob("2026-W48_*.eml"))) == 7
     assert (tmp_path / "demo-out" / "preview" / "index.html").is_file()
     assert not (tmp_path / "real-state").exists()
-    assert f"9 封邮件已写入 {tmp_path / 'outbox'}/" in out.getvalue()
+    assert f"7 封邮件已写入 {tmp_path / 'outbox'}/" in out.getvalue()
     assert f"在浏览器中预览: {tmp_path / 'demo-out' / 'preview' / 'index.html'}" in out.getvalue()

@@ -79,8 +79,10 @@ def weekly(
 
     say(text["head"].format(week=run.week.label, span=run.week.span(), as_of=run.as_of, n=len(run.mails)))
     if dry_run or preview is not None:
+        width = max(len(label) for label in text["status"].values())
         for mail in run.mails:
-            say(f"  {text['status'][run.status(mail)]:<6} {mail.kind:<18} {mail.to_name} <{mail.to_address}>  {mail.subject}")
+            status = text["status"][run.status(mail)]
+            say(f"  {status:<{width}}  {mail.kind:<18} {mail.to_name} <{mail.to_address}>  {mail.subject}")
     if run.preview_index is not None:
         say(text["preview"].format(path=run.preview_index))
     for finding in run.missing:

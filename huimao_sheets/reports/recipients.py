@@ -1,8 +1,11 @@
 """Who gets which weekly report, from the 员工 sheet (姓名, 邮箱, 角色, 所属部门, 上级).
 
-- every 客户经理 and 部门经理: their own report (``weekly-person``);
-- every 部门经理 with a 所属部门: that department's roll-up too (``weekly-department``);
+- every 客户经理: their own week (``weekly-person``);
+- every 部门经理: their department's roll-up followed by their own week, in one message
+  (``weekly-department``; ``weekly-person`` for a 部门经理 without a 所属部门);
 - the 市场总监 and each 市场总监助理: the company view (``weekly-company``).
+
+So each person with an address gets exactly one message a week.
 
 A person whose 邮箱 is blank or not one plain address gets nothing and becomes a ``missing_email`` finding
 owned by their 上级 (else their department's manager, else the director). A staff row without a name or a
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from huimao_sheets.checks.common import header, record_owner
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding, message
-from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, STAFF
+from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, ROLES, STAFF
 from huimao_sheets.mail import valid_address
 from huimao_sheets.model import Register, Staff
 from huimao_sheets.normalize import Unreadable
@@ -32,15 +35,14 @@ class Recipient:
     department: str | None
     row: int
 
-    def kinds(self) -> list[str]:
-        """The reports this person receives, in the order they are sent."""
-        if self.role == ACCOUNT_MANAGER:
-            return [PERSON]
-        if self.role == DEPARTMENT_MANAGER:
-            return [PERSON, DEPARTMENT] if self.department else [PERSON]
+    @property
+    def kind(self) -> str:
+        """The report this person receives."""
+        if self.role == DEPARTMENT_MANAGER and self.department:
+            return DEPARTMENT
         if self.role in (DIRECTOR, DIRECTOR_ASSISTANT):
-            return [COMPANY]
-        return []
+            return COMPANY
+        return PERSON
 
 
 def recipients(register: Register, settings: Settings) -> tuple[list[Recipient], list[Finding]]:
@@ -49,7 +51,7 @@ def recipients(register: Register, settings: Settings) -> tuple[list[Recipient],
     missing: list[Finding] = []
     seen: set[str] = set()
     for member in register.staff:
-        if not member.name or not isinstance(member.role, str) or member.name in seen:
+        if not member.name or member.role not in ROLES or member.name in seen:
             continue
         seen.add(member.name)
         address = valid_address(member.email)

@@ -103,22 +103,22 @@ def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of:
 
     mails = []
     for recipient in people:
-        for kind in recipient.kinds():
-            about = {PERSON: recipient.name, DEPARTMENT: recipient.department}.get(kind, t["company"])
-            context = {**base, "about": about, "recipient": {"name": recipient.name, "role": recipient.role}}
-            mail = Mail(kind, week.label, recipient.name, recipient.address, "", "", "", about)
-            if skip(mail.key):
-                mail.subject = renderer.subject(kind, context)
-            else:
-                if kind == PERSON:
-                    context["person"] = person(recipient.name)
-                elif kind == DEPARTMENT:
-                    context["department"] = department(recipient.department)
-                else:
-                    context["company"] = company()
-                rendered = renderer.render(kind, context)
-                mail.subject, mail.text, mail.html = rendered.subject, rendered.text, rendered.html
-            mails.append(mail)
+        kind = recipient.kind
+        about = {PERSON: recipient.name, DEPARTMENT: recipient.department}.get(kind, t["company"])
+        context = {**base, "about": about, "recipient": {"name": recipient.name, "role": recipient.role}}
+        mail = Mail(kind, week.label, recipient.name, recipient.address, "", "", "", about)
+        if skip(mail.key):
+            mail.subject = renderer.subject(kind, context)
+        else:
+            if kind in (PERSON, DEPARTMENT):
+                context["person"] = person(recipient.name)
+            if kind == DEPARTMENT:
+                context["department"] = department(recipient.department)
+            if kind == COMPANY:
+                context["company"] = company()
+            rendered = renderer.render(kind, context)
+            mail.subject, mail.text, mail.html = rendered.subject, rendered.text, rendered.html
+        mails.append(mail)
     return mails
 
 

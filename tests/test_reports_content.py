@@ -82,6 +82,15 @@ def test_an_address_that_is_not_plain_counts_as_missing(tmp_path, email):
     assert [(f.code, f.owner, f.details["value"]) for f in missing] == [("missing_email", "赵经理", email.strip())]
 
 
+def test_an_address_already_used_by_someone_above_counts_as_missing(tmp_path):
+    staff = [row if row[0] != "刘洋" else ["刘洋", "ZhangWei@huimao.cn", "客户经理", "市场二部", "赵经理"] for row in STAFF]
+    register, _ = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
+    people, missing = recipients(register, Settings())
+    assert [p.name for p in people if p.address == "zhangwei@huimao.cn"] == ["张伟"]
+    assert [(f.staff, f.owner, f.details) for f in missing] == [
+        (["刘洋"], "赵经理", {"value": "ZhangWei@huimao.cn", "shared_with": "张伟"})]
+
+
 def test_a_persons_week(activity, open_findings):
     p = person_context(activity, "张伟", open_findings, T)
     assert p["visits"] == 3

@@ -80,7 +80,7 @@ def build_register(people: int, clients_per_person: int, seed: int = 48):
 def timed(label: str, fn):
     started = time.perf_counter()
     result = fn()
-    print(f"  {label:<44} {time.perf_counter() - started:7.2f} s")
+    print(f"  {label:<52} {time.perf_counter() - started:6.2f} s")
     return result
 
 

@@ -66,8 +66,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Client “{client}”: plans by {staff} fall within {window} days of another's plan or visit ({start} to {end}); agree who goes",
     },
     "duplicate_client": {
-        "zh": "客户档案第{rows}行可能是同一家公司（{evidence}），建议保留{keep}",
-        "en": "Client register rows {rows} look like one company ({evidence}); suggest keeping {keep}",
+        "zh": "{sheet}第{rows}行可能是同一家公司重复登记（{evidence}），请核实后保留{keep}，其余行的记录并入后删除",
+        "en": "{sheet} rows {rows} look like one company registered more than once ({evidence}); "
+              "check, keep {keep} and merge the other rows into it",
     },
     "overdue_followup": {
         "zh": "客户“{client}”应于{due}跟进，已逾期{days}天（{reason}）",

@@ -1,0 +1,391 @@
+"""``duplicate_client``: one company registered more than once in 客户档案 under different spellings.
+
+One finding per group of register rows that are one company, with the evidence, a score and the record
+to keep (the oldest 客户编号, smallest number). The check never merges anything: staff do, after checking.
+
+Names are taken apart by ``huimao_sheets.company_names`` into places, 字号 (brand), trade words, legal
+form and branch. Two rows are judged as follows.
+
+**Never one company** when they differ in something one company cannot have twice:
+  - the branch (…厦门分公司 vs …泉州分公司, or a branch vs its head office);
+  - the province or city, from the names or else the addresses (福州鑫达 vs 厦门鑫达), or the county
+    when both names state one (晋江 vs 石狮);
+  - the trade: neither side's trade words contain the other's (鑫达贸易 vs 鑫达物流; but 鑫达 vs
+    鑫达贸易, and 鑫达进出口贸易 vs 鑫达商贸, fit).
+
+**One company** when nothing above forbids it and
+  - the names are the same once places, legal forms, width, traditional characters, brackets, spaces and
+    trade synonyms are set aside (福建省鑫达贸易有限公司 = 鑫达商贸): a registered name is unique in its
+    city, so that is enough — unless the addresses put them in different districts and they share
+    nothing else (the same name in two places);
+  - one is a short form of the other (兴海 for 兴海建材) or the 字号 sound the same (鼎盛/鼎胜), and the rows
+    share the mobile, the address, or the contact in the same district;
+  - the 字号 differ by one character (瑞丰/瑞祥), and the rows share the mobile, the address, or the
+    contact in the same district.
+
+A contact name only counts when it is rare in the register (on at most ``COMMON_CONTACT`` of the rows,
+and never fewer than ``MIN_COMMON_CONTACT``): 张伟 on two rows is chance. A shared mobile, contact or
+address never makes two rows one company on its own — one boss may run a trading and a logistics company
+from one office with one phone; such companies differ in 字号 or trade and stay apart.
+
+Scale: rows are only compared within blocks that share a key — the 字号 with its trade words, or a
+mobile, a rare contact or a street address (with its city) together with the first or last character
+of the 字号. A block of more than ``MAX_BLOCK`` rows (a placeholder mobile, a business-centre address)
+says nothing and is skipped. Links are joined strongest first; two groups join only if no pair across
+them is "never one company", all their 字号 are alike (same sound or at most two characters apart)
+and the result has at most ``MAX_GROUP`` rows, so one weak link cannot chain two companies together.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from huimao_sheets.checks.common import client_label, client_owner
+from huimao_sheets.company_names import CompanyName, parse_addresses, parse_companies, sounds_alike
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import Finding, join_rows, message
+from huimao_sheets.model import Client, Register
+
+MAX_BLOCK = 40              # rows sharing one key beyond this: the key is no evidence (13800000000)
+MAX_GROUP = 12              # rows in one finding at most
+COMMON_CONTACT = 0.001      # a contact name on more than this share of the rows is common …
+MIN_COMMON_CONTACT = 5      # … and on more than this many rows
+SAME_ADDRESS = 92           # rapidfuzz ratio of two streets with the same house numbers
+
+SAME, SHORT, SOUND, TYPO = "same", "short", "sound", "typo"
+NAME_SCORE = {SAME: 0.55, SHORT: 0.45, SOUND: 0.4, TYPO: 0.35}
+MOBILE_SCORE, CONTACT_SCORE, ADDRESS_SCORE, INDUSTRY_SCORE = 0.2, 0.1, 0.15, 0.05
+
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One register row, ready to compare."""
+
+    index: int
+    client: Client
+    name: CompanyName
+    province: str | None        # from the name, else from the address
+    city: str | None
+    county: str | None          # from the name, else from the address
+    mobile: str | None
+    contact: str | None         # only when rare enough to be evidence
+    street: str | None          # the address without its places, when it has a house number
+    digits: str                 # the street's numbers
+
+
+@dataclass(slots=True)
+class Link:
+    a: Entry
+    b: Entry
+    score: float
+    evidence: list[tuple]       # (kind, *data), rendered in the finding's language
+
+
+@dataclass
+class Group:
+    members: list[Entry]
+    links: list[Link] = field(default_factory=list)
+
+
+def _entries(clients: list[Client]) -> list[Entry]:
+    named = [c for c in clients if c.name]
+    names = parse_companies(c.name for c in named)
+    addresses = parse_addresses(c.address for c in named)
+    contact_rows = Counter(c.contact for c in named if c.contact)
+    common = max(MIN_COMMON_CONTACT, COMMON_CONTACT * len(named))
+    entries = []
+    for index, (client, name, address) in enumerate(zip(named, names, addresses)):
+        province, city, county = name.region
+        street, digits = None, ""
+        if address is not None:  # the address says what the name does not; where they disagree the name wins
+            a_province, a_city, a_county = address.region
+            if not (province and a_province and province != a_province) and not (city and a_city and city != a_city):
+                province, city, county = province or a_province, city or a_city, county or a_county
+            digits = _NOT_DIGITS.sub("", address.street)
+            street = address.street if digits else None  # 五四路88号, not just 五四路
+        contact = client.contact
+        entries.append(Entry(
+            index, client, name, province, city, county,
+            mobile=client.contact_mobile if isinstance(client.contact_mobile, str) else None,
+            contact=contact if contact and len(contact) >= 2 and contact_rows[contact] <= common else None,
+            street=street, digits=digits,
+        ))
+    return entries
+
+
+# --- comparing two rows ----------------------------------------------------------------------
+
+def _never(a: Entry, b: Entry) -> bool:
+    """A difference one company cannot have: branch, province or city, the counties two names state, trade."""
+    na, nb = a.name, b.name
+    if na.branch != nb.branch:
+        return True
+    if (a.city and b.city and a.city != b.city) or (a.province and b.province and a.province != b.province):
+        return True
+    ca, cb = na.region.county, nb.region.county
+    if ca and cb and ca != cb:
+        return True
+    if na.trades != nb.trades:
+        ta, tb = set(na.trades), set(nb.trades)
+        return not (ta <= tb or tb <= ta)
+    return False
+
+
+def _relation(ba: str, bb: str, same_trades: bool) -> str | None:
+    """How two 字号 relate: the same (a short form when the trade words differ), same sound, one typo."""
+    if ba == bb:
+        return SAME if same_trades else SHORT
+    if len(ba) == len(bb):
+        if sounds_alike(ba, bb):
+            return SOUND
+        return TYPO if len(ba) >= 2 and sum(x != y for x, y in zip(ba, bb)) == 1 else None
+    if min(len(ba), len(bb)) >= 3 and Levenshtein.distance(ba, bb, score_cutoff=1) <= 1:
+        return TYPO  # 闽江源 / 闽江源泉: one character left out
+    return None
+
+
+def _alike(a: Entry, b: Entry) -> bool:
+    """Close enough to sit in one group: the same sound, or 字号 at most two characters apart."""
+    ba, bb = a.name.brand, b.name.brand
+    return sounds_alike(ba, bb) or Levenshtein.distance(ba, bb, score_cutoff=2) <= 2
+
+
+def _other_district(a: Entry, b: Entry) -> bool:
+    return bool(a.county and b.county and a.county != b.county)
+
+
+def _same_address(a: Entry, b: Entry) -> bool:
+    if a.street is None or b.street is None or _other_district(a, b):
+        return False
+    return a.street == b.street or (a.digits == b.digits and ratio(a.street, b.street) >= SAME_ADDRESS)
+
+
+def _link(a: Entry, b: Entry) -> Link | None:
+    if _never(a, b):
+        return None
+    relation = _relation(a.name.brand, b.name.brand, a.name.trades == b.name.trades)
+    if relation is None:
+        return None
+    mobile = a.mobile is not None and a.mobile == b.mobile
+    contact = a.contact is not None and a.contact == b.contact
+    address = _same_address(a, b)
+    same_district = not _other_district(a, b)
+    if relation == SAME:
+        convinced = mobile or address or contact or same_district
+    else:
+        convinced = mobile or address or (contact and same_district)
+    if not convinced:
+        return None
+    score = NAME_SCORE[relation] + MOBILE_SCORE * mobile + CONTACT_SCORE * contact + ADDRESS_SCORE * address
+    if a.client.industry and a.client.industry == b.client.industry:
+        score += INDUSTRY_SCORE
+    evidence = [_name_evidence(relation, a, b)]
+    if mobile:
+        evidence.append(("mobile", a.mobile))
+    if contact:
+        evidence.append(("contact", a.contact))
+    if address:
+        evidence.append(("address", min(a.client.address, b.client.address, key=len)))
+    return Link(a, b, round(min(score, 1.0), 2), evidence)
+
+
+def _name_evidence(relation: str, a: Entry, b: Entry) -> tuple:
+    na, nb = a.name, b.name
+    if relation == SAME:
+        if a.client.name == b.client.name:
+            return ("same_name",)
+        removed = tuple(dict.fromkeys(w for w in (*na.removed, *nb.removed) if w not in na.removed or w not in nb.removed))
+        synonyms = (na.trade_text, nb.trade_text) if na.trade_text != nb.trade_text else None
+        return ("normalised", removed, synonyms)
+    if relation == SHORT:
+        short, full = (a, b) if len(na.trades) < len(nb.trades) else (b, a)
+        return ("short", short.client.name, full.client.name)
+    return (relation, na.brand, nb.brand)
+
+
+# --- blocks and groups -----------------------------------------------------------------------
+
+def _blocks(entries: list[Entry]) -> dict[tuple, list[Entry]]:
+    """Rows that may be one company share a key: the name, or a mobile/contact/street and a 字号 end.
+
+    Keys that only one row has are dropped before any block is built: most rows have their own mobile.
+    """
+    names = [(e.name.brand, e.name.trades) for e in entries]
+    shared = [[key for key in (e.mobile, e.contact, e.street and (e.city, e.street)) if key] for e in entries]
+    repeated_names = {key for key, n in Counter(names).items() if n > 1}
+    repeated = {key for key, n in Counter(key for keys in shared for key in keys).items() if n > 1}
+    blocks: dict[tuple, list[Entry]] = defaultdict(list)
+    for e, name, keys in zip(entries, names, shared):
+        if name in repeated_names:
+            blocks[name].append(e)
+        ends = None
+        for key in keys:
+            if key in repeated:
+                ends = ends or {name[0][:1], name[0][-1:]}
+                for end in ends:
+                    blocks[(key, end)].append(e)
+    return blocks
+
+
+def _links(entries: list[Entry]) -> list[Link]:
+    seen: set[int] = set()
+    links = []
+    for block in _blocks(entries).values():
+        if len(block) < 2 or len(block) > MAX_BLOCK:
+            continue
+        for a, b in combinations(block, 2):  # in entry order: a.index < b.index
+            pair = a.index * len(entries) + b.index
+            if pair in seen:
+                continue
+            seen.add(pair)
+            link = _link(a, b)
+            if link is not None:
+                links.append(link)
+    links.sort(key=lambda link: (-link.score, link.a.index, link.b.index))
+    return links
+
+
+def _groups(links: list[Link]) -> list[Group]:
+    """Join links strongest first; two groups join only if every pair across them may be one company."""
+    group_of: dict[int, Group] = {}
+    for link in links:
+        ga = group_of.get(link.a.index) or Group([link.a])
+        gb = group_of.get(link.b.index) or Group([link.b])
+        if ga is gb:
+            ga.links.append(link)
+            continue
+        if len(ga.members) + len(gb.members) > MAX_GROUP:
+            continue
+        if any(_never(x, y) or not _alike(x, y) for x in ga.members for y in gb.members):
+            continue
+        ga.members.extend(gb.members)
+        ga.links.extend(gb.links)
+        ga.links.append(link)
+        for member in ga.members:
+            group_of[member.index] = ga
+    return list({id(g): g for g in group_of.values()}.values())
+
+
+# --- findings --------------------------------------------------------------------------------
+
+EVIDENCE = {
+    "zh": {
+        "same_name": "名称相同",
+        "normalised": "名称去掉“{0}”后相同",
+        "written": "名称仅繁简/全半角/空格写法不同",
+        "synonyms": "“{0}”即“{1}”",
+        "short": "“{0}”是“{1}”的简称",
+        "sound": "名称读音相同（{0}/{1}）",
+        "typo": "名称只差一个字（{0}/{1}）",
+        "mobile": "同一手机号{0}",
+        "contact": "同一负责人{0}",
+        "address": "同一地址“{0}”",
+    },
+    "en": {
+        "same_name": "same name",
+        "normalised": "names match after removing “{0}”",
+        "written": "names differ only in traditional/simplified characters, width or spaces",
+        "synonyms": "“{0}” means “{1}”",
+        "short": "“{0}” is a short form of “{1}”",
+        "sound": "names sound the same ({0}/{1})",
+        "typo": "names differ by one character ({0}/{1})",
+        "mobile": "same mobile {0}",
+        "contact": "same contact {0}",
+        "address": "same address “{0}”",
+    },
+}
+
+
+def _render(item: tuple, language: str) -> str:
+    texts = EVIDENCE[language]
+    kind, *data = item
+    if kind != "normalised":
+        return texts[kind].format(*data)
+    removed, synonyms = data
+    parts = [texts["normalised"].format("/".join(removed))] if removed else []
+    if synonyms:
+        parts.append(texts["synonyms"].format(*synonyms))
+    return ("，" if language == "zh" else ", ").join(parts) or texts["written"]
+
+
+def _group_evidence(links: list[Link]) -> list[tuple]:
+    """Every reason of the group's links once, strongest link first; the words removed from names merged."""
+    items: dict[tuple, None] = {}
+    removed: dict[str, None] = {}
+    synonyms: dict[frozenset, tuple] = {}
+    for link in links:
+        for item in link.evidence:
+            if item[0] == "normalised":
+                removed.update(dict.fromkeys(item[1]))
+                if item[2]:
+                    synonyms.setdefault(frozenset(item[2]), item[2])
+                item = ("normalised",)
+            items.setdefault(item)
+    result = []
+    for item in items:
+        if item == ("normalised",):
+            pairs = list(synonyms.values())
+            result.append(("normalised", tuple(removed), pairs[0] if pairs else None))
+            result.extend(("synonyms", *pair) for pair in pairs[1:])
+        else:
+            result.append(item)
+    return result
+
+
+_ID_NUMBER = re.compile(r"\d+")
+
+
+def _age(client_id: str | None, row: int = 0) -> tuple:
+    """Oldest first: the smallest number in the 客户编号, then the earliest row."""
+    if client_id and (m := _ID_NUMBER.search(client_id)):
+        return (0, int(m.group()), client_id, row)
+    return (1, 0, client_id or "", row)
+
+
+def _finding(register: Register, group: Group, language: str) -> Finding:
+    clients = sorted((e.client for e in group.members), key=lambda c: c.row)
+    keep = min(clients, key=lambda c: _age(c.client_id, c.row))
+    links = sorted(group.links, key=lambda link: (-link.score, link.a.client.row, link.b.client.row))
+    evidence = [_render(item, language) for item in _group_evidence(links)]
+    rows = [c.row for c in clients]
+    sheet = register.sheet_titles["clients"]
+    separator = "；" if language == "zh" else "; "
+    return Finding(
+        code="duplicate_client", sheet=sheet, rows=rows, column=None,
+        client_ids=sorted({c.client_id for c in clients if c.client_id}, key=_age),
+        staff=list(dict.fromkeys(c.account_manager for c in clients if c.account_manager)),
+        owner=client_owner(register, keep),
+        message=message("duplicate_client", language, sheet=sheet, rows=join_rows(rows, language),
+                        evidence=separator.join(evidence), keep=client_label(keep)),
+        details={
+            "keep": keep.client_id,
+            "keep_row": keep.row,
+            "evidence": evidence,
+            "score": min(link.score for link in links),
+            "pairs": [{"rows": sorted((link.a.client.row, link.b.client.row)), "score": link.score,
+                       "evidence": [_render(item, language) for item in link.evidence]} for link in links],
+        },
+    )
+
+
+def duplicate_client(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    # Some ten small objects a row and no cycles among them: the cyclic garbage collector would only
+    # rescan the whole register again and again, so it waits until the groups are found.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        groups = _groups(_links(_entries(register.clients)))
+    finally:
+        if collecting:
+            gc.enable()
+    return [_finding(register, g, settings.language) for g in groups]

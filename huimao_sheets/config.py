@@ -37,6 +37,18 @@ class CheckSettings(_Strict):
         return value
 
 
+class SchedulerSettings(_Strict):
+    catch_up_until: str = "17:30"   # a run missed while the scheduler was down is caught up until then, same day
+    log_file: str | None = None     # also append the scheduler's log lines to this file
+
+    @field_validator("catch_up_until")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        from huimao_sheets.scheduler import parse_time_of_day
+
+        return parse_time_of_day(value).strftime("%H:%M")
+
+
 class Settings(_Strict):
     language: Literal["zh", "en"] = "zh"
     timezone: str = "Asia/Shanghai"
@@ -51,6 +63,7 @@ class Settings(_Strict):
     sheets: dict[str, str] = {}                 # clients/visits/staff/plans → worksheet title
     columns: dict[str, dict[str, str]] = {}     # sheet key → field key → header text
     checks: CheckSettings = CheckSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Settings":

@@ -1,0 +1,25 @@
+"""Fixtures shared by test modules."""
+
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def run_cli(monkeypatch, capsys, tmp_path):
+    """The installed entry point, in this process: ``huimao-sheets ARGS`` run in tmp_path → (exit code, out, err).
+
+    A module that defines its own ``run_cli`` fixture uses that one instead.
+    """
+    from huimao_sheets.cli import main
+
+    def run(*args):
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(sys, "argv", ["huimao-sheets", *args])
+        monkeypatch.delenv("HUIMAO_SMTP_PASSWORD", raising=False)
+        with pytest.raises(SystemExit) as exited:
+            main()
+        captured = capsys.readouterr()
+        return exited.value.code, captured.out, captured.err
+
+    return run

@@ -135,7 +135,7 @@ def library_date(text: str | None):
 
 # The commands of each area live in their own module under huimao_sheets/commands/ and register
 # themselves on ``app`` when imported. Add a module's name here to add its commands.
-COMMAND_MODULES: list[str] = ["reports", "sheets"]
+COMMAND_MODULES: list[str] = ["reports", "sheets", "jobs"]
 
 
 def _load_commands() -> None:

@@ -411,6 +411,16 @@ def _weekly_mail_step(**context) -> None:
 EXTRA_STEPS.append(_weekly_mail_step)
 
 
+def _jobs_step(**context) -> None:
+    """Every job of jobs/ once on the demo workbook: where the findings and the mail went."""
+    from huimao_sheets.runner import demo_run_jobs
+
+    demo_run_jobs(**context)
+
+
+EXTRA_STEPS.append(_jobs_step)
+
+
 def run_demo(out_dir: Path, settings, console, as_of: date, seed: int) -> int:
     """Write the demo workbook, check it, and show the findings per person."""
     from huimao_sheets.app import check

@@ -1,0 +1,204 @@
+"""Jobs and the scheduler on the command line — thin layers over ``huimao_sheets.jobs``, ``runner``,
+``scheduler`` and ``scaffold``:
+
+    huimao-sheets run JOB [--as-of DATE] [--dry-run]   run one job of jobs/ by hand
+    huimao-sheets jobs [--now ISO]                     each job, its schedule, its next run (Asia/Shanghai)
+    huimao-sheets schedule [--once] [--now ISO]        the scheduler; --once runs what is due and exits
+    huimao-sheets init [DIR]                           huimao.toml (commented), jobs/ and templates/ to customise
+
+Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or mail could not be sent
+(it stays queued), on a set-up error, or when another scheduler already runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from huimao_sheets.cli import (
+    AsOfOpt,
+    ConfigOpt,
+    CredsOpt,
+    LangOpt,
+    SmtpOpt,
+    SourceOpt,
+    StateOpt,
+    app,
+    settings_for,
+)
+from huimao_sheets.errors import ConfigError
+
+NowOpt = Annotated[Optional[str], typer.Option("--now", help="pretend it is this instant, e.g. 2026-11-30T14:00 (Asia/Shanghai)")]
+
+TEXT = {
+    "zh": {
+        "run_head": "任务 {job}（{when}），周期 {period}，数据截至 {as_of}",
+        "dry": "演练：不写入、不发送、不记录",
+        "mail": "  {kind:<18} {name} <{address}>  {subject}",
+        "next": "  下次运行: {at}",
+        "never_next": "  下次运行: —（未来三周内没有）",
+        "disabled": "  已停用（enabled = false）",
+        "last": "  上次运行: {period} {status}（{at}）{summary}",
+        "no_last": "  上次运行: 无",
+        "outputs": "  输出: {outputs}；收件人角色: {roles}",
+        "file": "  文件: {path}",
+        "no_jobs": "没有任务: {folder} 中没有 .toml 文件",
+        "once_none": "没有到期的任务",
+        "status": {"ok": "成功", "failed": "失败", "missed": "错过", "running": "进行中或被中断"},
+        "written": "已写入 {path}",
+        "kept": "已存在，保留 {path}",
+        "init_next": "下一步: 编辑 {config}（source、smtp、mail_from），然后运行 huimao-sheets doctor 和 huimao-sheets jobs",
+        "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+    },
+    "en": {
+        "run_head": "Job {job} ({when}), period {period}, data as of {as_of}",
+        "dry": "dry run: nothing written, sent or recorded",
+        "mail": "  {kind:<18} {name} <{address}>  {subject}",
+        "next": "  next run: {at}",
+        "never_next": "  next run: — (none in the next three weeks)",
+        "disabled": "  disabled (enabled = false)",
+        "last": "  last run: {period} {status} ({at}) {summary}",
+        "no_last": "  last run: none",
+        "outputs": "  outputs: {outputs}; recipient roles: {roles}",
+        "file": "  file: {path}",
+        "no_jobs": "No jobs: no .toml file in {folder}",
+        "once_none": "Nothing due",
+        "status": {"ok": "ok", "failed": "failed", "missed": "missed", "running": "running or cut off"},
+        "written": "wrote {path}",
+        "kept": "exists, kept {path}",
+        "init_next": "Next: edit {config} (source, smtp, mail_from), then run huimao-sheets doctor and huimao-sheets jobs",
+        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    },
+}
+
+
+def parse_now(text: str | None) -> datetime | None:
+    """``--now 2026-11-30T14:00`` (Asia/Shanghai unless an offset is given)."""
+    from huimao_sheets.scheduler import TZ
+
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ConfigError(f"--now 的值“{text}”无效，请写成 2026-11-30T14:00（北京时间）") from exc
+    if len(text.strip()) <= 10:
+        raise ConfigError(f"--now 的值“{text}”缺少时刻，请写成 2026-11-30T14:00（北京时间）")
+    return moment.replace(tzinfo=TZ) if moment.tzinfo is None else moment.astimezone(TZ)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    job: Annotated[str, typer.Argument(help="the job's name, e.g. daily-check (see `huimao-sheets jobs`)")],
+    as_of: AsOfOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="read, check and render, but write, send and record nothing")] = False,
+    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
+    smtp: SmtpOpt = None, lang: LangOpt = None,
+) -> None:
+    """Run one job of jobs/ by hand, now, whatever its schedule."""
+    from huimao_sheets.app import parse_as_of
+    from huimao_sheets.jobs import find_job
+    from huimao_sheets.runner import run_job
+
+    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    found = find_job(settings, job)
+    run = run_job(found, settings, as_of=parse_as_of(as_of) if as_of else None, dry_run=dry_run)
+    text = TEXT[settings.language]
+    say = typer.echo   # plain lines: cell text is printed as it is, never as markup
+    say(text["run_head"].format(job=found.name, when=found.when.describe(settings.language), period=run.period,
+                                as_of=run.as_of))
+    if dry_run:
+        say(text["dry"])
+        mails = run.digest + (run.weekly.mails if run.weekly else [])
+        for mail in mails:
+            say(text["mail"].format(kind=mail.kind, name=mail.to_name, address=mail.to_address, subject=mail.subject))
+    say(run.summary(settings.language))
+    raise typer.Exit(0 if run.ok else 2)
+
+
+@app.command("jobs")
+def jobs_command(
+    ctx: typer.Context,
+    now: NowOpt = None,
+    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
+    smtp: SmtpOpt = None, lang: LangOpt = None,
+) -> None:
+    """List the jobs: schedule, next run (Asia/Shanghai), last run, outputs."""
+    from huimao_sheets.jobs import jobs_folder, load_jobs
+    from huimao_sheets.scheduler import TZ, job_statuses
+
+    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    text = TEXT[settings.language]
+    jobs = load_jobs(settings, include_disabled=True)
+    if not jobs:
+        typer.echo(text["no_jobs"].format(folder=jobs_folder(settings)))
+    moment = parse_now(now) or datetime.now(TZ)
+    for status in job_statuses(settings, jobs, moment):
+        job = status.job
+        typer.echo(f"{job.name}  {job.when.describe(settings.language)}" + (f"  — {job.description}" if job.description else ""))
+        if not job.enabled:
+            typer.echo(text["disabled"])
+        elif status.next is None:
+            typer.echo(text["never_next"])
+        else:
+            at = status.next.at
+            typer.echo(text["next"].format(at=f"{at:%Y-%m-%d %H:%M} {text['weekdays'][at.weekday()]}"))
+        last = status.last
+        if last is None:
+            typer.echo(text["no_last"])
+        else:
+            typer.echo(text["last"].format(period=last.period, status=text["status"].get(last.status, last.status),
+                                           at=last.started_at[:16].replace("T", " "), summary=last.summary or ""))
+        typer.echo(text["outputs"].format(outputs=", ".join(job.outputs), roles="、".join(job.roles)))
+        typer.echo(text["file"].format(path=job.path))
+
+
+@app.command("schedule")
+def schedule_command(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="run what is due now (and was missed today), then exit: for cron")] = False,
+    now: NowOpt = None,
+    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
+    smtp: SmtpOpt = None, lang: LangOpt = None,
+) -> None:
+    """The scheduler: runs each job of jobs/ when it is due; one instance per state folder."""
+    from huimao_sheets.jobs import jobs_folder, load_jobs
+    from huimao_sheets.scheduler import FAILED, configure_log, run_forever, run_once
+
+    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    if now and not once:
+        raise ConfigError("--now 只能与 --once 一起使用（长期运行的调度器总是按真实时间）")
+    jobs = load_jobs(settings)
+    if not jobs:
+        raise ConfigError(TEXT[settings.language]["no_jobs"].format(folder=jobs_folder(settings)))
+    configure_log(settings)
+    if not once:
+        run_forever(settings, jobs)
+        raise typer.Exit(0)
+    outcomes = run_once(settings, jobs, parse_now(now))
+    if not outcomes:
+        typer.echo(TEXT[settings.language]["once_none"], err=True)
+    raise typer.Exit(2 if any(o.status == FAILED for o in outcomes) else 0)
+
+
+@app.command("init")
+def init_command(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="where to write huimao.toml, jobs/ and templates/ (default: here)")] = Path("."),
+    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
+    smtp: SmtpOpt = None, lang: LangOpt = None,
+) -> None:
+    """Write a commented huimao.toml plus copies of jobs/ and templates/ to customise; existing files are kept."""
+    from huimao_sheets.scaffold import WRITTEN, init_folder
+
+    g = ctx.find_root().obj
+    language = lang or (g.lang if g is not None else None) or "zh"
+    text = TEXT.get(language, TEXT["zh"])
+    done = init_folder(folder)
+    for item in done:
+        typer.echo(text["written" if item.status == WRITTEN else "kept"].format(path=item.path))
+    typer.echo(text["init_next"].format(config=folder / "huimao.toml"))

@@ -1,0 +1,241 @@
+"""``run_job()``: one run of one job — the work behind the scheduler, ``schedule --once`` and ``run JOB``.
+
+One run reads the register once and checks it as of its date, then does the job's outputs in order:
+
+``findings_sheet``  replace the 数据检查 worksheet (Google or xlsx) with the findings and their first-seen dates;
+``daily_digest``    queue each person's digest in the mail ledger and deliver the queue (``reports.daily``);
+``weekly_report``   the weekly reports of the week before the run's date (``reports.weekly.send_weekly``).
+
+Mail goes to the people of the 员工 sheet whose role the job's ``recipients`` lists. The run is recorded in
+the ledger's ``runs`` table under the job's name and period: ``running``, then ``ok`` — or ``failed`` when
+something raised or a message could not be delivered (it stays queued; the scheduler tries the job again
+later that day, and nothing already sent goes twice). A dry run reads and renders but writes, queues,
+sends and records nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Mapping
+
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import CheckResult, Finding
+from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
+from huimao_sheets.ledger import Ledger, finding_fingerprint
+from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
+from huimao_sheets.reports.weekly import WeeklyRun
+from huimao_sheets.scheduler import FAILED, OK, TZ, period_of
+
+TEXT = {
+    "zh": {
+        "findings": "数据检查表 {n} 条 → {where}",
+        "findings_dry": "将写入数据检查表 {n} 条 → {where}",
+        "digest": "日报 {sent} 封已发送 → {where}",
+        "digest_dry": "日报 {n} 封待发送",
+        "digest_none": "日报: 今天没有人有待办事项，不发送",
+        "weekly": "周报 {week} {sent} 封已发送 → {where}",
+        "weekly_dry": "周报 {week} {n} 封待发送",
+        "before": "（{n} 封此前已发送）",
+        "not_sent": "{n} 封未能发送，留在队列中: {error}",
+        "unconfirmed": "{n} 封发送时中断，状态不明",
+        "no_recipients": "{output}: 员工表中没有角色为 {roles} 且有有效邮箱的人",
+    },
+    "en": {
+        "findings": "findings sheet {n} rows → {where}",
+        "findings_dry": "would write {n} rows to the findings sheet → {where}",
+        "digest": "daily digest {sent} sent → {where}",
+        "digest_dry": "daily digest: {n} to send",
+        "digest_none": "daily digest: nobody has anything to do today, nothing sent",
+        "weekly": "weekly report {week} {sent} sent → {where}",
+        "weekly_dry": "weekly report {week}: {n} to send",
+        "before": " ({n} sent before)",
+        "not_sent": "{n} not sent, kept in the queue: {error}",
+        "unconfirmed": "{n} interrupted while sending, delivery unknown",
+        "no_recipients": "{output}: nobody in the staff sheet with role {roles} and a valid address",
+    },
+}
+
+
+@dataclass
+class JobRun:
+    """What one run of a job did (or, for a dry run, would do)."""
+
+    job: Job
+    period: str
+    as_of: date
+    dry_run: bool
+    source: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    findings_written: int | None = None             # rows written to the findings sheet (or that would be)
+    digest: list[Mail] = field(default_factory=list)
+    digest_before: int = 0                           # digests of the day already sent by an earlier run
+    weekly: WeeklyRun | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.deliveries) and (self.weekly is None or self.weekly.ok)
+
+    @property
+    def sent(self) -> int:
+        return sum(len(d.sent) for d in self.deliveries)
+
+    def summary(self, language: str = "zh") -> str:
+        """One line: what was written and sent, and what was not."""
+        text = TEXT.get(language, TEXT["zh"])
+        parts: list[str] = []
+        if self.findings_written is not None:
+            parts.append(text["findings_dry" if self.dry_run else "findings"].format(n=self.findings_written,
+                                                                                     where=self.source))
+        if DAILY_DIGEST in self.job.outputs:
+            if not self.digest and not self.digest_before:
+                parts.append(text["digest_none"])
+            elif self.dry_run:
+                parts.append(text["digest_dry"].format(n=len(self.digest)))
+            else:
+                delivery = self._digest_delivery()
+                line = text["digest"].format(sent=sum(1 for r in delivery.sent if r.kind == "daily-digest"),
+                                             where=delivery.where)
+                parts.append(line + (text["before"].format(n=self.digest_before) if self.digest_before else ""))
+        if self.weekly is not None:
+            week = self.weekly.week.label
+            if self.dry_run:
+                to_send = sum(1 for m in self.weekly.mails if self.weekly.status(m) == "to_send")
+                parts.append(text["weekly_dry"].format(week=week, n=to_send))
+            else:
+                delivery = self.weekly.delivery
+                before = sum(1 for m in self.weekly.mails if self.weekly.status(m) != "to_send")
+                parts.append(text["weekly"].format(week=week, sent=sum(1 for r in delivery.sent
+                                                                        if r.kind.startswith("weekly")),
+                                                   where=delivery.where)
+                             + (text["before"].format(n=before) if before else ""))
+        for delivery in self.deliveries + ([self.weekly.delivery] if self.weekly and self.weekly.delivery else []):
+            if delivery.error or delivery.refused:
+                waiting = len(delivery.waiting) + len(delivery.refused)
+                parts.append(text["not_sent"].format(n=waiting, error=delivery.error or delivery.refused[0][1]))
+            if delivery.unconfirmed:
+                parts.append(text["unconfirmed"].format(n=len(delivery.unconfirmed)))
+        return "; ".join(parts + self.notes)
+
+    def _digest_delivery(self) -> Delivery:
+        return self.deliveries[0] if self.deliveries else Delivery()
+
+
+def _selected(people, job: Job):
+    return [p for p in people if p.role in job.roles]
+
+
+def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of: date | None = None,
+            period: str | None = None, dry_run: bool = False, env: Mapping[str, str] = os.environ) -> JobRun:
+    """Run ``job`` once as of ``as_of`` (default: ``now``'s date in Asia/Shanghai).
+
+    ``now`` (default: the clock) stamps the ledger and the mails' Date header; ``period`` (default: the
+    period ``now``/``as_of`` falls in) is what the run is recorded under. Raises what the source, the
+    config or the templates raise; the run is then recorded as failed.
+    """
+    from huimao_sheets.app import load_register, resolve_source
+    from huimao_sheets.checks import run_checks
+    from huimao_sheets.reports.recipients import recipients
+    from huimao_sheets.sources import open_source
+
+    now = (now or datetime.now(TZ)).astimezone(TZ)
+    as_of = as_of or now.date()
+    period = period or period_of(job.when, datetime.combine(as_of, now.timetz()))
+    sends = DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs
+    transport = open_transport(settings, env) if sends and not dry_run else None  # a bad --smtp fails first
+    run = JobRun(job, period, as_of, dry_run)
+    with Ledger.in_state_dir(settings.state_dir, readonly=dry_run) as ledger:
+        run_id = None if dry_run else ledger.start_run(job.name, period, now)
+        try:
+            writes = FINDINGS_SHEET in job.outputs and not dry_run
+            source = open_source(resolve_source(None, settings), settings.credentials, write=writes)
+            run.source = source.name
+            register = load_register(source, settings, as_of)
+            people, missing = recipients(register, settings)
+            findings = run_checks(register, as_of, settings, list(job.checks) if job.checks else None)
+            if job.checks is None:
+                findings = sorted(findings + missing, key=Finding.sort_key)
+            run.findings = findings
+            if dry_run:
+                first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
+            else:
+                first_seen = ledger.observe(findings, as_of, complete=job.checks is None)
+            chosen = _selected(people, job)
+            if not chosen and sends:
+                run.notes.append(TEXT[settings.language]["no_recipients"].format(
+                    output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))
+
+            if FINDINGS_SHEET in job.outputs:
+                if dry_run:
+                    run.findings_written = len(findings)
+                else:
+                    from huimao_sheets.findings_sheet import write_findings
+
+                    result = CheckResult(as_of=as_of, source=source.name, findings=findings)
+                    run.findings_written = write_findings(source, result, settings, first_seen)
+            if DAILY_DIGEST in job.outputs:
+                _daily_digest(run, ledger, register, findings, chosen, first_seen, settings, transport, now)
+            if WEEKLY_REPORT in job.outputs and chosen:
+                from huimao_sheets.reports.weekly import send_weekly
+
+                everyone = len(chosen) == len(people)
+                run.weekly = send_weekly(settings, as_of=as_of, register=register, dry_run=dry_run,
+                                         to=None if everyone else ",".join(p.address for p in chosen),
+                                         now=lambda: now, env=env)
+        except BaseException as exc:
+            if run_id is not None:
+                ledger.finish_run(run_id, FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
+            raise
+        if run_id is not None:
+            ledger.finish_run(run_id, OK if run.ok else FAILED, now, run.summary(settings.language)[:1000])
+    return run
+
+
+def _daily_digest(run: JobRun, ledger: Ledger, register, findings, people, first_seen, settings, transport,
+                  now: datetime) -> None:
+    from huimao_sheets.reports.daily import digest_mails
+
+    mails = digest_mails(register, findings, run.as_of, settings, people, first_seen)
+    done = {m.key for m in mails if ledger.mail_status(m.key) in ("sending", "sent")}
+    run.digest = [m for m in mails if m.key not in done]
+    run.digest_before = len(done)
+    if run.dry_run:
+        return
+    enqueue(ledger, run.digest, settings, now)
+    run.deliveries.append(send_queued(ledger, transport, lambda: now))
+
+
+def demo_run_jobs(*, path, settings: Settings, console, as_of: date, **_other) -> list[JobRun]:
+    """The demo's jobs step: every job once on the demo workbook as of the demo date, at its time of day.
+
+    Mail goes to the outbox folder, never over SMTP, and a throw-away ledger is used, so every demo run
+    shows every message and the real state folder records nothing. The findings go into the workbook's
+    数据检查 worksheet.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from huimao_sheets.findings_sheet import findings_title
+    from huimao_sheets.jobs import jobs_folder, load_jobs
+
+    say = lambda line: console.print(line, markup=False, highlight=False)  # noqa: E731
+    jobs = load_jobs(settings)
+    outbox = Path(settings.outbox_dir).resolve()
+    say(f"\n定时任务（{jobs_folder(settings)}）各运行一次，按 {as_of} 的上班前:")
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="huimao-demo-jobs-") as state:
+        local = settings.model_copy(update={"source": str(path), "smtp": None, "state_dir": state})
+        for job in jobs:
+            at = job.when.at or datetime.min.time()
+            run = run_job(job, local, now=datetime.combine(as_of, at, TZ), as_of=as_of)
+            runs.append(run)
+            say(f"  {job.name}（{job.when.describe(settings.language)}）: {run.summary(settings.language)}")
+    if any(FINDINGS_SHEET in r.job.outputs for r in runs):
+        say(f"数据检查表: {Path(path).resolve()} 的“{findings_title(settings)}”工作表（用 Excel/WPS 打开）")
+    if any(r.digest or r.weekly for r in runs):
+        say(f"邮件: {outbox}/ 中的 .eml 文件（日报 *_daily-digest_*.eml，周报 *_weekly-*.eml）")
+    say("让任务自己按时运行: huimao-sheets jobs 查看计划，huimao-sheets schedule 启动调度器（部署见 README）")
+    return runs

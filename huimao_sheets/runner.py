@@ -6,11 +6,13 @@ One run reads the register once and checks it as of its date, then does the job'
 ``daily_digest``    queue each person's digest in the mail ledger and deliver the queue (``reports.daily``);
 ``weekly_report``   the weekly reports of the week before the run's date (``reports.weekly.send_weekly``).
 
-Mail goes to the people of the 员工 sheet whose role the job's ``recipients`` lists. The run is recorded in
-the ledger's ``runs`` table under the job's name and period: ``running``, then ``ok`` — or ``failed`` when
-something raised or a message could not be delivered (it stays queued; the scheduler tries the job again
-later that day, and nothing already sent goes twice). A dry run reads and renders but writes, queues,
-sends and records nothing.
+Mail goes to the people of the 员工 sheet whose role the job's ``recipients`` lists. An output that fails
+with a problem the admin can fix (the workbook is open in Excel, the mail server is down) does not stop the
+others: the morning's digest still goes out when the findings sheet cannot be written. The run is recorded
+in the ledger's ``runs`` table under the job's name and period: ``running``, then ``ok`` — or ``failed``
+when something raised, an output failed or a message could not be delivered (it stays queued; the scheduler
+tries the job again later that day, and nothing already sent goes twice). A dry run reads and renders but
+writes, queues, sends and records nothing.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
+from typing import Any, Mapping
 
 from huimao_sheets.config import Settings
+from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings import CheckResult, Finding
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
 from huimao_sheets.ledger import Ledger, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
+from huimao_sheets.reports.daily import KIND as DIGEST
 from huimao_sheets.reports.weekly import WeeklyRun
 from huimao_sheets.scheduler import FAILED, OK, TZ, period_of
 
@@ -74,14 +78,11 @@ class JobRun:
     weekly: WeeklyRun | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)   # outputs that failed: "findings_sheet: …"
 
     @property
     def ok(self) -> bool:
-        return all(d.ok for d in self.deliveries) and (self.weekly is None or self.weekly.ok)
-
-    @property
-    def sent(self) -> int:
-        return sum(len(d.sent) for d in self.deliveries)
+        return not self.errors and all(d.ok for d in self.deliveries) and (self.weekly is None or self.weekly.ok)
 
     def summary(self, language: str = "zh") -> str:
         """One line: what was written and sent, and what was not."""
@@ -90,14 +91,15 @@ class JobRun:
         if self.findings_written is not None:
             parts.append(text["findings_dry" if self.dry_run else "findings"].format(n=self.findings_written,
                                                                                      where=self.source))
-        if DAILY_DIGEST in self.job.outputs:
+        failed = {e.split(":", 1)[0] for e in self.errors}
+        if DAILY_DIGEST in self.job.outputs and DAILY_DIGEST not in failed:
             if not self.digest and not self.digest_before:
                 parts.append(text["digest_none"])
             elif self.dry_run:
                 parts.append(text["digest_dry"].format(n=len(self.digest)))
             else:
                 delivery = self._digest_delivery()
-                line = text["digest"].format(sent=sum(1 for r in delivery.sent if r.kind == "daily-digest"),
+                line = text["digest"].format(sent=sum(1 for r in delivery.sent if r.kind == DIGEST),
                                              where=delivery.where)
                 parts.append(line + (text["before"].format(n=self.digest_before) if self.digest_before else ""))
         if self.weekly is not None:
@@ -118,14 +120,65 @@ class JobRun:
                 parts.append(text["not_sent"].format(n=waiting, error=delivery.error or delivery.refused[0][1]))
             if delivery.unconfirmed:
                 parts.append(text["unconfirmed"].format(n=len(delivery.unconfirmed)))
-        return "; ".join(parts + self.notes)
+        return "; ".join(parts + self.notes + self.errors)
 
     def _digest_delivery(self) -> Delivery:
         return self.deliveries[0] if self.deliveries else Delivery()
 
 
-def _selected(people, job: Job):
-    return [p for p in people if p.role in job.roles]
+@dataclass
+class _Work:
+    """What the outputs of one run share: read and checked once, then used by each output."""
+
+    run: JobRun
+    settings: Settings
+    ledger: Ledger
+    source: Any
+    register: Any
+    people: list                  # everyone of the 员工 sheet with a valid address (reports.recipients)
+    chosen: list                  # those of them the job's recipients name
+    findings: list[Finding]
+    first_seen: dict[str, date]
+    transport: Any
+    now: datetime
+    env: Mapping[str, str]
+
+
+def _findings_sheet(w: _Work) -> None:
+    if w.run.dry_run:
+        w.run.findings_written = len(w.findings)
+        return
+    from huimao_sheets.findings_sheet import write_findings
+
+    result = CheckResult(as_of=w.run.as_of, source=w.source.name, findings=w.findings)
+    w.run.findings_written = write_findings(w.source, result, w.settings, w.first_seen)
+
+
+def _daily_digest(w: _Work) -> None:
+    from huimao_sheets.reports.daily import digest_mails
+
+    mails = digest_mails(w.register, w.findings, w.run.as_of, w.settings, w.chosen, w.first_seen)
+    done = {m.key for m in mails if w.ledger.mail_status(m.key) in ("sending", "sent")}
+    w.run.digest = [m for m in mails if m.key not in done]
+    w.run.digest_before = len(done)
+    if w.run.dry_run:
+        return
+    enqueue(w.ledger, w.run.digest, w.settings, w.now)
+    w.run.deliveries.append(send_queued(w.ledger, w.transport, lambda: w.now))
+
+
+def _weekly_report(w: _Work) -> None:
+    from huimao_sheets.reports.weekly import send_weekly
+
+    if not w.chosen:
+        return
+    everyone = len(w.chosen) == len(w.people)
+    w.run.weekly = send_weekly(w.settings, as_of=w.run.as_of, register=w.register, dry_run=w.run.dry_run,
+                               to=None if everyone else ",".join(p.address for p in w.chosen),
+                               now=lambda: w.now, env=w.env)
+
+
+OUTPUT_STEPS = {FINDINGS_SHEET: _findings_sheet, DAILY_DIGEST: _daily_digest, WEEKLY_REPORT: _weekly_report}
 
 
 def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of: date | None = None,
@@ -133,14 +186,9 @@ def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of:
     """Run ``job`` once as of ``as_of`` (default: ``now``'s date in Asia/Shanghai).
 
     ``now`` (default: the clock) stamps the ledger and the mails' Date header; ``period`` (default: the
-    period ``now``/``as_of`` falls in) is what the run is recorded under. Raises what the source, the
-    config or the templates raise; the run is then recorded as failed.
+    period ``now``/``as_of`` falls in) is what the run is recorded under. Reading the register can raise
+    (a missing workbook, a bad header): the run is then recorded as failed and the error raised.
     """
-    from huimao_sheets.app import load_register, resolve_source
-    from huimao_sheets.checks import run_checks
-    from huimao_sheets.reports.recipients import recipients
-    from huimao_sheets.sources import open_source
-
     now = (now or datetime.now(TZ)).astimezone(TZ)
     as_of = as_of or now.date()
     period = period or period_of(job.when, datetime.combine(as_of, now.timetz()))
@@ -150,41 +198,12 @@ def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of:
     with Ledger.in_state_dir(settings.state_dir, readonly=dry_run) as ledger:
         run_id = None if dry_run else ledger.start_run(job.name, period, now)
         try:
-            writes = FINDINGS_SHEET in job.outputs and not dry_run
-            source = open_source(resolve_source(None, settings), settings.credentials, write=writes)
-            run.source = source.name
-            register = load_register(source, settings, as_of)
-            people, missing = recipients(register, settings)
-            findings = run_checks(register, as_of, settings, list(job.checks) if job.checks else None)
-            if job.checks is None:
-                findings = sorted(findings + missing, key=Finding.sort_key)
-            run.findings = findings
-            if dry_run:
-                first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
-            else:
-                first_seen = ledger.observe(findings, as_of, complete=job.checks is None)
-            chosen = _selected(people, job)
-            if not chosen and sends:
-                run.notes.append(TEXT[settings.language]["no_recipients"].format(
-                    output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))
-
-            if FINDINGS_SHEET in job.outputs:
-                if dry_run:
-                    run.findings_written = len(findings)
-                else:
-                    from huimao_sheets.findings_sheet import write_findings
-
-                    result = CheckResult(as_of=as_of, source=source.name, findings=findings)
-                    run.findings_written = write_findings(source, result, settings, first_seen)
-            if DAILY_DIGEST in job.outputs:
-                _daily_digest(run, ledger, register, findings, chosen, first_seen, settings, transport, now)
-            if WEEKLY_REPORT in job.outputs and chosen:
-                from huimao_sheets.reports.weekly import send_weekly
-
-                everyone = len(chosen) == len(people)
-                run.weekly = send_weekly(settings, as_of=as_of, register=register, dry_run=dry_run,
-                                         to=None if everyone else ",".join(p.address for p in chosen),
-                                         now=lambda: now, env=env)
+            work = _read_and_check(run, settings, ledger, transport, now, env)
+            for output in job.outputs:
+                try:
+                    OUTPUT_STEPS[output](work)
+                except HuimaoError as exc:   # the other outputs still run; the run is recorded as failed
+                    run.errors.append(f"{output}: {exc}")
         except BaseException as exc:
             if run_id is not None:
                 ledger.finish_run(run_id, FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
@@ -194,18 +213,33 @@ def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of:
     return run
 
 
-def _daily_digest(run: JobRun, ledger: Ledger, register, findings, people, first_seen, settings, transport,
-                  now: datetime) -> None:
-    from huimao_sheets.reports.daily import digest_mails
+def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, transport, now: datetime,
+                    env: Mapping[str, str]) -> _Work:
+    """Read the register once, run the job's checks and record the findings' first-seen dates."""
+    from huimao_sheets.app import load_register, resolve_source
+    from huimao_sheets.checks import run_checks
+    from huimao_sheets.reports.recipients import recipients
+    from huimao_sheets.sources import open_source
 
-    mails = digest_mails(register, findings, run.as_of, settings, people, first_seen)
-    done = {m.key for m in mails if ledger.mail_status(m.key) in ("sending", "sent")}
-    run.digest = [m for m in mails if m.key not in done]
-    run.digest_before = len(done)
+    job = run.job
+    source = open_source(resolve_source(None, settings), settings.credentials,
+                         write=FINDINGS_SHEET in job.outputs and not run.dry_run)
+    run.source = source.name
+    register = load_register(source, settings, run.as_of)
+    people, missing = recipients(register, settings)
+    findings = run_checks(register, run.as_of, settings, list(job.checks) if job.checks else None)
+    if job.checks is None:   # a person without an address is a finding too (for their manager)
+        findings = sorted(findings + missing, key=Finding.sort_key)
+    run.findings = findings
     if run.dry_run:
-        return
-    enqueue(ledger, run.digest, settings, now)
-    run.deliveries.append(send_queued(ledger, transport, lambda: now))
+        first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
+    else:
+        first_seen = ledger.observe(findings, run.as_of, complete=job.checks is None)
+    chosen = [p for p in people if p.role in job.roles]
+    if not chosen and (DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs):
+        run.notes.append(TEXT[settings.language]["no_recipients"].format(
+            output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))
+    return _Work(run, settings, ledger, source, register, people, chosen, findings, first_seen, transport, now, env)
 
 
 def demo_run_jobs(*, path, settings: Settings, console, as_of: date, **_other) -> list[JobRun]:

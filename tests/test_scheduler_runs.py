@@ -246,6 +246,22 @@ def test_a_failed_run_is_logged_retried_later_and_sends_nothing_twice(tmp_path, 
     assert sorted(a for _, _, a in received(server)) == ["lina@huimao.cn", "zhangwei@huimao.cn"]
 
 
+def test_a_workbook_open_in_excel_does_not_stop_the_mornings_digest(tmp_path, server, small, log):
+    from pathlib import Path
+
+    settings = settings_for(tmp_path, server, small)
+    daily = [find_job(settings, "daily-check")]
+    lock = Path(small).with_name("~$" + Path(small).name)    # Excel's lock file: someone has it open
+    lock.write_text("", encoding="utf-8")
+    assert statuses(run_due(settings, daily, at(2026, 11, 30, 8, 0), env={})) == [("daily-check", "2026-11-30", "failed")]
+    assert len(server.received) == 2
+    assert "findings_sheet: 工作簿 " in lines(log)[0] and "正在被 Excel/WPS 打开" in lines(log)[0]
+    lock.unlink()
+    assert statuses(run_due(settings, daily, at(2026, 11, 30, 8, 30), env={})) == [("daily-check", "2026-11-30", "ok")]
+    assert len(server.received) == 2
+    assert lines(log)[1].endswith(f"数据检查表 2 条 → {small}; 日报 0 封已发送 → {server.url}（2 封此前已发送）")
+
+
 def test_a_job_that_raises_is_logged_and_the_next_job_still_runs(tmp_path, server, small, log):
     settings = settings_for(tmp_path, server, small)
     broken = settings.model_copy(update={"source": str(tmp_path / "missing.xlsx")})
@@ -307,3 +323,23 @@ def test_jobs_lists_schedule_next_and_last_run(server, register, run_cli):
 def test_now_without_once_is_refused(run_cli):
     code, _, err = run_cli("schedule", "--now", "2026-11-30T08:00")
     assert code == 2 and "--now 只能与 --once 一起使用" in err
+
+
+def test_the_demo_runs_every_job_once_and_says_where_things_went(tmp_path, small):
+    from python_calamine import CalamineWorkbook
+    from rich.console import Console
+
+    from huimao_sheets.runner import demo_run_jobs
+
+    settings = Settings(outbox_dir=str(tmp_path / "outbox"), state_dir=str(tmp_path / "state"), smtp="smtp://nowhere:25")
+    console = Console(record=True, width=400)
+    runs = demo_run_jobs(path=small, out_dir=tmp_path, settings=settings, console=console, as_of=date(2026, 11, 30),
+                         register=None, result=None)
+    assert [(r.job.name, r.ok) for r in runs] == [("daily-check", True), ("weekly-report", True)]
+    assert sorted(p.name for p in (tmp_path / "outbox").glob("*daily-digest*")) == [
+        "2026-11-30_daily-digest_lina@huimao.cn.eml", "2026-11-30_daily-digest_zhangwei@huimao.cn.eml"]
+    assert len(list((tmp_path / "outbox").glob("2026-W48_weekly-*.eml"))) == 4
+    assert "数据检查" in CalamineWorkbook.from_path(small).sheet_names
+    assert not (tmp_path / "state").exists(), "the demo records nothing in the real state folder"
+    out = console.export_text()
+    assert f"数据检查表: {small} 的“数据检查”工作表" in out and f"邮件: {tmp_path / 'outbox'}/ 中的 .eml 文件" in out

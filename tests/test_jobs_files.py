@@ -164,3 +164,13 @@ def test_init_keeps_what_an_admin_already_changed(tmp_path):
     assert again["daily-check.toml"] == KEPT and again["huimao.toml"] == KEPT
     assert again["weekly-report.toml"] == WRITTEN
     assert (tmp_path / "jobs" / "daily-check.toml").read_text(encoding="utf-8") == GOOD
+
+
+def test_init_on_the_command_line(tmp_path, run_cli):
+    code, out, err = run_cli("init", "srv")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "已写入 srv/huimao.toml" and "已写入 srv/jobs/daily-check.toml" in lines
+    assert lines[-1] == "下一步: 编辑 srv/huimao.toml（source、smtp、mail_from），然后运行 huimao-sheets doctor 和 huimao-sheets jobs"
+    code, out, _ = run_cli("init", "srv", "--lang", "en")
+    assert code == 0 and out.splitlines()[0] == "exists, kept srv/huimao.toml"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 # Kinds of value, each with its own normaliser in huimao_sheets.normalize.
 TEXT = "text"          # free text: whitespace trimmed
-NAME = "name"          # a person or company name: NFKC, all whitespace removed
+NAME = "name"          # a company name: NFKC, all whitespace removed
+PERSON = "person"      # a person's name: as NAME, and traditional characters made simplified
 CLIENT_ID = "client_id"
 DATE = "date"
 MOBILE = "mobile"
@@ -60,11 +61,11 @@ CLIENTS = SheetSpec("clients", "客户档案", "Clients", (
     Field("name", "客户名称", NAME, True, ("client_name", "Client Name", "name", "company", "公司名称", "客户"), english="Client name"),
     Field("industry", "行业", TEXT, True, ("industry", "所属行业"), english="Industry"),
     Field("address", "地址", TEXT, True, ("address", "客户地址", "公司地址"), english="Address"),
-    Field("contact", "负责人", NAME, True, ("contact", "Contact", "联系人"), english="Contact"),
+    Field("contact", "负责人", PERSON, True, ("contact", "Contact", "联系人"), english="Contact"),
     Field("contact_mobile", "负责人手机", MOBILE, True,
           ("contact_mobile", "Contact Mobile", "mobile", "phone", "手机", "联系电话", "负责人电话", "联系人手机"),
           english="Contact mobile"),
-    Field("account_manager", "客户经理", NAME, True, ("account_manager", "Account Manager", "owner"), english="Account manager"),
+    Field("account_manager", "客户经理", PERSON, True, ("account_manager", "Account Manager", "owner"), english="Account manager"),
     Field("department", "所属部门", TEXT, False, ("department", "Department", "部门"), english="Department"),
     Field("rating", "客户综合评估", CHOICE, True, ("rating", "Rating", "综合评估", "客户评级"), RATINGS, english="Rating"),
     Field("likelihood", "合作可能评估", CHOICE, True, ("likelihood", "Likelihood", "合作可能性", "合作可能"), LIKELIHOODS,
@@ -80,7 +81,7 @@ VISITS = SheetSpec("visits", "拜访记录", "Visits", (
     Field("client_id", "客户编号", CLIENT_ID, False, ("client_id", "Client ID", "客户ID", "编号"), english="Client ID"),
     Field("client_name", "客户名称", NAME, False, ("client_name", "Client Name", "company", "公司名称", "客户"),
           english="Client name"),
-    Field("visitor", "拜访人", NAME, True, ("visitor", "Visitor", "staff", "拜访人员"), english="Visitor"),
+    Field("visitor", "拜访人", PERSON, True, ("visitor", "Visitor", "staff", "拜访人员"), english="Visitor"),
     Field("channel", "拜访方式", CHOICE, True, ("channel", "Channel", "visit_type", "Visit Type", "方式"), CHANNELS,
           english="Visit type"),
     Field("problems", "客户反映问题", TEXT, True, ("problems", "Problems", "客户问题", "反映问题"), english="Problems raised"),
@@ -90,11 +91,11 @@ VISITS = SheetSpec("visits", "拜访记录", "Visits", (
 ), aliases=("visits", "Visits", "拜访登记", "拜访"))
 
 STAFF = SheetSpec("staff", "员工", "Staff", (
-    Field("name", "姓名", NAME, True, ("name", "Name", "员工姓名"), english="Name"),
+    Field("name", "姓名", PERSON, True, ("name", "Name", "员工姓名"), english="Name"),
     Field("email", "邮箱", EMAIL, True, ("email", "Email", "e-mail", "电子邮箱", "邮件"), english="Email"),
     Field("role", "角色", CHOICE, True, ("role", "Role", "职位", "岗位"), ROLES, english="Role"),
     Field("department", "所属部门", TEXT, False, ("department", "Department", "部门"), english="Department"),
-    Field("manager", "上级", NAME, False, ("manager", "Manager", "直属上级"), english="Manager"),
+    Field("manager", "上级", PERSON, False, ("manager", "Manager", "直属上级"), english="Manager"),
 ), aliases=("staff", "Staff", "员工名单", "人员"))
 
 PLANS = SheetSpec("plans", "拜访计划", "Plans", (
@@ -103,7 +104,7 @@ PLANS = SheetSpec("plans", "拜访计划", "Plans", (
     Field("client_id", "客户编号", CLIENT_ID, False, ("client_id", "Client ID", "客户ID", "编号"), english="Client ID"),
     Field("client_name", "客户名称", NAME, False, ("client_name", "Client Name", "company", "公司名称", "客户"),
           english="Client name"),
-    Field("visitor", "拜访人", NAME, True, ("visitor", "Visitor", "staff", "拜访人员"), english="Visitor"),
+    Field("visitor", "拜访人", PERSON, True, ("visitor", "Visitor", "staff", "拜访人员"), english="Visitor"),
     Field("purpose", "目的", TEXT, False, ("purpose", "Purpose", "拜访目的"), english="Purpose"),
 ), aliases=("plans", "Plans", "计划"))
 

@@ -104,6 +104,20 @@ def _client_id(text: str) -> str:
     return f"{m.group(1)}{m.group(2)}" if m else s
 
 
+@lru_cache(maxsize=65536)
+def _person(text: str) -> str | None:
+    name = _name(text)
+    return to_simplified(name) if name and not name.isascii() else name
+
+
+def normalize_person(value: Any) -> str | None:
+    """A person's name: as ``normalize_name``, and traditional characters made simplified (張偉 → 张伟),
+    so that one colleague typed two ways is one person."""
+    if is_blank(value):
+        return None
+    return _person(cell_text(value))
+
+
 def normalize_client_id(value: Any) -> str | None:
     """``kh0123``, ``ＫＨ0123``, `` KH 0123 ``, ``KH-0123`` → ``KH0123``."""
     if is_blank(value):
@@ -113,9 +127,11 @@ def normalize_client_id(value: Any) -> str | None:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_YEARLESS = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_YEARLESS = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+# A weekday written after the date: 2026-11-03（周二）, 11月3日 星期二, 2026/11/3 礼拜二.
+_WEEKDAY = re.compile(r"\s*\(?(?:周|星期|礼拜)[一二三四五六日天]\)?$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 # Serials between 1950 and 2100: any other number in a date column is a typing mistake.
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73051
@@ -145,7 +161,7 @@ def _nearest_year(month: int, day: int, as_of: date) -> date | None:
 
 @lru_cache(maxsize=65536)
 def _date_from_text(text: str, as_of: date) -> date | None:
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = _WEEKDAY.sub("", unicodedata.normalize("NFKC", text).strip())
     if m := _FULL_DATE.match(s):
         return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if m := _COMPACT_DATE.match(s):
@@ -206,7 +222,7 @@ def parse_mobile(value: Any) -> str | Unreadable | None:
     if isinstance(value, bool):
         return Unreadable(cell_text(value))
     raw = cell_text(value)
-    s = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", raw))
+    s = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", raw.removesuffix(".0")))
     m = _MOBILE_SHAPE.match(s)
     if not m:
         return Unreadable(raw.strip())

@@ -20,11 +20,13 @@ from huimao_sheets.errors import SheetLayoutError
 from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
 from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
 from huimao_sheets.normalize import (
+    is_blank,
     clean_text,
     cell_text,
     name_key,
     normalize_client_id,
     normalize_name,
+    normalize_person,
     parse_choice,
     parse_date,
     parse_email,
@@ -79,18 +81,21 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
 
     Returns (header row index, mapping). Columns that staff added (微信, one with no header) are ignored.
     """
-    candidates: dict[str, str] = {}
+    # header text → (field, rank): the configured header ranks first, then the default, the key, the aliases.
+    # A sheet with both 联系电话 (an office line, an alias) and 负责人手机 reads the mobile from 负责人手机.
+    candidates: dict[str, tuple[str, int]] = {}
     for f in spec.fields:
-        for text in (field_header(spec, f, settings), f.header, f.key, *f.aliases):
-            candidates.setdefault(header_key(text), f.key)
+        for rank, text in enumerate((field_header(spec, f, settings), f.header, f.key, *f.aliases)):
+            candidates.setdefault(header_key(text), (f.key, rank))
 
     best_index, best_mapping = 0, {}
     for index, row in enumerate(rows):
-        mapping: dict[str, int] = {}
+        ranked: dict[str, tuple[int, int]] = {}  # field → (rank, column); the leftmost breaks ties
         for col, cell in enumerate(row):
-            key = candidates.get(header_key(cell_text(cell)))
-            if key and key not in mapping:
-                mapping[key] = col
+            match = candidates.get(header_key(cell_text(cell)))
+            if match and (match[0] not in ranked or match[1] < ranked[match[0]][0]):
+                ranked[match[0]] = (match[1], col)
+        mapping = {key: col for key, (_rank, col) in ranked.items()}
         if len(mapping) > len(best_mapping):
             best_index, best_mapping = index, mapping
 
@@ -126,6 +131,8 @@ def _parser(f: Field, as_of: date) -> Callable[[Any], Any]:
         return lambda v: parse_choice(v, choices)
     if f.kind == layout.NAME:
         return normalize_name
+    if f.kind == layout.PERSON:
+        return normalize_person
     if f.kind == layout.CLIENT_ID:
         return normalize_client_id
     if f.kind == layout.EMAIL:
@@ -135,10 +142,6 @@ def _parser(f: Field, as_of: date) -> Callable[[Any], Any]:
 
 CHUNK_ROWS = 50_000   # rows parsed at a time: column-wise speed without holding a million rows as lists
 _MISS = object()
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (value.__class__ is str and not value.strip())
 
 
 def _parse_column(values: list[Any], parse: Callable[[Any], Any], cache: dict[str, Any] | None) -> list[Any]:
@@ -191,10 +194,11 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date)
 
 
 def _has_content(row: list[Any], used: list[int]) -> bool:
-    """False for a blank separator row: nothing but empty or whitespace-only cells in the mapped columns."""
+    """False for a separator row: nothing in the mapped columns but empty, whitespace or placeholder cells
+    (a row of 无 and - is not a record). A row with anything real in it is a record, however incomplete."""
     width = len(row)
     cells = [row[c] for c in used if c < width and row[c] not in ("", None)]
-    return bool(cells) and not all(_is_empty(v) for v in cells)
+    return any(not is_blank(v) for v in cells)
 
 
 def build_register(source: Source, settings: Settings, as_of: date) -> Register:

@@ -33,8 +33,8 @@ def test_one_finding_per_episode_with_only_the_visits_that_collide(tmp_path):
         visit(拜访日期=D - timedelta(days=20)),                            # row 2: 张伟 alone, long before
         visit(拜访日期=D),                                                 # row 3 ┐ episode 1
         visit(拜访日期=D + timedelta(days=3), 拜访人="李娜"),                 # row 4 ┘
-        visit(拜访日期=D + timedelta(days=40), 拜访人="李娜"),                # row 5 ┐ episode 2
-        visit(拜访日期=D + timedelta(days=44), 拜访人="张伟", 客户编号=None,    # row 6 ┘ (matched by name)
+        visit(拜访日期=D - timedelta(days=34), 拜访人="李娜"),                # row 5 ┐ episode 2
+        visit(拜访日期=D - timedelta(days=30), 拜访人="张伟", 客户编号=None,    # row 6 ┘ (matched by name)
               客户名称="福州鼎盛贸易有限公司"),
         visit(拜访日期=D, 客户编号="KH0002"),                                # row 7 ┐ another client: not
         visit(拜访日期=D, 客户编号="KH0002"),                                # row 8 ┘ a collision (same person)
@@ -78,4 +78,15 @@ def test_a_plan_near_the_planners_own_visit_or_a_distant_colleagues_visit_is_no_
                          plans=[plan(计划日期=date(2026, 11, 30))])
     assert findings(path, "plan_collision") == []
     # The two visits themselves are 16 days apart: no visit collision either.
+    assert findings(path, "visit_collision") == []
+
+
+def test_a_visit_dated_after_the_as_of_date_collides_with_nobody(tmp_path):
+    # 2027-11-24 is a mistyped 2026-11-24: future_date reports it; it has not happened, so no collision.
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=date(2027, 11, 24)), visit(拜访日期=date(2027, 11, 25), 拜访人="李娜")])
+    assert findings(path, "visit_collision") == []
+
+
+def test_a_colleague_typed_in_traditional_characters_is_still_one_person(tmp_path):
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=D, 拜访人="张伟"), visit(拜访日期=D, 拜访人="張偉")])
     assert findings(path, "visit_collision") == []

@@ -22,3 +22,8 @@ def test_rows_identical_after_normalisation_are_one_duplicate_group(tmp_path):
 def test_two_visits_on_one_day_with_different_problems_are_not_duplicates(tmp_path):
     path = make_workbook(tmp_path, visits=[visit(客户反映问题="价格高"), visit(客户反映问题="交期长")])
     assert findings(path, "duplicate_row") == []
+
+
+def test_full_width_and_half_width_punctuation_do_not_hide_a_duplicate(tmp_path):
+    path = make_workbook(tmp_path, visits=[visit(客户反映问题="价格高，交期长"), visit(客户反映问题="价格高,交期长")])
+    assert located(findings(path, "duplicate_row")) == [("拜访记录", [2, 3], None)]

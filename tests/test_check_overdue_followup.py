@@ -84,3 +84,10 @@ def test_a_make_up_working_saturday_counts_as_a_working_day(tmp_path):
     found = findings(path, "overdue_followup", as_of=date(2026, 10, 11),
                      settings=Settings(checks=CheckSettings(day_count="working")))
     assert found[0].details["days_late"] == 1
+
+
+def test_two_visits_on_the_last_day_the_later_follow_up_date_counts_whatever_the_row_order(tmp_path):
+    for order in ((date(2026, 11, 22), date(2026, 12, 30)), (date(2026, 12, 30), date(2026, 11, 22))):
+        path = make_workbook(tmp_path, visits=[visit(拜访日期=date(2026, 11, 20), 下次跟进日期=order[0]),
+                                               visit(拜访日期=date(2026, 11, 20), 下次跟进日期=order[1], 拜访人="李娜")])
+        assert findings(path, "overdue_followup") == []

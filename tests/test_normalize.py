@@ -33,6 +33,10 @@ AS_OF = date(2026, 11, 27)
     (20261103.0, date(2026, 11, 3)),                   # yyyymmdd typed as a number
     ("11/3", date(2026, 11, 3)),                       # year-less: the year nearest the as-of date
     ("11月3日", date(2026, 11, 3)),
+    ("11月3号", date(2026, 11, 3)),
+    ("2026年11月3号", date(2026, 11, 3)),
+    ("2026-11-03（周二）", date(2026, 11, 3)),
+    ("2026/11/3 星期二", date(2026, 11, 3)),
     (46329.0, date(2026, 11, 3)),                      # Excel/Sheets serial
     (46329, date(2026, 11, 3)),
     ("46329", date(2026, 11, 3)),
@@ -76,6 +80,7 @@ def test_blank_and_placeholder_cells_are_blank(cell):
     "13800138000", "138 0013 8000", "138-0013-8000", "(138)0013-8000", "（138）00138000", "+86 138 0013 8000",
     "+8613800138000", "0086 13800138000", "0086-138-0013-8000", "86 13800138000", "１３８００１３８０００",
     "＋８６　１３８００１３８０００", 13800138000.0, 13800138000, " 13800138000 ", "138.0013.8000",
+    "13800138000.0",  # a number cell exported as text
 ])
 def test_mainland_mobiles_in_every_form_normalise_to_eleven_digits(cell):
     assert parse_mobile(cell) == "13800138000"
@@ -102,6 +107,13 @@ def test_numbers_that_are_not_mainland_mobiles_are_unreadable(cell, reason):
 ])
 def test_names_are_nfkc_with_all_whitespace_removed(cell, expected):
     assert normalize_name(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["張偉", " 张伟", "張　偉"])
+def test_person_names_in_traditional_characters_are_one_person(cell):
+    from huimao_sheets.normalize import normalize_person
+
+    assert normalize_person(cell) == "张伟"
 
 
 @pytest.mark.parametrize("cell", ["kh0123", "KH0123", "ＫＨ0123", "ｋｈ０１２３", " KH 0123 ", "KH-0123", "kh_0123"])

@@ -131,3 +131,19 @@ def test_record_fields_follow_the_sheet_layout_order():
     for spec in SHEETS:
         names = [f.name for f in fields(RECORD_TYPES[spec.key])]
         assert names[1:1 + len(spec.fields)] == [f.key for f in spec.fields], spec.key
+
+
+def test_the_default_header_wins_over_an_alias_to_its_left(tmp_path):
+    # 联系电话 (an alias of 负责人手机, here the office landline) stands left of the real 负责人手机 column.
+    wb = openpyxl.load_workbook(make_workbook(tmp_path))
+    ws = wb["客户档案"]
+    ws.insert_cols(1)
+    ws["A1"], ws["A2"] = "联系电话", "0591-87654321"
+    wb.save(tmp_path / "w.xlsx")
+    assert read(tmp_path / "w.xlsx").clients[0].contact_mobile == "13800138000"
+
+
+def test_a_row_of_placeholders_only_is_a_separator_not_a_record(tmp_path):
+    blank = {h: "无" for h in ("客户编号", "客户名称", "行业", "地址")}
+    path = make_workbook(tmp_path, clients=[client(), blank, client(客户编号="KH0002")])
+    assert [c.row for c in read(path).clients] == [2, 4]

@@ -68,11 +68,12 @@ def _people(events: list[Event]) -> list[str]:
     return list(seen)
 
 
-def _dated(records, date_attr: str) -> dict[int, tuple[Client, list]]:
+def _dated(records, date_attr: str, until: date | None = None) -> dict[int, tuple[Client, list]]:
+    """Records with a client, a person and a readable date (up to ``until``), grouped by client."""
     by_client: dict[int, tuple[Client, list]] = {}
     for r in records:
         day = getattr(r, date_attr)
-        if r.client is None or r.visitor is None or not isinstance(day, date):
+        if r.client is None or r.visitor is None or not isinstance(day, date) or (until and day > until):
             continue
         by_client.setdefault(id(r.client), (r.client, []))[1].append(r)
     return by_client
@@ -83,7 +84,8 @@ def visit_collision(register: Register, as_of: date, settings: Settings) -> list
     counter = day_counter(settings)
     sheet = register.sheet_titles["visits"]
     findings = []
-    for client, visits in _dated(register.visits, "visit_date").values():
+    # A visit dated after the as-of date has not happened (future_date reports it): it collides with nobody.
+    for client, visits in _dated(register.visits, "visit_date", until=as_of).values():
         if len({v.visitor for v in visits}) < 2:
             continue
         events = [Event(v.visit_date, v.visitor, v.row, False) for v in visits]
@@ -105,7 +107,7 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
     window = settings.checks.collision_window_days
     counter = day_counter(settings)
     sheet = register.sheet_titles["plans"]
-    visits_by_client = _dated(register.visits, "visit_date")
+    visits_by_client = _dated(register.visits, "visit_date", until=as_of)
     findings = []
     for key, (client, plans) in _dated(register.plans, "planned_date").items():
         visits = visits_by_client.get(key, (client, []))[1]

@@ -15,7 +15,7 @@ from huimao_sheets.checks.collisions import day_counter
 from huimao_sheets.checks.common import client_label, client_owner
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding, message
-from huimao_sheets.model import Register, Visit
+from huimao_sheets.model import Register
 
 REASONS = {
     "followup_date": {"zh": "下次跟进日期已过", "en": "the next follow-up date has passed"},
@@ -29,29 +29,34 @@ def overdue_followup(register: Register, as_of: date, settings: Settings) -> lis
     sheet = register.sheet_titles["clients"]
     language = settings.language
 
-    last_visit: dict[int, Visit] = {}
+    # Per client: the date of its last visit, and the latest 下次跟进日期 set by a visit on that date
+    # (two visits on one day: the later follow-up date counts, whatever their row order).
+    last_visit: dict[int, tuple[date, date | None]] = {}
     for v in register.visits:
         if v.client is None or not isinstance(v.visit_date, date) or v.visit_date > as_of:
             continue  # a visit dated after D has not happened yet
         key = id(v.client)
+        follow = v.next_followup if isinstance(v.next_followup, date) else None
         current = last_visit.get(key)
-        if current is None or (v.visit_date, v.row) > (current.visit_date, current.row):
-            last_visit[key] = v
+        if current is None or v.visit_date > current[0]:
+            last_visit[key] = (v.visit_date, follow)
+        elif v.visit_date == current[0] and follow and (current[1] is None or follow > current[1]):
+            last_visit[key] = (v.visit_date, follow)
 
     findings = []
     for client in register.clients:
-        latest = last_visit.get(id(client))
+        last_date, last_follow = last_visit.get(id(client), (None, None))
         reasons: list[tuple[date, str]] = []
 
-        set_dates = [d for d in (client.next_followup, latest.next_followup if latest else None) if isinstance(d, date)]
+        set_dates = [d for d in (client.next_followup, last_follow) if isinstance(d, date)]
         if set_dates:
             due = max(set_dates)
-            if due < as_of and (latest is None or latest.visit_date < due):
+            if due < as_of and (last_date is None or last_date < due):
                 reasons.append((due, "followup_date"))
 
         days = cadence.get(client.rating) if isinstance(client.rating, str) else None
-        if days and latest is not None:
-            due = counter.add(latest.visit_date, days)
+        if days and last_date is not None:
+            due = counter.add(last_date, days)
             if due < as_of:
                 reasons.append((due, "cadence"))
 
@@ -68,6 +73,6 @@ def overdue_followup(register: Register, as_of: date, settings: Settings) -> lis
             message=message("overdue_followup", language, client=client_label(client), due=due.isoformat(),
                             days=late, reason=reason_text),
             details={"reason": reason, "due": due.isoformat(), "days_late": late,
-                     "last_visit": latest.visit_date.isoformat() if latest else None},
+                     "last_visit": last_date.isoformat() if last_date else None},
         ))
     return findings

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from huimao_sheets.checks.common import header, record_owner
@@ -38,7 +39,8 @@ def unknown_client(register: Register, as_of: date, settings: Settings) -> list[
 
 
 def _squash(text: str | None) -> str:
-    return "".join(text.split()) if text else ""
+    """Free text as compared for duplicates: width folded (，and , are one), whitespace ignored."""
+    return "".join(unicodedata.normalize("NFKC", text).split()) if text else ""
 
 
 def _visit_key(visit) -> tuple:

@@ -89,7 +89,8 @@ MANAGERS = [s[0] for s in STAFF_ROWS if s[2] == "客户经理"]
 DEPARTMENT = {s[0]: s[3] for s in STAFF_ROWS}
 
 # Worksheet layouts as staff leave them: (header text as typed, field) — field None for columns staff added.
-CLIENT_COLUMNS = [("*客户编号", "客户编号"), ("客户名称(必填)", "客户名称"), ("行业", "行业"), ("负责人", "负责人"),
+CLIENT_COLUMNS = [("*客户编号", "客户编号"), ("客户名称(必填)", "客户名称"), ("行业", "行业"), ("联系电话", None),
+                  ("负责人", "负责人"),
                   ("负责人手机 ", "负责人手机"), ("微信", None), ("地址", "地址"), ("客户经理", "客户经理"),
                   ("所属部门", "所属部门"), ("客户综合评估", "客户综合评估"), ("合作可能评估", "合作可能评估"),
                   ("阶段", "阶段"), ("下次跟进日期", "下次跟进日期"), ("客户来源", None), ("备注", "备注"), (None, None)]

@@ -336,11 +336,9 @@ class _ShanghaiFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def configure_log(settings: "Settings", stream=None) -> None:
-    """Log lines to stderr and, when ``scheduler.log_file`` is set, appended to that file."""
-    for handler in [h for h in LOG.handlers if getattr(h, "_huimao", False)]:
-        LOG.removeHandler(handler)
-        handler.close()
+@contextmanager
+def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]:
+    """While inside, log lines go to stderr and, when ``scheduler.log_file`` is set, to that file too."""
     handlers: list[logging.Handler] = [logging.StreamHandler(stream or sys.stderr)]
     if settings.scheduler.log_file:
         path = Path(settings.scheduler.log_file)
@@ -351,9 +349,14 @@ def configure_log(settings: "Settings", stream=None) -> None:
             raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}") from exc
     for handler in handlers:
         handler.setFormatter(_ShanghaiFormatter("%(asctime)s %(message)s"))
-        handler._huimao = True  # type: ignore[attr-defined]
         LOG.addHandler(handler)
     LOG.setLevel(logging.INFO)
+    try:
+        yield LOG
+    finally:
+        for handler in handlers:
+            LOG.removeHandler(handler)
+            handler.close()
 
 
 # --- running what is due ------------------------------------------------------------------------------

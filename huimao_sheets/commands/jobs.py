@@ -167,7 +167,7 @@ def schedule_command(
 ) -> None:
     """The scheduler: runs each job of jobs/ when it is due; one instance per state folder."""
     from huimao_sheets.jobs import jobs_folder, load_jobs
-    from huimao_sheets.scheduler import FAILED, configure_log, run_forever, run_once
+    from huimao_sheets.scheduler import FAILED, run_forever, run_once, scheduler_log
 
     settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
     if now and not once:
@@ -175,11 +175,12 @@ def schedule_command(
     jobs = load_jobs(settings)
     if not jobs:
         raise ConfigError(TEXT[settings.language]["no_jobs"].format(folder=jobs_folder(settings)))
-    configure_log(settings)
-    if not once:
-        run_forever(settings, jobs)
-        raise typer.Exit(0)
-    outcomes = run_once(settings, jobs, parse_now(now))
+    moment = parse_now(now)
+    with scheduler_log(settings):
+        if not once:
+            run_forever(settings, jobs)
+            raise typer.Exit(0)
+        outcomes = run_once(settings, jobs, moment)
     if not outcomes:
         typer.echo(TEXT[settings.language]["once_none"], err=True)
     raise typer.Exit(2 if any(o.status == FAILED for o in outcomes) else 0)

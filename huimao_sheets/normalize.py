@@ -202,9 +202,14 @@ _PHONE_JUNK = re.compile(r"[\s\-()（）.·‐‑–—_/]")
 _MOBILE_SHAPE = re.compile(r"^(?:\+?86|0086)?(1\d{10})$")
 
 
-@lru_cache(maxsize=4096)
-def _valid_mobile(digits: str) -> bool:
-    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(digits))
+@lru_cache(maxsize=None)
+def _valid_mobile_prefix(prefix: str) -> bool:
+    """Whether numbers starting with these five digits are mainland mobiles (phonenumbers' metadata).
+
+    In China's numbering plan the first five digits decide whether an 11-digit 1xx number is a mobile, so
+    validity is computed once per prefix (at most a few thousand) instead of once per client.
+    """
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(prefix + "000000"))
     return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
@@ -227,12 +232,7 @@ def parse_mobile(value: Any) -> str | Unreadable | None:
     if not m:
         return Unreadable(raw.strip())
     digits = m.group(1)
-    # Cache by the 3-digit prefix block: validity in China is decided by the first digits.
-    return digits if _valid_mobile_prefix(digits) else Unreadable(raw.strip())
-
-
-def _valid_mobile_prefix(digits: str) -> bool:
-    return _valid_mobile(digits[:7] + "0000") or _valid_mobile(digits)
+    return digits if _valid_mobile_prefix(digits[:5]) else Unreadable(raw.strip())
 
 
 # --- value lists -----------------------------------------------------------------------------

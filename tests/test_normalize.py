@@ -141,3 +141,18 @@ def test_list_values_are_read_with_width_case_and_suffixes_folded(cell, choices,
 ])
 def test_values_outside_their_list_are_unreadable(cell, choices):
     assert isinstance(parse_choice(cell, choices), Unreadable)
+
+
+def test_mobile_validity_depends_only_on_the_first_five_digits():
+    """parse_mobile decides validity once per 5-digit prefix; phonenumbers must agree on whole numbers."""
+    import random
+
+    import phonenumbers
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        digits = f"1{rng.randrange(10**10):010d}"
+        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(digits))
+        valid = phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
+            phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        assert (parse_mobile(digits) == digits) == valid, digits

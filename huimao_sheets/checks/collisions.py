@@ -75,7 +75,10 @@ def _dated(records, date_attr: str, until: date | None = None) -> dict[int, tupl
         day = getattr(r, date_attr)
         if r.client is None or r.visitor is None or not isinstance(day, date) or (until and day > until):
             continue
-        by_client.setdefault(id(r.client), (r.client, []))[1].append(r)
+        bucket = by_client.get(id(r.client))
+        if bucket is None:
+            bucket = by_client[id(r.client)] = (r.client, [])
+        bucket[1].append(r)
     return by_client
 
 

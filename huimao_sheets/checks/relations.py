@@ -45,17 +45,26 @@ def _squash(text: str | None) -> str:
 
 def _visit_key(visit) -> tuple:
     """What makes two visit rows the same visit once normalised."""
-    client = visit.client.row if visit.client is not None else (visit.client_id, visit.client_name)
-    return (visit.visit_date, client, visit.visitor, visit.channel, _squash(visit.problems),
+    return (visit.visit_date, _client_key(visit), visit.visitor, visit.channel, _squash(visit.problems),
             _squash(visit.outcome), visit.next_followup)
 
 
+def _client_key(visit) -> object:
+    return visit.client.row if visit.client is not None else (visit.client_id, visit.client_name)
+
+
 def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    groups: dict[tuple, list] = {}
+    # First by date, client and visitor (cheap); only rows sharing those are compared in full.
+    candidates: dict[tuple, list] = {}
     for visit in register.visits:
         if visit.visit_date is None and visit.visitor is None:
             continue  # too empty to call two rows the same visit
-        groups.setdefault(_visit_key(visit), []).append(visit)
+        candidates.setdefault((visit.visit_date, _client_key(visit), visit.visitor), []).append(visit)
+    groups: dict[tuple, list] = {}
+    for same_day in candidates.values():
+        if len(same_day) > 1:
+            for visit in same_day:
+                groups.setdefault(_visit_key(visit), []).append(visit)
     sheet = register.sheet_titles["visits"]
     findings = []
     for visits in groups.values():

@@ -93,6 +93,8 @@ OTHER_CITIES = {
     "台湾": "台北 高雄 台中",
 }
 COUNTRY_WORDS = ("中国", "中华")
+# Cities outside Fujian whose names are common 字号 (中山, 长春): read as places only with 市.
+BRAND_LIKE_CITIES = {"中山", "长春", "太原", "大连", "金华", "丽水", "九江", "江门", "台中", "三亚", "湖州", "南通"}
 
 
 def _places() -> tuple[dict[str, Region], dict[str, Region]]:
@@ -116,7 +118,8 @@ def _places() -> tuple[dict[str, Region], dict[str, Region]]:
                 anywhere.setdefault(bare, region)
     for province, cities in OTHER_CITIES.items():
         for city in cities.split():
-            anywhere.setdefault(city, Region(province, city))
+            if city not in BRAND_LIKE_CITIES:
+                anywhere.setdefault(city, Region(province, city))
             anywhere.setdefault(city + "市", Region(province, city))
     for word in COUNTRY_WORDS:
         anywhere[word] = NOWHERE
@@ -175,12 +178,14 @@ LEGAL_FORMS = sorted((
     "inc.", "inc", "corp.", "corp", "company", "co.", "group",
 ), key=len, reverse=True)
 
-_BRANCH = re.compile(r"(分公司|分店|办事处|营业部|分厂|分部|分行|支行|分所|服务部|门店|分中心|分院|分社)$")
+BRANCH_WORDS = ("分公司", "分店", "办事处", "营业部", "分厂", "分部", "分行", "支行", "分所", "服务部", "门店", "分中心",
+                "分院", "分社")
+_BRANCH = re.compile(f"({'|'.join(BRANCH_WORDS)})$")
 
 # Canonical trade word → the ways names write it. Compound words (电子科技, 进出口贸易) are read as
 # several words from the end, so only fixed phrases and synonyms are listed.
 TRADES = {
-    "贸易": "贸易 商贸 经贸 进出口 外贸 国际贸易",
+    "贸易": "贸易 商贸 经贸 进出口 外贸 国际贸易 贸易商行 经销 批发 销售",
     "工贸": "工贸",
     "物流": "物流 运输 货运 快递 仓储 货运代理 国际货运代理 速运 速递 物流服务",
     "供应链": "供应链 供应链管理",
@@ -188,7 +193,7 @@ TRADES = {
     "信息": "信息 信息技术 信息服务",
     "网络": "网络 互联网",
     "软件": "软件",
-    "电子": "电子 微电子 电子产品",
+    "电子": "电子 微电子 电子产品 光电 电子元件",
     "电器": "电器 家电",
     "电气": "电气",
     "通信": "通信 通讯",
@@ -211,9 +216,9 @@ TRADES = {
     "医疗": "医疗 医疗器械 医疗设备",
     "药房": "大药房 药房 药店",
     "生物": "生物 生物工程 生物科技",
-    "机械": "机械 机械设备 设备 机电 精密机械",
+    "机械": "机械 机械设备 设备 机电 机电设备 精密机械",
     "制造": "制造 工业 精密 模具",
-    "五金": "五金 五金机电",
+    "五金": "五金 五金机电 五金交电 交电 五金制品",
     "汽车": "汽车 汽配 汽车配件 汽车服务 汽车销售",
     "化工": "化工 化学 涂料",
     "塑胶": "塑胶 塑料 橡胶 橡塑 塑业",
@@ -240,14 +245,59 @@ TRADES = {
     "人力资源": "人力资源 劳务 人才 劳务派遣",
     "安防": "安防 保安 消防",
     "实业": "实业",
-    "商业": "商业 商业管理 百货 超市 商场",
+    "商业": "商业 商业管理 百货 日用百货 超市 商场 便利店",
     "珠宝": "珠宝 黄金 首饰",
     "工艺": "工艺 工艺品 礼品",
     "日化": "日化 化妆品 日用品",
     "家政": "家政 保洁 清洁",
     "园林": "园林 绿化 景观",
-    "照明": "照明 灯饰",
+    "照明": "照明 灯饰 灯具",
+    "仪器": "仪器 仪表 检测设备",
+    "检测": "检测 认证 检验",
+    "光学": "光学 眼镜",
+    "水泥": "水泥 混凝土 商品混凝土",
+    "钢结构": "钢结构 钢构 幕墙 门窗",
+    "卫浴": "卫浴 洁具 厨卫 水暖 水暖器材 管材",
+    "电缆": "电缆 电线 线缆 光缆",
+    "铸造": "铸造 锻造 轴承 齿轮 阀门 泵业",
+    "电梯": "电梯",
+    "纸箱": "纸箱",
+    "皮革": "皮革 箱包 皮具",
+    "家纺": "家纺 床上用品",
+    "玩具": "玩具 文具 体育用品",
+    "酒业": "酒业 酒类 白酒 啤酒 葡萄酒",
+    "乳业": "乳业 乳品",
+    "粮油": "粮油 米业 面业 油脂",
+    "调味品": "调味品 酱油 酱业",
+    "饮用水": "饮用水 矿泉水 纯净水",
+    "烘焙": "烘焙 糕点 食品烘焙",
+    "冷链": "冷链 冷冻食品 速冻食品",
+    "生鲜": "生鲜 海鲜 蔬菜",
+    "饲料": "饲料 兽药 养殖 畜牧",
+    "宠物": "宠物",
+    "美容": "美容 美发 美业 化妆",
+    "健身": "健身 体育 运动",
+    "摄影": "摄影 婚庆 婚纱",
+    "游戏": "游戏 动漫",
+    "大数据": "大数据 云计算 物联网 人工智能 区块链",
+    "租赁": "租赁 设备租赁 汽车租赁",
+    "拍卖": "拍卖",
+    "律师": "律师事务所 法律咨询 法律服务",
+    "会计": "会计 会计师事务所 财税 税务 代理记账",
+    "房屋中介": "房屋中介 中介 经纪",
+    "船舶": "船舶 船务 航运 港口",
+    "航空": "航空",
+    "矿业": "矿业 矿产 冶金",
+    "木材": "木材 板材 型材 竹木",
+    "新材料": "新材料 复合材料",
+    "服务外包": "服务外包 外包",
+    "劳保": "劳保 劳保用品 劳防用品",
+    "办公": "办公 办公设备 办公用品 文具用品",
+    "酒店用品": "酒店用品",
 }
+# A two-character word ending so is a trade word even when not listed (伞业, 灯具, 板材, 仪器); not 品,
+# which ends many a 字号 (优品, 佳品).
+TRADE_ENDINGS = "业料材具器械"
 # Words that say nothing about the trade: dropped, so 鑫达国际贸易 and 鑫达贸易 compare equal.
 FILLERS = ("发展", "国际", "开发", "新型", "有限", "管理", "服务", "中国", "企业", "制品", "材料", "用品", "产品")
 
@@ -290,11 +340,6 @@ class CompanyName:
     region: Region                 # places the name states
     branch: str                    # branch marker, "" for none (厦门分公司)
     removed: tuple[str, ...]       # legal forms, places and bracket notes taken off, as written
-
-    @property
-    def core(self) -> str:
-        """字号 + canonical trade words: equal for 福建省鑫达贸易有限公司 and 鑫达商贸."""
-        return self.brand + "".join(self.trades)
 
 
 def parse_company(name: str) -> CompanyName:
@@ -359,9 +404,9 @@ def _branch_marker(text: str) -> str:
 
 def _take_branch(text: str) -> tuple[str, str]:
     """(name without the branch, branch marker): 鑫达贸易有限公司厦门分公司 → (鑫达贸易有限公司, 厦门分公司)."""
-    m = _BRANCH.search(text)
-    if not m:
+    if not text.endswith(BRANCH_WORDS):
         return text, ""
+    m = _BRANCH.search(text)
     head = text[:m.start()]
     cut = max(head.rfind("公司"), head.rfind("集团"))
     if cut >= 0:
@@ -389,8 +434,9 @@ def _take_forms(text: str, removed: list[str]) -> str:
             return text
 
 
-def _take_trades(text: str) -> tuple[str, list[str], str]:
-    """Trade words off the end while a 字号 of ``MIN_BRAND`` characters is left.
+def _take_trades(text: str, guess: bool = True) -> tuple[str, list[str], str]:
+    """Trade words off the end while a 字号 of ``MIN_BRAND`` characters is left; ``guess``: also words
+    that only end like one (``TRADE_ENDINGS``).
 
     Returns (the rest, canonical trade words, the trade words as written).
     """
@@ -401,9 +447,9 @@ def _take_trades(text: str) -> tuple[str, list[str], str]:
             if end - length >= MIN_BRAND and (found := TRADE_WORDS.get(text[end - length:end])) is not None:
                 break
         else:
-            if text[end - 1] != "业":
+            if not guess or text[end - 1] not in TRADE_ENDINGS:
                 break
-            length, found = 2, text[end - 2:end]  # 茶业, 鞋业, 木业: an X业 is a trade even when not listed
+            length, found = 2, text[end - 2:end]  # 茶业, 灯具, 涂料: a trade even when not listed
         if found:
             canon.append(found)
         end -= length
@@ -420,17 +466,17 @@ def _parse(text: str) -> CompanyName:
     brand, canon, trade_text = _take_trades(rest)
     if places and places[-1][-1] not in _PLACE_SUFFIXES:
         # A bare place name may be the 字号 itself: 华安贸易, 德化新陶瓷 (德化 is a county, 德化新 a 字号).
-        # It is when taking it off would leave a 字号 that is only a trade word, or too short to take
-        # the trade words off.
-        other = _take_trades(places[-1] + rest)
+        # It is when taking it off would leave a 字号 that is only a trade word, or one too short to take
+        # the listed trade words off.
+        other = _take_trades(places[-1] + rest, guess=False)
         if brand in TRADE_WORDS or len(other[2]) > len(trade_text):
             brand, canon, trade_text = other
             places.pop()
             region = leading_places("".join(places))[0]
     removed.extend(places)
     region = region.merged(bracket_region) or region
-    return CompanyName(text=text, brand=brand, trades=tuple(sorted(set(canon))), trade_text=trade_text,
-                       region=region, branch=branch, removed=tuple(removed))
+    trades = tuple(canon) if len(canon) < 2 else tuple(sorted(set(canon)))
+    return CompanyName(text, brand, trades, trade_text, region, branch, tuple(removed))
 
 
 # --- addresses -------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ form and branch. Two rows are judged as follows.
 
 **Never one company** when they differ in something one company cannot have twice:
   - the branch (…厦门分公司 vs …泉州分公司, or a branch vs its head office);
-  - the province or city, from the names or else the addresses (福州鑫达 vs 厦门鑫达), or the county
-    when both names state one (晋江 vs 石狮);
+  - the province or city, from the names or else the addresses (福州鑫达 vs 厦门鑫达), the city of the
+    two addresses, or the county when both names state one (晋江 vs 石狮);
   - the trade: neither side's trade words contain the other's (鑫达贸易 vs 鑫达物流; but 鑫达 vs
     鑫达贸易, and 鑫达进出口贸易 vs 鑫达商贸, fit).
 
@@ -43,7 +43,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
+from itertools import chain, combinations
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -56,6 +56,7 @@ from huimao_sheets.model import Client, Register
 
 MAX_BLOCK = 40              # rows sharing one key beyond this: the key is no evidence (13800000000)
 MAX_GROUP = 12              # rows in one finding at most
+SMALL_BLOCK = 8             # rows sharing a key that are compared all with all
 COMMON_CONTACT = 0.001      # a contact name on more than this share of the rows is common …
 MIN_COMMON_CONTACT = 5      # … and on more than this many rows
 SAME_ADDRESS = 92           # rapidfuzz ratio of two streets with the same house numbers
@@ -77,6 +78,7 @@ class Entry:
     province: str | None        # from the name, else from the address
     city: str | None
     county: str | None          # from the name, else from the address
+    address_city: str | None    # the city the address is in
     mobile: str | None
     contact: str | None         # only when rare enough to be evidence
     street: str | None          # the address without its places, when it has a house number
@@ -106,19 +108,20 @@ def _entries(clients: list[Client]) -> list[Entry]:
     entries = []
     for index, (client, name, address) in enumerate(zip(named, names, addresses)):
         province, city, county = name.region
-        street, digits = None, ""
+        street, digits, address_city = None, "", None
         if address is not None:  # the address says what the name does not; where they disagree the name wins
             a_province, a_city, a_county = address.region
+            address_city = a_city
             if not (province and a_province and province != a_province) and not (city and a_city and city != a_city):
                 province, city, county = province or a_province, city or a_city, county or a_county
             digits = _NOT_DIGITS.sub("", address.street)
             street = address.street if digits else None  # 五四路88号, not just 五四路
-        contact = client.contact
+        mobile, contact = client.contact_mobile, client.contact
         entries.append(Entry(
-            index, client, name, province, city, county,
-            mobile=client.contact_mobile if isinstance(client.contact_mobile, str) else None,
-            contact=contact if contact and len(contact) >= 2 and contact_rows[contact] <= common else None,
-            street=street, digits=digits,
+            index, client, name, province, city, county, address_city,
+            mobile if mobile.__class__ is str else None,  # not Unreadable
+            contact if contact and len(contact) >= 2 and contact_rows[contact] <= common else None,
+            street, digits,
         ))
     return entries
 
@@ -132,6 +135,8 @@ def _never(a: Entry, b: Entry) -> bool:
         return True
     if (a.city and b.city and a.city != b.city) or (a.province and b.province and a.province != b.province):
         return True
+    if a.address_city and b.address_city and a.address_city != b.address_city:
+        return True  # the names agree on a place, but the addresses are in two cities
     ca, cb = na.region.county, nb.region.county
     if ca and cb and ca != cb:
         return True
@@ -141,23 +146,44 @@ def _never(a: Entry, b: Entry) -> bool:
     return False
 
 
-def _relation(ba: str, bb: str, same_trades: bool) -> str | None:
-    """How two 字号 relate: the same (a short form when the trade words differ), same sound, one typo."""
+def _relation(na: CompanyName, nb: CompanyName) -> str | None:
+    """How two names relate, trade words aside (``_never`` has judged those).
+
+    SAME   the same 字号 and trade words;
+    SHORT  the same 字号 with fewer trade words (兴海 / 兴海建材), or a bare 字号 that begins the other
+           (千恒 / 千恒水暖器材: the rest is a trade word not in our list);
+    SOUND  the 字号 sound the same (鼎盛 / 鼎胜), with a trade word in common or none on either side;
+    TYPO   the 字号 differ by one character (瑞丰 / 端丰), likewise.
+    """
+    ba, bb = na.brand, nb.brand
     if ba == bb:
-        return SAME if same_trades else SHORT
+        return SAME if na.trades == nb.trades else SHORT
+    short, full = (na, nb) if len(ba) < len(bb) else (nb, na)
+    if not short.trades and len(short.brand) >= 2 and len(full.brand) - len(short.brand) >= 2 \
+            and full.brand.startswith(short.brand):
+        return SHORT
+    if na.trades != nb.trades and not set(na.trades) & set(nb.trades):
+        return None  # a bare 字号 one character off a company in some trade says too little
     if len(ba) == len(bb):
         if sounds_alike(ba, bb):
             return SOUND
         return TYPO if len(ba) >= 2 and sum(x != y for x, y in zip(ba, bb)) == 1 else None
-    if min(len(ba), len(bb)) >= 3 and Levenshtein.distance(ba, bb, score_cutoff=1) <= 1:
-        return TYPO  # 闽江源 / 闽江源泉: one character left out
+    if len(short.brand) >= 3 and Levenshtein.distance(ba, bb, score_cutoff=1) <= 1:
+        return TYPO  # 天润源泉 / 天润泉: one character left out
     return None
 
 
-def _alike(a: Entry, b: Entry) -> bool:
-    """Close enough to sit in one group: the same sound, or 字号 at most two characters apart."""
+def _may_join(a: Entry, b: Entry) -> bool:
+    """Two rows from the two groups a link would join: nothing says "never", and their names are related
+    or keep a character in place (隆昌盛, 龙昌胜), or they share a mobile, a rare contact or an address
+    (two misspellings of 绣宏: 兴宏 and 绣合)."""
+    if _never(a, b):
+        return False
     ba, bb = a.name.brand, b.name.brand
-    return sounds_alike(ba, bb) or Levenshtein.distance(ba, bb, score_cutoff=2) <= 2
+    if len(ba) == len(bb) and sum(x != y for x, y in zip(ba, bb)) < len(ba) or _relation(a.name, b.name):
+        return True
+    return (a.mobile is not None and a.mobile == b.mobile) or (a.contact is not None and a.contact == b.contact) \
+        or _same_address(a, b)
 
 
 def _other_district(a: Entry, b: Entry) -> bool:
@@ -173,7 +199,7 @@ def _same_address(a: Entry, b: Entry) -> bool:
 def _link(a: Entry, b: Entry) -> Link | None:
     if _never(a, b):
         return None
-    relation = _relation(a.name.brand, b.name.brand, a.name.trades == b.name.trades)
+    relation = _relation(a.name, b.name)
     if relation is None:
         return None
     mobile = a.mobile is not None and a.mobile == b.mobile
@@ -208,7 +234,7 @@ def _name_evidence(relation: str, a: Entry, b: Entry) -> tuple:
         synonyms = (na.trade_text, nb.trade_text) if na.trade_text != nb.trade_text else None
         return ("normalised", removed, synonyms)
     if relation == SHORT:
-        short, full = (a, b) if len(na.trades) < len(nb.trades) else (b, a)
+        short, full = (a, b) if (len(na.trades), len(na.brand)) < (len(nb.trades), len(nb.brand)) else (b, a)
         return ("short", short.client.name, full.client.name)
     return (relation, na.brand, nb.brand)
 
@@ -216,24 +242,30 @@ def _name_evidence(relation: str, a: Entry, b: Entry) -> tuple:
 # --- blocks and groups -----------------------------------------------------------------------
 
 def _blocks(entries: list[Entry]) -> dict[tuple, list[Entry]]:
-    """Rows that may be one company share a key: the name, or a mobile/contact/street and a 字号 end.
+    """Rows that may be one company share a key: their name, or a mobile, rare contact or street.
 
-    Keys that only one row has are dropped before any block is built: most rows have their own mobile.
+    A key that only one row has makes no block. A key that many rows share (a common contact) makes
+    one block per first and per last character of the 字号, where a misspelling keeps one of them.
     """
     names = [(e.name.brand, e.name.trades) for e in entries]
     shared = [[key for key in (e.mobile, e.contact, e.street and (e.city, e.street)) if key] for e in entries]
     repeated_names = {key for key, n in Counter(names).items() if n > 1}
-    repeated = {key for key, n in Counter(key for keys in shared for key in keys).items() if n > 1}
+    rows_with = Counter(chain.from_iterable(shared))
     blocks: dict[tuple, list[Entry]] = defaultdict(list)
     for e, name, keys in zip(entries, names, shared):
         if name in repeated_names:
             blocks[name].append(e)
-        ends = None
         for key in keys:
-            if key in repeated:
-                ends = ends or {name[0][:1], name[0][-1:]}
-                for end in ends:
-                    blocks[(key, end)].append(e)
+            n = rows_with[key]
+            if n == 1:
+                continue
+            if n <= SMALL_BLOCK:
+                blocks[key].append(e)
+            else:
+                first, last = name[0][:1], name[0][-1:]
+                blocks[(key, first)].append(e)
+                if last != first:
+                    blocks[(key, last)].append(e)
     return blocks
 
 
@@ -266,7 +298,7 @@ def _groups(links: list[Link]) -> list[Group]:
             continue
         if len(ga.members) + len(gb.members) > MAX_GROUP:
             continue
-        if any(_never(x, y) or not _alike(x, y) for x in ga.members for y in gb.members):
+        if not all(_may_join(x, y) for x in ga.members for y in gb.members):
             continue
         ga.members.extend(gb.members)
         ga.links.extend(gb.links)
@@ -380,12 +412,12 @@ def _finding(register: Register, group: Group, language: str) -> Finding:
 
 def duplicate_client(register: Register, as_of: date, settings: Settings) -> list[Finding]:
     # Some ten small objects a row and no cycles among them: the cyclic garbage collector would only
-    # rescan the whole register again and again, so it waits until the groups are found.
+    # rescan the whole register again and again, so it waits until the check is done.
     collecting = gc.isenabled()
     gc.disable()
     try:
         groups = _groups(_links(_entries(register.clients)))
+        return [_finding(register, g, settings.language) for g in groups]
     finally:
         if collecting:
             gc.enable()
-    return [_finding(register, g, settings.language) for g in groups]

@@ -42,6 +42,8 @@ INDUSTRY_WORDS = {
     "纺织服装": ["纺织", "服饰", "鞋业"], "食品": ["食品", "茶业"], "医药": ["医药", "生物科技"], "建材": ["建材", "建筑材料"],
 }
 LEGAL_FORMS = ["有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司"]
+HOMOPHONES = dict(zip("鼎盛兴鑫达瑞丰祥恒通华宏远金源泰福隆昌德顺佳润康信诚辉腾启振", "顶胜星新大锐峰翔衡同化鸿园今元太富龙长得舜家闰糠欣成晖滕起镇"))
+TRADITIONAL = str.maketrans("贸达华业电东龙发丰兴汇顺荣宝贵鸿锦聚药饰筑设备", "貿達華業電東龍發豐興匯順榮寶貴鴻錦聚藥飾築設備")
 MOBILE_PREFIXES = "130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 177 180 181 182 183 185 186 187 188 189 191 198 199".split()
 PROBLEMS = [
     "员工流失率高，基层管理人员带团队能力不足", "想做绩效考核方案，但担心员工抵触", "老板希望建立薪酬体系",
@@ -257,6 +259,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
     if spec.plant:
         plant = Planted(rng, spec, clients, staff)
         plant.plant_clients(client_rows)
+        plant.plant_duplicate_clients(client_rows)
         plant.plant_staff(staff_rows)
         plant.plant_plans(plan_rows)
         visit_rows = plant.plant_visits(list(visit_rows))
@@ -321,6 +324,59 @@ class Planted:
         for r in self._rows(rows, self.k):
             column = self.rng.choice(["客户综合评估", "合作可能评估", "阶段"])
             r[idx[column]] = {"客户综合评估": "E", "合作可能评估": "很高", "阶段": "已成交"}[column]
+
+    def plant_duplicate_clients(self, rows: list[list[Any]]) -> None:
+        """Companies registered again under another spelling (duplicate_client), and look-alikes that are not."""
+        idx = {h: i for i, h in enumerate(CLIENT_HEADER) if h}
+        # Its own random stream, so that the other planted problems stay where they were.
+        rng, number, width = random.Random(self.spec.seed + 3), len(self.clients), 5 if self.spec.clients >= 10000 else 4
+
+        def parts(c: ClientRow) -> tuple[str, str]:  # (字号, trade words) of a generated name
+            trade = max((w for w in INDUSTRY_WORDS[c.industry] if w in c.name), key=len)
+            core = c.name[:c.name.rindex(trade)]
+            for prefix in ("福建省", "福建", c.city + "市", c.city):
+                core = core.removeprefix(prefix)
+            return core, trade
+
+        cores = {"".join(parts(c)) for c in self.clients}
+
+        def add(c: ClientRow, name: str, same: tuple[str, ...] = (), industry: str | None = None) -> None:
+            nonlocal number
+            number += 1
+            other_city = rng.choice([k for k in CITIES if k != c.city]) if "城市" in same else c.city
+            row = _client_cells(c, Mess(rng, False, self.spec.as_of), rng)
+            row[idx["客户编号"]], row[idx["客户名称"]] = f"KH{number:0{width}d}", name
+            row[idx["行业"]] = industry or c.industry
+            row[idx["客户经理"]] = rng.choice([p for p in self.staff if p.role == "客户经理"]).name
+            if "负责人手机" not in same:
+                row[idx["负责人手机"]] = _mobile(rng)
+            if "负责人" not in same:
+                row[idx["负责人"]] = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            if "地址" not in same:
+                district = rng.choice(CITIES[other_city])
+                row[idx["地址"]] = f"{other_city}市{district}{rng.choice(ROADS)}路{rng.randint(400, 999)}号"
+            rows.append(row)
+
+        for n, c in enumerate(rng.sample(self.clients, min(len(self.clients), 8 * max(1, self.k // 4)))):
+            brand, trade = parts(c)
+            sound = next((brand[:i] + HOMOPHONES[ch] + brand[i + 1:] for i, ch in enumerate(brand) if ch in HOMOPHONES), "")
+            typo = rng.choice(TRADE_CHARS) + brand[1:]
+            kind = n % 4
+            if kind == 0:  # spelled otherwise by a colleague; a third registration misspells it
+                add(c, f"福建省{c.city}市{brand}{trade}有限责任公司".translate(TRADITIONAL), ("负责人手机",))
+                if sound and sound + trade not in cores:
+                    add(c, f"{sound}{trade}", ("地址",))
+            elif kind == 1:  # the bare 字号, the same contact; another branch of it is another client
+                add(c, brand, ("负责人", "负责人手机"))
+                add(c, f"福建{brand}{trade}有限公司{rng.choice(list(CITIES))}分公司", ("负责人", "负责人手机"))
+            elif kind == 2:  # one boss, one 字号, another trade; one character off, nothing in common
+                industry = rng.choice([i for i in INDUSTRY_WORDS if i != c.industry])
+                add(c, f"{c.city}{brand}{rng.choice(INDUSTRY_WORDS[industry])}有限公司", ("负责人", "负责人手机", "地址"),
+                    industry)
+                if typo != brand and typo + trade not in cores:
+                    add(c, f"{c.city}{typo}{trade}有限公司")
+            else:  # the same name in another city, another contact
+                add(c, f"{brand}{trade}有限公司", ("城市",))
 
     def plant_staff(self, rows: list[list[Any]]) -> None:
         rows.append(["临时工小李", None, "实习生", "市场一部", rows[3][0]])

@@ -19,8 +19,14 @@ case folded, 【】[]｛｝ read as brackets. ``parse_companies`` does many name
 its own, 鼓楼区… → 福州) and keeps the rest as the street key, with ``#`` read as 号 and 层/F as 楼.
 
 Region words cover the provinces, every prefecture-level city of Fujian with all its districts and
-counties (bare, as in 晋江鑫达鞋业, or with 市/县/区), and the large cities staff meet outside Fujian.
-A leading place is only taken off when a 字号 of two or more characters is left (华安贸易 keeps 华安).
+counties (a county bare, as in 晋江鑫达鞋业, or with 市/县; a district bare only after its city, 厦门集美),
+and the large cities staff meet outside Fujian. A leading place is only taken off when a 字号 of two or
+more characters is left, and a bare place is the 字号 itself when what follows is only trade words or
+too short to lose them (华安贸易, 德化新陶瓷: 华安 and 德化 are counties, here 字号).
+
+Trade words come from a list of canonical words and their synonyms (``TRADES``); a two-character word
+ending in 业/料/材/具/器/械 counts too (伞业, 灯具). A trade word is never taken when it would leave a
+字号 shorter than two characters (宏业贸易 keeps 宏业).
 """
 
 from __future__ import annotations
@@ -49,10 +55,6 @@ class Region(NamedTuple):
         if (p1 and p2 and p1 != p2) or (c1 and c2 and c1 != c2) or (k1 and k2 and k1 != k2):
             return None
         return Region(p1 or p2, c1 or c2, k1 or k2)
-
-    def conflicts(self, other: "Region", levels: int = 2) -> bool:
-        """Two different provinces or cities (or counties, with ``levels=3``)."""
-        return any(a and b and a != b for a, b in zip(self[:levels], other[:levels]))
 
 
 NOWHERE = Region()
@@ -185,7 +187,7 @@ _BRANCH = re.compile(f"({'|'.join(BRANCH_WORDS)})$")
 # Canonical trade word → the ways names write it. Compound words (电子科技, 进出口贸易) are read as
 # several words from the end, so only fixed phrases and synonyms are listed.
 TRADES = {
-    "贸易": "贸易 商贸 经贸 进出口 外贸 国际贸易 贸易商行 经销 批发 销售",
+    "贸易": "贸易 商贸 经贸 进出口 外贸 国际贸易 经销 批发 销售",
     "工贸": "工贸",
     "物流": "物流 运输 货运 快递 仓储 货运代理 国际货运代理 速运 速递 物流服务",
     "供应链": "供应链 供应链管理",

@@ -147,3 +147,12 @@ def test_a_common_contact_name_is_no_evidence(tmp_path):
 def test_rows_without_a_name_are_left_to_missing_required(tmp_path):
     path = make_workbook(tmp_path, clients=two("福建省鑫达贸易有限公司", None, ("mobile", "contact", "address")))
     assert findings(path, "duplicate_client") == []
+
+
+def test_a_mobile_on_dozens_of_rows_is_a_placeholder_and_no_evidence(tmp_path):
+    placeholder = "13800000000"
+    others = [client(客户编号=f"KH01{i:02d}", 客户名称=f"第{i}号测试贸易有限公司", 负责人=f"联系人{i}",
+                     负责人手机=placeholder, 地址=f"福州市台江区江滨路{i}号") for i in range(40)]
+    pair = two("瑞丰食品有限公司", "端丰食品有限公司", a={"负责人手机": placeholder}, b={"负责人手机": placeholder})
+    path = make_workbook(tmp_path, clients=pair + others)
+    assert findings(path, "duplicate_client") == []

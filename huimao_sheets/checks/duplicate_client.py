@@ -18,22 +18,27 @@ form and branch. Two rows are judged as follows.
     trade synonyms are set aside (福建省鑫达贸易有限公司 = 鑫达商贸): a registered name is unique in its
     city, so that is enough — unless the addresses put them in different districts and they share
     nothing else (the same name in two places);
-  - one is a short form of the other (兴海 for 兴海建材) or the 字号 sound the same (鼎盛/鼎胜), and the rows
-    share the mobile, the address, or the contact in the same district;
-  - the 字号 differ by one character (瑞丰/瑞祥), and the rows share the mobile, the address, or the
-    contact in the same district.
+  - one is a short form of the other — the same 字号 with fewer trade words (兴海 / 兴海建材), or a bare
+    字号 that begins the other (千恒 / 千恒水暖器材) — and the rows share the mobile, the address, or
+    the contact in the same district;
+  - the 字号 sound the same (鼎盛/鼎胜, 隆昌/隆长) or differ by one character (瑞丰/端丰), with a trade
+    word in common (or none on either side), and the rows share the mobile, the address, or the contact
+    in the same district.
 
 A contact name only counts when it is rare in the register (on at most ``COMMON_CONTACT`` of the rows,
 and never fewer than ``MIN_COMMON_CONTACT``): 张伟 on two rows is chance. A shared mobile, contact or
 address never makes two rows one company on its own — one boss may run a trading and a logistics company
-from one office with one phone; such companies differ in 字号 or trade and stay apart.
+from one office with one phone; such companies differ in 字号 or trade and stay apart. Two streets are
+one address when they are equal, or nearly so with the same house numbers, in the same district.
 
 Scale: rows are only compared within blocks that share a key — the 字号 with its trade words, or a
-mobile, a rare contact or a street address (with its city) together with the first or last character
-of the 字号. A block of more than ``MAX_BLOCK`` rows (a placeholder mobile, a business-centre address)
-says nothing and is skipped. Links are joined strongest first; two groups join only if no pair across
-them is "never one company", all their 字号 are alike (same sound or at most two characters apart)
-and the result has at most ``MAX_GROUP`` rows, so one weak link cannot chain two companies together.
+mobile, a rare contact or a street (in its city); a key held by more than ``SMALL_BLOCK`` rows (a common
+contact) is split by the first and last character of the 字号, one of which a misspelling keeps. A
+mobile or street held by more than ``MAX_BLOCK`` rows (a placeholder mobile, a business-centre address)
+is no evidence at all, and a block that still has more rows than that is skipped. Links are joined strongest first. Two groups join only if, for every pair of rows across
+them, nothing says "never" and the names are related, keep a character in place, or the rows share a
+mobile, rare contact or address; and the result has at most ``MAX_GROUP`` rows. So a weak link cannot
+chain two companies together: 鑫达 may join 鑫达贸易 or 鑫达物流, never both.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding, join_rows, message
 from huimao_sheets.model import Client, Register
 
-MAX_BLOCK = 40              # rows sharing one key beyond this: the key is no evidence (13800000000)
+MAX_BLOCK = 40              # rows sharing a mobile or street beyond this: no evidence (13800000000)
 MAX_GROUP = 12              # rows in one finding at most
 SMALL_BLOCK = 8             # rows sharing a key that are compared all with all
 COMMON_CONTACT = 0.001      # a contact name on more than this share of the rows is common …
@@ -123,6 +128,14 @@ def _entries(clients: list[Client]) -> list[Entry]:
             contact if contact and len(contact) >= 2 and contact_rows[contact] <= common else None,
             street, digits,
         ))
+    # A mobile or street that many rows share is a placeholder or a business centre: no evidence.
+    mobiles = Counter(e.mobile for e in entries if e.mobile)
+    streets = Counter((e.city, e.street) for e in entries if e.street)
+    for e in entries:
+        if e.mobile and mobiles[e.mobile] > MAX_BLOCK:
+            e.mobile = None
+        if e.street and streets[(e.city, e.street)] > MAX_BLOCK:
+            e.street = None
     return entries
 
 

@@ -67,6 +67,8 @@ NOT_THE_SAME = [
      "one boss, two companies with different 字号"),
     ("瑞丰食品有限公司", "瑞峰食品有限公司", ("address",), {}, {"地址": "福州市台江区五四路1号"},
      "the same street and number in another district is another address"),
+    ("瑞丰食品有限公司", "端丰食品有限公司", (), {"负责人": "王总"}, {"负责人": "王总"},
+     "王总 is a surname and a title, not who the contact is"),
 ]
 
 

@@ -25,8 +25,8 @@ form and branch. Two rows are judged as follows.
     word in common (or none on either side), and the rows share the mobile, the address, or the contact
     in the same district.
 
-A contact name only counts when it is rare in the register (on at most ``COMMON_CONTACT`` of the rows,
-and never fewer than ``MIN_COMMON_CONTACT``): 张伟 on two rows is chance. A shared mobile, contact or
+A contact name only counts when it is a name (王总, 李经理 are not) and rare in the register (on at most
+``COMMON_CONTACT`` of the rows, and never fewer than ``MIN_COMMON_CONTACT``): 张伟 on two rows is chance. A shared mobile, contact or
 address never makes two rows one company on its own — one boss may run a trading and a logistics company
 from one office with one phone; such companies differ in 字号 or trade and stay apart. Two streets are
 one address when they are equal, or nearly so with the same house numbers, in the same district.
@@ -71,6 +71,12 @@ NAME_SCORE = {SAME: 0.55, SHORT: 0.45, SOUND: 0.4, TYPO: 0.35}
 MOBILE_SCORE, CONTACT_SCORE, ADDRESS_SCORE, INDUSTRY_SCORE = 0.2, 0.1, 0.15, 0.05
 
 _NOT_DIGITS = re.compile(r"\D+")
+# 王总, 李经理, 陈工: a surname and a title says who is meant to a colleague, not which company it is.
+_SURNAME_AND_TITLE = re.compile(r"^.{1,2}(总|总经理|经理|老板|董|董事长|厂长|主任|先生|女士|小姐|老师|工|会计|主管)$")
+
+
+def _is_personal(contact: str) -> bool:
+    return len(contact) >= 2 and not _SURNAME_AND_TITLE.match(contact)
 
 
 @dataclass(slots=True)
@@ -125,7 +131,7 @@ def _entries(clients: list[Client]) -> list[Entry]:
         entries.append(Entry(
             index, client, name, province, city, county, address_city,
             mobile if mobile.__class__ is str else None,  # not Unreadable
-            contact if contact and len(contact) >= 2 and contact_rows[contact] <= common else None,
+            contact if contact and contact_rows[contact] <= common and _is_personal(contact) else None,
             street, digits,
         ))
     # A mobile or street that many rows share is a placeholder or a business centre: no evidence.

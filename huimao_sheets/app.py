@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from huimao_sheets import clock
 from huimao_sheets.checks import run_checks
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
@@ -13,13 +13,12 @@ from huimao_sheets.model import Register
 from huimao_sheets.register import build_register
 from huimao_sheets.sources import Source, open_source
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_SOURCE = "客户登记.xlsx"
 
 
 def today() -> date:
-    """Today in Asia/Shanghai: the only place the checks' as-of date comes from the clock."""
-    return datetime.now(SHANGHAI).date()
+    """Today in Asia/Shanghai: the checks' as-of date when none is given."""
+    return clock.today()
 
 
 def parse_as_of(text: str | None) -> date:

@@ -70,7 +70,7 @@ def settings_for(ctx: typer.Context, *, config=None, state=None, source=None, cr
     }
     data = settings.model_dump()
     data.update({k: v for k, v in updates.items() if v is not None})
-    return Settings.from_dict(data, origin="命令行选项")
+    return Settings.from_dict(data, origin="命令行选项（--lang、--smtp、--state 等）")
 
 
 @app.callback()
@@ -124,13 +124,9 @@ def demo(
     from huimao_sheets.demo import run_demo
 
     settings = settings_for(ctx, config=config, state=state, smtp=smtp, lang=lang)
-    run_demo(out_dir, settings, _console(), as_of=library_date(as_of), seed=seed)
-
-
-def library_date(text: str | None):
     from huimao_sheets.app import parse_as_of
 
-    return parse_as_of(text)
+    run_demo(out_dir, settings, _console(), as_of=parse_as_of(as_of), seed=seed)
 
 
 # The commands of each area live in their own module under huimao_sheets/commands/ and register

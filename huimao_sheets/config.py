@@ -7,6 +7,7 @@ from a file. Errors name the file, the key, the bad value and what is allowed.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +26,7 @@ class CheckSettings(_Strict):
     collision_window_days: int = Field(7, ge=0, le=365)          # 撞车: visits this many days apart collide
     cadence_days: dict[str, int] = {"A": 14, "B": 30, "C": 60}    # follow-up cadence per 客户综合评估
     day_count: Literal["calendar", "working"] = "calendar"        # working = China's official calendar
-    company_days_off: list[str] = []                              # extra days off, ISO dates
+    company_days_off: list[date] = []                             # extra days off: 2026-12-31 or "2026-12-31"
     future_date_grace_days: int = Field(0, ge=0)
 
     @field_validator("cadence_days")
@@ -51,7 +52,6 @@ class SchedulerSettings(_Strict):
 
 class Settings(_Strict):
     language: Literal["zh", "en"] = "zh"
-    timezone: str = "Asia/Shanghai"
     source: str | None = None                   # default --source
     credentials: str | None = None              # Google service-account JSON file
     smtp: str | None = None                     # smtp://user@host:587 or smtps://user@host:465

@@ -25,7 +25,7 @@ CODES: dict[str, str] = {
     "plan_collision": WARNING,
     "duplicate_client": WARNING,
     "overdue_followup": WARNING,
-    "missing_email": WARNING,
+    "missing_email": WARNING,  # found by the reports (a person who cannot get one), not by `check`
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

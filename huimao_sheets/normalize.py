@@ -67,15 +67,10 @@ def _is_placeholder(text: str) -> bool:
 
 
 def clean_text(value: Any) -> str | None:
-    """Free text: trimmed, inner runs of whitespace collapsed to one space; blank → None."""
-    if value.__class__ is str:
-        text = " ".join(value.split())  # str.split() splits on every Unicode space, U+3000 included
-        if not text or (len(text) <= 5 and is_blank(text)):
-            return None
-        return text
+    """Free text, trimmed (inner line breaks and spaces kept as typed); blank or a placeholder → None."""
     if is_blank(value):
         return None
-    return " ".join(cell_text(value).split())
+    return cell_text(value).strip()
 
 
 @lru_cache(maxsize=65536)

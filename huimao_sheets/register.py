@@ -149,8 +149,8 @@ def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: d
     """Parse one column of a chunk. Cells go through ``cache``: names, dates and list values repeat
     thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached."""
     if cache is None:  # free text: long strings (most of them) are only trimmed, without a call
-        return [(v.strip() or None) if v.__class__ is str and len(v) > 6
-                else (None if v is None or v == "" else parse(v)) for v in values]
+        return [(s if len(s := v.strip()) > 6 else parse(s)) if v.__class__ is str
+                else (None if v is None else parse(v)) for v in values]
     get = cache.get
     out = [get(v, _MISS) for v in values]
     if _MISS in out:

@@ -17,6 +17,8 @@ writes, queues, sends and records nothing.
 
 from __future__ import annotations
 
+from huimao_sheets import clock
+
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -189,7 +191,7 @@ def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of:
     period ``now``/``as_of`` falls in) is what the run is recorded under. Reading the register can raise
     (a missing workbook, a bad header): the run is then recorded as failed and the error raised.
     """
-    now = (now or datetime.now(TZ)).astimezone(TZ)
+    now = (now or clock.now()).astimezone(TZ)
     as_of = as_of or now.date()
     period = period or period_of(job.when, datetime.combine(as_of, now.timetz()))
     sends = DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs

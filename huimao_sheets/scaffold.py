@@ -23,8 +23,7 @@ CONFIG = '''\
 
 # 邮件与提示的语言: "zh"（默认）或 "en"
 language = "zh"
-# “今天”按哪个时区算（任务时间固定为北京时间）
-timezone = "Asia/Shanghai"
+# 日期与任务时间一律按北京时间（Asia/Shanghai）
 
 # 登记表: 本地 .xlsx 文件路径，或 Google 表格 "gsheet:KEY" / "https://docs.google.com/spreadsheets/d/KEY/edit"
 source = "客户登记.xlsx"

@@ -34,6 +34,8 @@ An interval slot is not bound by ``catch_up_until``: the next slot supersedes it
 
 from __future__ import annotations
 
+from huimao_sheets.clock import SHANGHAI
+
 import fcntl
 import logging
 import math
@@ -48,7 +50,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
-from zoneinfo import ZoneInfo
 
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.workdays import WorkCalendar
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
     from huimao_sheets.jobs import Job
     from huimao_sheets.ledger import Ledger, Run
 
-TZ = ZoneInfo("Asia/Shanghai")
+TZ = SHANGHAI
 ON_TIME = timedelta(minutes=15)      # a run this late is still on time
 RETRY_AFTER = timedelta(minutes=30)  # a failed attempt is tried again after this long
 MAX_BACKLOG = 31                     # older missed slots recorded at most, per job and decision
@@ -144,7 +145,7 @@ def parse_when(text: str) -> When:
 
 def work_calendar(settings: "Settings") -> WorkCalendar:
     """China's official calendar plus the company's own days off (``checks.company_days_off``)."""
-    return WorkCalendar(date.fromisoformat(d) for d in settings.checks.company_days_off)
+    return WorkCalendar(settings.checks.company_days_off)
 
 
 # --- slots ------------------------------------------------------------------------------------------

@@ -61,3 +61,11 @@ def test_a_visit_dated_after_the_as_of_date_is_a_warning_and_not_an_invalid_date
     assert located(found) == [("拜访记录", [3], "拜访日期")]
     assert found[0].severity == "warning"
     assert findings(path, "invalid_date") == []
+
+
+def test_english_messages_list_the_allowed_values_with_english_commas(tmp_path):
+    from huimao_sheets.config import Settings
+
+    path = make_workbook(tmp_path, clients=[client(客户综合评估="E")])
+    found = findings(path, "invalid_value", settings=Settings(language="en"))
+    assert found[0].message == "客户档案 row 2: “客户综合评估” value “E” is not one of A, B, C, D"

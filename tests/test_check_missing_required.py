@@ -59,3 +59,23 @@ def test_english_messages_are_a_setting(tmp_path):
     path = make_workbook(tmp_path, clients=[client(地址=None)])
     found = findings(path, "missing_required", settings=Settings(language="en"))
     assert found[0].message == "客户档案 row 2: “地址” (Address) is missing"
+
+
+@pytest.mark.parametrize("blank", ["   无    ", "N/A      ", "\u3000\u3000-\u3000\u3000\u3000"])
+def test_a_padded_placeholder_in_a_free_text_column_is_blank(tmp_path, blank):
+    path = make_workbook(tmp_path, visits=[visit(客户反映问题=blank)])
+    assert located(findings(path, "missing_required")) == [("拜访记录", [2], "客户反映问题")]
+
+
+def test_a_plan_needs_its_client_id_or_name(tmp_path):
+    from workbooks import plan
+
+    path = make_workbook(tmp_path, plans=[plan(), plan(客户编号=None, 客户名称=None)])
+    assert located(findings(path, "missing_required")) == [("拜访计划", [3], "客户名称")]
+
+
+def test_a_staff_row_whose_role_nobody_can_read_still_has_an_owner(tmp_path):
+    staff = [{"姓名": "陈总", "邮箱": "chen@huimao.cn", "角色": "总经理", "所属部门": "市场部", "上级": None}]
+    found = findings(make_workbook(tmp_path, staff=staff, clients=[]), "invalid_value")
+    assert located(found) == [("员工", [2], "角色")]
+    assert found[0].owner == "陈总"

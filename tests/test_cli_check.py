@@ -126,3 +126,13 @@ def test_a_bad_config_value_names_the_key_and_exits_2(tmp_path):
     done = run("check", "--config", str(config), "--source", str(make_workbook(tmp_path)))
     assert done.returncode == 2
     assert "checks.day_count" in done.stderr and "lunar" in done.stderr
+
+
+@pytest.mark.parametrize("line, key", [('[checks]\ncompany_days_off = ["2026-13-01"]\n', "checks.company_days_off"),
+                                       ('timezone = "Mars/Base"\n', "timezone")])
+def test_a_bad_day_off_or_an_unknown_key_in_the_config_exits_2_naming_it(tmp_path, line, key):
+    config = tmp_path / "huimao.toml"
+    config.write_text(line, encoding="utf-8")
+    done = run("check", "--config", str(config), "--source", str(make_workbook(tmp_path)))
+    assert done.returncode == 2
+    assert key in done.stderr and "Traceback" not in done.stderr

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Callable
 
 from huimao_sheets.checks.collisions import plan_collision, visit_collision
+from huimao_sheets.checks.duplicate_client import duplicate_client
 from huimao_sheets.checks.fields import future_date, invalid_date, invalid_phone, invalid_value, missing_required
 from huimao_sheets.checks.followup import overdue_followup
 from huimao_sheets.checks.relations import duplicate_row, unknown_client
@@ -29,15 +30,9 @@ CHECKS: dict[str, Check] = {
     "duplicate_row": duplicate_row,
     "visit_collision": visit_collision,
     "plan_collision": plan_collision,
+    "duplicate_client": duplicate_client,
     "overdue_followup": overdue_followup,
 }
-
-try:  # the duplicate-client check lives in its own module
-    from huimao_sheets.checks.duplicate_client import duplicate_client
-
-    CHECKS["duplicate_client"] = duplicate_client
-except ImportError:  # pragma: no cover - only while the module does not exist yet
-    pass
 
 
 def select(only: list[str] | None) -> dict[str, Check]:

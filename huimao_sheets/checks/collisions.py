@@ -31,8 +31,7 @@ class Event(NamedTuple):
 
 
 def day_counter(settings: Settings) -> DayCounter:
-    days_off = [date.fromisoformat(d) for d in settings.checks.company_days_off]
-    return DayCounter(settings.checks.day_count == "working", WorkCalendar(days_off))
+    return DayCounter(settings.checks.day_count == "working", WorkCalendar(settings.checks.company_days_off))
 
 
 def _episodes(events: list[Event], window: int, counter: DayCounter, linked) -> list[list[Event]]:

@@ -40,7 +40,11 @@ def record_owner(register: Register, sheet_key: str, record) -> str | None:
     if sheet_key == "staff":
         if record.manager:
             return record.manager
-        return department_manager(register, record.department) if record.role != "市场总监" else record.name
+        if record.role != "市场总监":
+            # Nobody above them named (or a role nobody can read): their department's manager, the director,
+            # and when the sheet names neither, the person themself.
+            return department_manager(register, record.department) or record.name
+        return record.name
     return None
 
 

@@ -61,8 +61,8 @@ def missing_required(register: Register, as_of: date, settings: Settings) -> lis
     for spec, records in _records(register):
         present = register.columns.get(spec.key, set())
         required = [f for f in spec.fields if f.required and f.key in present]
-        # A visit names its client by 客户编号 or 客户名称: one of the two is required.
-        either = spec.key == "visits"
+        # A visit or plan names its client by 客户编号 or 客户名称: one of the two is required.
+        either = spec.key in ("visits", "plans")
         missing_client_field = spec.field("client_name") if "client_name" in present else (
             spec.field("client_id") if either else None)
         for record in records:
@@ -85,7 +85,8 @@ def _unreadable(register: Register, settings: Settings, code: str, kinds: tuple[
             for f in fields:
                 value = getattr(record, f.key)
                 if isinstance(value, Unreadable):
-                    extra = {"choices": "、".join(f.choices)} if f.choices else {}
+                    separator = "、" if settings.language == "zh" else ", "
+                    extra = {"choices": separator.join(f.choices)} if f.choices else {}
                     findings.append(_cell_finding(code, register, settings, spec, record, f,
                                                   value=value.raw, **extra))
     return findings

@@ -12,6 +12,8 @@ Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or m
 
 from __future__ import annotations
 
+from huimao_sheets import clock
+
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -129,14 +131,14 @@ def jobs_command(
 ) -> None:
     """List the jobs: schedule, next run (Asia/Shanghai), last run, outputs."""
     from huimao_sheets.jobs import jobs_folder, load_jobs
-    from huimao_sheets.scheduler import TZ, job_statuses
+    from huimao_sheets.scheduler import job_statuses
 
     settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
     text = TEXT[settings.language]
     jobs = load_jobs(settings, include_disabled=True)
     if not jobs:
         typer.echo(text["no_jobs"].format(folder=jobs_folder(settings)))
-    moment = parse_now(now) or datetime.now(TZ)
+    moment = parse_now(now) or clock.now()
     for status in job_statuses(settings, jobs, moment):
         job = status.job
         typer.echo(f"{job.name}  {job.when.describe(settings.language)}" + (f"  — {job.description}" if job.description else ""))

@@ -16,6 +16,8 @@ A message that cannot be sent stays queued and goes out with the next run, which
 
 from __future__ import annotations
 
+from huimao_sheets import clock
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -23,7 +25,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Callable, Mapping
-from zoneinfo import ZoneInfo
 
 from huimao_sheets.checks import run_checks
 from huimao_sheets.config import Settings
@@ -71,7 +72,7 @@ class WeeklyRun:
 
 
 def _now(settings: Settings) -> datetime:
-    return datetime.now(ZoneInfo(settings.timezone))
+    return clock.now()
 
 
 def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of: date, settings: Settings,

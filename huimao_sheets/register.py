@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from itertools import chain, islice, repeat
 from operator import itemgetter
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from huimao_sheets import layout
 from huimao_sheets.config import Settings
@@ -55,19 +55,26 @@ def _nearest(wanted: str, candidates: list[str]) -> str | None:
     return keyed[match[0]] if match else None
 
 
-def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
-    """Sheet key → the title the source uses, matching titles with width, case and spaces folded."""
+def sheet_names(spec: SheetSpec, settings: Settings) -> tuple[str, ...]:
+    """The titles ``spec``'s worksheet may have, the preferred first: configured, default, aliases."""
+    return (sheet_title(spec, settings), spec.title, *spec.aliases)
+
+
+def match_title(titles: Sequence[str], *names: str) -> str | None:
+    """The title among ``titles`` that the first possible of ``names`` matches, with width, case and spaces
+    folded; None when none does."""
     by_key = {header_key(t): t for t in titles}
+    return next((by_key[k] for k in map(header_key, names) if k in by_key), None)
+
+
+def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
+    """Sheet key → the title the source uses (see ``match_title``); a missing worksheet is an error."""
     found = {}
     for spec in SHEETS:
-        wanted = sheet_title(spec, settings)
-        for candidate in (wanted, spec.title, *spec.aliases):
-            if (title := by_key.get(header_key(candidate))) is not None:
-                found[spec.key] = title
-                break
-        else:
-            if spec.key in OPTIONAL_SHEETS:
-                continue
+        if (title := match_title(titles, *sheet_names(spec, settings))) is not None:
+            found[spec.key] = title
+        elif spec.key not in OPTIONAL_SHEETS:
+            wanted = sheet_title(spec, settings)
             nearest = _nearest(wanted, titles)
             hint = f"最接近的是“{nearest}”，是否需要改名？" if nearest else ""
             raise SheetLayoutError(
@@ -77,10 +84,10 @@ def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
     return found
 
 
-def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Settings) -> tuple[int, dict[str, int]]:
-    """Find the header row among the first rows and map field key → column index.
-
-    Returns (header row index, mapping). Columns that staff added (微信, one with no header) are ignored.
+def locate_columns(spec: SheetSpec, rows: list[list[Any]], settings: Settings) -> tuple[int, dict[str, int]]:
+    """(header row index, field key → column index) of the row among the first ``HEADER_SEARCH_ROWS`` that
+    names most fields; (0, {}) when none names any. Columns that staff added (微信, one with no header) are
+    ignored. Never raises: ``map_columns`` judges what is missing.
     """
     # header text → (field, rank): the configured header ranks first, then the default, the key, the aliases.
     # A sheet with both 联系电话 (an office line, an alias) and 负责人手机 reads the mobile from 负责人手机.
@@ -90,7 +97,7 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
             candidates.setdefault(header_key(text), (f.key, rank))
 
     best_index, best_mapping = 0, {}
-    for index, row in enumerate(rows):
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         ranked: dict[str, tuple[int, int]] = {}  # field → (rank, column); the leftmost breaks ties
         for col, cell in enumerate(row):
             match = candidates.get(header_key(cell_text(cell)))
@@ -99,7 +106,13 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
         mapping = {key: col for key, (_rank, col) in ranked.items()}
         if len(mapping) > len(best_mapping):
             best_index, best_mapping = index, mapping
+    return best_index, best_mapping
 
+
+def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Settings) -> tuple[int, dict[str, int]]:
+    """(header row index, field key → column index) as ``locate_columns`` finds them; a required header
+    that is missing is a ``SheetLayoutError`` naming it, the headers found and the nearest one."""
+    best_index, best_mapping = locate_columns(spec, rows, settings)
     header_cells = [cell_text(c).strip() for c in (rows[best_index] if rows else []) if cell_text(c).strip()]
     missing = [f for f in spec.fields if f.required and f.key not in best_mapping]
     if spec.key in ("visits", "plans") and "client_id" not in best_mapping and "client_name" not in best_mapping:

@@ -11,15 +11,22 @@ backends only report what is there and apply the changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from huimao_sheets import layout
 from huimao_sheets.config import Settings
 from huimao_sheets.findings_sheet import HEADERS as FINDINGS_HEADERS
 from huimao_sheets.findings_sheet import findings_title
-from huimao_sheets.layout import SHEETS, SheetSpec, header_key
+from huimao_sheets.layout import SHEETS, SheetSpec
 from huimao_sheets.normalize import cell_text
-from huimao_sheets.register import HEADER_SEARCH_ROWS, field_header, sheet_title
+from huimao_sheets.register import (
+    HEADER_SEARCH_ROWS,
+    field_header,
+    locate_columns,
+    match_title,
+    sheet_names,
+    sheet_title,
+)
 
 
 @dataclass(frozen=True)
@@ -90,45 +97,19 @@ def sheet_plans(settings: Settings) -> list[SheetPlan]:
     return plans
 
 
-def match_title(plan: SheetPlan, titles: Sequence[str]) -> str | None:
-    """The existing worksheet for ``plan``, matched like the register does (width, case, spaces folded)."""
-    by_key = {header_key(t): t for t in titles}
-    names = (plan.title, plan.spec.title, *plan.spec.aliases) if plan.spec else (plan.title,)
-    for name in names:
-        if (title := by_key.get(header_key(name))) is not None:
-            return title
-    return None
-
-
-def locate_header(plan: SheetPlan, rows: list[list[Any]], settings: Settings) -> tuple[int, dict[str, int]] | None:
-    """(header row, field key → column) of the row among the first ones that names most fields."""
-    assert plan.spec is not None
-    candidates: dict[str, str] = {}
-    for f in plan.spec.fields:
-        for text in (field_header(plan.spec, f, settings), f.header, f.key, *f.aliases):
-            candidates.setdefault(header_key(text), f.key)
-    best: tuple[int, dict[str, int]] | None = None
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping: dict[str, int] = {}
-        for col, cell in enumerate(row):
-            key = candidates.get(header_key(cell_text(cell)))
-            if key and key not in mapping:
-                mapping[key] = col
-        if mapping and (best is None or len(mapping) > len(best[1])):
-            best = (index, mapping)
-    return best
-
-
 def _is_blank_row(row: list[Any]) -> bool:
     return all(not cell_text(c).strip() for c in row)
 
 
 def plan_changes(backend: Backend, settings: Settings) -> list[SheetChange]:
-    """What must change for the spreadsheet to match the layout; nothing when it already does."""
+    """What must change for the spreadsheet to match the layout; nothing when it already does.
+
+    Worksheets and headers are found the way the register finds them, so that validation goes on the very
+    column the checks read (客户综合评估, not a 客户评级 column left of it)."""
     titles = backend.titles()
     changes = []
     for plan in sheet_plans(settings):
-        title = match_title(plan, titles)
+        title = match_title(titles, *(sheet_names(plan.spec, settings) if plan.spec else (plan.title,)))
         if title is None:
             changes.append(_new_sheet(plan))
         elif plan.spec is not None:  # an existing findings worksheet is rewritten whole by every check
@@ -147,11 +128,11 @@ def _new_sheet(plan: SheetPlan) -> SheetChange:
 def _existing_sheet(plan: SheetPlan, title: str, backend: Backend, settings: Settings) -> SheetChange:
     rows = backend.head(title)
     change = SheetChange(title)
-    located = locate_header(plan, rows, settings)
-    if located is None and not all(_is_blank_row(r) for r in rows):
+    assert plan.spec is not None
+    header_row, mapping = locate_columns(plan.spec, rows, settings)
+    if not mapping and not all(_is_blank_row(r) for r in rows):
         change.note = f"“{title}”的前{HEADER_SEARCH_ROWS}行中找不到表头，未做改动：请在第1行写上表头后再运行。"
         return change
-    header_row, mapping = located or (0, {})
     header_cells = rows[header_row] if header_row < len(rows) else []
     next_col = max((i + 1 for i, c in enumerate(header_cells) if cell_text(c).strip()), default=0)
     for key, text in zip(plan.fields, plan.headers):

@@ -16,9 +16,11 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import SourceError
 from huimao_sheets.findings_sheet import HEADERS as FINDINGS_HEADERS
 from huimao_sheets.layout import CHANNELS, CLIENTS, INDUSTRIES, LIKELIHOODS, PLANS, RATINGS, ROLES, STAFF, STAGES, VISITS
+from huimao_sheets.register import build_register
 from huimao_sheets.setup_sheet import describe, setup_sheet
+from huimao_sheets.sources.xlsx import XlsxSource
 from sheets_standin import key_file, standin  # noqa: F401  (fixtures)
-from workbooks import make_workbook
+from workbooks import AS_OF, client, make_workbook
 
 KEY = "1SetupSheetKey_0123456789abcdefghijklmnopqrs"
 LAYOUT_HEADERS = {spec.title: [f.header for f in spec.fields] for spec in (CLIENTS, VISITS, STAFF, PLANS)}
@@ -178,6 +180,27 @@ def test_an_existing_workbook_keeps_its_data_and_a_second_run_leaves_the_file_al
     content = path.read_bytes()
     assert setup_sheet(str(path), Settings()) == []
     assert path.read_bytes() == content
+
+
+def test_the_drop_down_goes_on_the_column_the_register_reads_when_an_alias_stands_left_of_the_default(tmp_path):
+    """客户评级 (an alias of 客户综合评估) left of 客户综合评估: the register reads the rating from
+    客户综合评估, so that is where the A/B/C/D drop-down goes, not on the staff's own 客户评级."""
+    path = tmp_path / "register.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户档案"
+    headers = ["客户编号", "客户名称", "客户评级", *LAYOUT_HEADERS["客户档案"][2:]]
+    row = {**client(客户综合评估="B"), "客户评级": "重点客户"}
+    ws.append(headers)
+    ws.append([row[h] for h in headers])
+    wb.save(path)
+
+    setup_sheet(str(path), Settings())
+
+    rules = excel_rules(openpyxl.load_workbook(path)["客户档案"])
+    assert "客户评级" not in rules
+    assert rules["客户综合评估"] == ("list", '"A,B,C,D"', "stop", "J2:J1048576")
+    assert [c.rating for c in build_register(XlsxSource(path), Settings(), AS_OF).clients] == ["B"]
 
 
 def test_a_workbook_with_formulas_is_not_saved_with_a_loss(tmp_path):

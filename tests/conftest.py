@@ -9,12 +9,13 @@ import pytest
 def run_cli(monkeypatch, capsys, tmp_path):
     """The installed entry point, in this process: ``huimao-sheets ARGS`` run in tmp_path → (exit code, out, err).
 
-    A module that defines its own ``run_cli`` fixture uses that one instead.
+    Messages are not wrapped (a 400-column terminal), and no SMTP password leaks in from the environment.
     """
     from huimao_sheets.cli import main
 
     def run(*args):
         monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("COLUMNS", "400")
         monkeypatch.setattr(sys, "argv", ["huimao-sheets", *args])
         monkeypatch.delenv("HUIMAO_SMTP_PASSWORD", raising=False)
         with pytest.raises(SystemExit) as exited:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import date, datetime
 
 import openpyxl
 import pytest
 
-from huimao_sheets import cli
 from huimao_sheets.app import check
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import SourceError
@@ -30,16 +28,6 @@ HEADERS = {spec.key: [f.header for f in spec.fields] for spec in (CLIENTS, VISIT
 
 def open_source(standin: SheetsStandIn, key_file, write: bool = False, **retry) -> GoogleSheetSource:
     return GoogleSheetSource.open(f"gsheet:{KEY}", str(key_file), write=write, transport=standin.transport(**retry))
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """``huimao-sheets ARGS`` in this process (so the stand-in serves it): (exit code, stdout, stderr)."""
-    monkeypatch.setenv("COLUMNS", "400")  # no line wrapping in messages
-    monkeypatch.setattr(sys, "argv", ["huimao-sheets", *args])
-    with pytest.raises(SystemExit) as done:
-        cli.main()
-    out = capsys.readouterr()
-    return done.value.code, out.out, out.err
 
 
 # --- the stand-in answers like the real API ------------------------------------------------------
@@ -268,41 +256,41 @@ def test_a_client_error_is_not_retried(standin, key_file):
 
 # --- errors that say what to do ------------------------------------------------------------------
 
-def test_an_unshared_sheet_names_the_service_account_to_share_it_with(standin, key_file, monkeypatch, capsys):
+def test_an_unshared_sheet_names_the_service_account_to_share_it_with(standin, key_file, run_cli):
     standin.add_spreadsheet(KEY, register_sheets(), access="none")
-    code, out, err = run_cli(monkeypatch, capsys, "check", "--source", f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0",
+    code, out, err = run_cli("check", "--source", f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0",
                              "--credentials", str(key_file), "--as-of", "2026-11-27")
     assert code == 2 and out == ""
     assert err.startswith(f"错误: 没有权限访问 Google 表格 {KEY}（403）。请在表格中点“共享”，把服务账号 {SERVICE_ACCOUNT} 添加为“编辑者”")
     assert "Traceback" not in err
 
 
-def test_an_unknown_key_says_the_key_is_wrong(standin, key_file, monkeypatch, capsys):
-    code, out, err = run_cli(monkeypatch, capsys, "check", "--source", "gsheet:NoSuchKey123", "--credentials", str(key_file))
+def test_an_unknown_key_says_the_key_is_wrong(standin, key_file, run_cli):
+    code, out, err = run_cli("check", "--source", "gsheet:NoSuchKey123", "--credentials", str(key_file))
     assert code == 2
     assert "找不到 Google 表格 NoSuchKey123（404）：KEY 或链接有误，或表格已被删除" in err
 
 
-def test_a_missing_worksheet_is_named_with_the_worksheets_found(standin, key_file, monkeypatch, capsys):
+def test_a_missing_worksheet_is_named_with_the_worksheets_found(standin, key_file, run_cli):
     sheets = register_sheets(staff=STAFF_ROWS)
     del sheets["拜访记录"]
     standin.add_spreadsheet(KEY, sheets)
-    code, _, err = run_cli(monkeypatch, capsys, "check", "--source", f"gsheet:{KEY}", "--credentials", str(key_file))
+    code, _, err = run_cli("check", "--source", f"gsheet:{KEY}", "--credentials", str(key_file))
     assert code == 2
     assert "找不到工作表“拜访记录”（Visits）。工作簿中的工作表: 客户档案、员工、拜访计划。" in err
 
 
-def test_the_credentials_come_from_the_option_else_the_environment_else_the_config(standin, tmp_path, monkeypatch, capsys):
+def test_the_credentials_come_from_the_option_else_the_environment_else_the_config(standin, tmp_path, monkeypatch, run_cli):
     standin.add_spreadsheet(KEY, register_sheets(staff=STAFF_ROWS), access="none")
     option = write_key_file(tmp_path / "option.json", "option@p.iam.gserviceaccount.com")
     env = write_key_file(tmp_path / "env.json", "env@p.iam.gserviceaccount.com")
     config = tmp_path / "huimao.toml"
     config.write_text(f'credentials = "{write_key_file(tmp_path / "config.json", "config@p.iam.gserviceaccount.com")}"\n')
     base = ("--config", str(config), "check", "--source", f"gsheet:{KEY}")
-    assert "config@p" in run_cli(monkeypatch, capsys, *base)[2]
+    assert "config@p" in run_cli(*base)[2]
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(env))
-    assert "env@p" in run_cli(monkeypatch, capsys, *base)[2]
-    assert "option@p" in run_cli(monkeypatch, capsys, *base, "--credentials", str(option))[2]
+    assert "env@p" in run_cli(*base)[2]
+    assert "option@p" in run_cli(*base, "--credentials", str(option))[2]
 
 
 @pytest.mark.parametrize("content, message", [

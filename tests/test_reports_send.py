@@ -202,23 +202,6 @@ def test_a_run_killed_half_way_never_sends_twice(tmp_path, workbook):
     assert rerun.returncode == 0, err
 
 
-@pytest.fixture
-def run_cli(monkeypatch, capsys, tmp_path):
-    """The installed entry point, in this process: ``huimao-sheets ARGS`` run in tmp_path → (exit code, out, err)."""
-    from huimao_sheets.cli import main
-
-    def run(*args):
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setattr(sys, "argv", ["huimao-sheets", *args])
-        monkeypatch.delenv("HUIMAO_SMTP_PASSWORD", raising=False)
-        with pytest.raises(SystemExit) as exited:
-            main()
-        captured = capsys.readouterr()
-        return exited.value.code, captured.out, captured.err
-
-    return run
-
-
 def test_dry_run_lists_what_would_be_sent_and_sends_nothing(tmp_path, server, workbook, run_cli):
     code, out, err = run_cli("report", "weekly", "--dry-run", "--source", workbook, "--as-of", "2026-11-30",
                              "--smtp", server.url, "--state", "state")

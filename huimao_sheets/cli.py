@@ -2,16 +2,19 @@
 library errors into a message and exit code 2 (DESIGN §7, §8).
 
 Global options (``--config``, ``--state``, ``--source``, ``--credentials``, ``--smtp``, ``--lang``) may be
-given before or after the subcommand's name.
+given before or after the subcommand's name: decorate a command with ``@global_options`` (under
+``@app.command()``) and read them with ``settings_for(ctx)``.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -54,19 +57,44 @@ def _globals(ctx: typer.Context) -> Globals:
     return root.obj
 
 
-def settings_for(ctx: typer.Context, *, config=None, state=None, source=None, credentials=None, smtp=None,
-                 lang=None) -> Settings:
-    """Settings from the config file, overridden by options given before or after the subcommand."""
+GLOBAL_OPTIONS = {"config": ConfigOpt, "state": StateOpt, "source": SourceOpt, "credentials": CredsOpt,
+                  "smtp": SmtpOpt, "lang": LangOpt}
+
+
+def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` the global options, so they may follow its name too (``check --source X``).
+
+    ``command`` must take ``ctx: typer.Context``. A global option given after the name overrides the same
+    one given before it; the command reads them all through ``settings_for(ctx)`` or ``_globals(ctx)``.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option)
+             for name, option in GLOBAL_OPTIONS.items()]
+
+    @functools.wraps(command)
+    def with_global_options(**kwargs: Any) -> Any:
+        given = _globals(kwargs["ctx"])
+        for name in GLOBAL_OPTIONS:
+            if (value := kwargs.pop(name)) is not None:
+                setattr(given, name, value)
+        return command(**kwargs)
+
+    with_global_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *added])
+    return with_global_options
+
+
+def settings_for(ctx: typer.Context) -> Settings:
+    """Settings from the config file, overridden by the global options given before or after the subcommand."""
     g = _globals(ctx)
-    settings = Settings.load(config or g.config)
+    settings = Settings.load(g.config)
     updates = {
-        "state_dir": str(state or g.state) if (state or g.state) else None,
-        "source": source or g.source,
+        "state_dir": str(g.state) if g.state else None,
+        "source": g.source,
         # --credentials, else GOOGLE_APPLICATION_CREDENTIALS, else the config's credentials
-        "credentials": str(credentials or g.credentials) if (credentials or g.credentials)
-        else os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
-        "smtp": smtp or g.smtp,
-        "language": lang or g.lang,
+        "credentials": str(g.credentials) if g.credentials else os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
+        "smtp": g.smtp,
+        "language": g.lang,
     }
     data = settings.model_dump()
     data.update({k: v for k, v in updates.items() if v is not None})
@@ -74,9 +102,9 @@ def settings_for(ctx: typer.Context, *, config=None, state=None, source=None, cr
 
 
 @app.callback()
-def main_options(ctx: typer.Context, config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None,
-                 credentials: CredsOpt = None, smtp: SmtpOpt = None, lang: LangOpt = None) -> None:
-    ctx.obj = Globals(config, state, source, credentials, smtp, lang)
+@global_options
+def main_options(ctx: typer.Context) -> None:
+    pass  # the global options given before the subcommand's name: ``global_options`` keeps them
 
 
 def _console() -> Console:
@@ -84,20 +112,19 @@ def _console() -> Console:
 
 
 @app.command()
+@global_options
 def check(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", help="table (grouped by owner), json or csv")] = "table",
     only: Annotated[Optional[str], typer.Option("--only", help="comma-separated finding codes to check")] = None,
     write_findings: Annotated[bool, typer.Option("--write-findings", help="also replace the 数据检查 worksheet with the findings")] = False,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """Read the register, check it, print the findings. Exit 1 when a finding is an error."""
     from huimao_sheets import app as library
     from huimao_sheets.outputs import console as out
 
-    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     if format not in ("table", "json", "csv"):
         raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
@@ -113,17 +140,17 @@ def check(
 
 
 @app.command()
+@global_options
 def demo(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the demo workbook")] = Path("demo-out"),
     as_of: AsOfOpt = "2026-11-27",
     seed: Annotated[int, typer.Option("--seed")] = 20261127,
-    config: ConfigOpt = None, state: StateOpt = None, smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """Write a realistic sample workbook and run the checks on it."""
     from huimao_sheets.demo import run_demo
 
-    settings = settings_for(ctx, config=config, state=state, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     from huimao_sheets.app import parse_as_of
 
     run_demo(out_dir, settings, _console(), as_of=parse_as_of(as_of), seed=seed)

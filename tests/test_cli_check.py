@@ -64,6 +64,15 @@ def test_a_clean_register_exits_0_and_says_so(tmp_path):
     assert "没有发现问题" in done.stdout
 
 
+def test_global_options_go_before_or_after_the_command_name_and_the_later_one_wins(tmp_path):
+    path = str(make_workbook(tmp_path))
+    before = run("--lang", "en", "--source", path, "check", "--as-of", "2026-11-27")
+    after = run("--lang", "en", "--source", "nowhere.xlsx", "check", "--source", path, "--lang", "zh",
+                "--as-of", "2026-11-27")
+    assert (before.returncode, before.stdout) == (0, "No findings.\n"), before.stderr
+    assert (after.returncode, after.stdout) == (0, "没有发现问题。\n"), after.stderr
+
+
 def test_the_table_groups_findings_by_owner(tmp_path):
     from workbooks import client
 

@@ -20,17 +20,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from huimao_sheets.cli import (
-    AsOfOpt,
-    ConfigOpt,
-    CredsOpt,
-    LangOpt,
-    SmtpOpt,
-    SourceOpt,
-    StateOpt,
-    app,
-    settings_for,
-)
+from huimao_sheets.cli import AsOfOpt, _globals, app, global_options, settings_for
 from huimao_sheets.errors import ConfigError
 
 NowOpt = Annotated[Optional[str], typer.Option("--now", help="pretend it is this instant, e.g. 2026-11-30T14:00 (Asia/Shanghai)")]
@@ -93,20 +83,19 @@ def parse_now(text: str | None) -> datetime | None:
 
 
 @app.command("run")
+@global_options
 def run_command(
     ctx: typer.Context,
     job: Annotated[str, typer.Argument(help="the job's name, e.g. daily-check (see `huimao-sheets jobs`)")],
     as_of: AsOfOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read, check and render, but write, send and record nothing")] = False,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """Run one job of jobs/ by hand, now, whatever its schedule."""
     from huimao_sheets.app import parse_as_of
     from huimao_sheets.jobs import find_job
     from huimao_sheets.runner import run_job
 
-    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     found = find_job(settings, job)
     run = run_job(found, settings, as_of=parse_as_of(as_of) if as_of else None, dry_run=dry_run)
     text = TEXT[settings.language]
@@ -123,17 +112,16 @@ def run_command(
 
 
 @app.command("jobs")
+@global_options
 def jobs_command(
     ctx: typer.Context,
     now: NowOpt = None,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """List the jobs: schedule, next run (Asia/Shanghai), last run, outputs."""
     from huimao_sheets.jobs import jobs_folder, load_jobs
     from huimao_sheets.scheduler import job_statuses
 
-    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     text = TEXT[settings.language]
     jobs = load_jobs(settings, include_disabled=True)
     if not jobs:
@@ -160,18 +148,17 @@ def jobs_command(
 
 
 @app.command("schedule")
+@global_options
 def schedule_command(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="run what is due now (and was missed today), then exit: for cron")] = False,
     now: NowOpt = None,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """The scheduler: runs each job of jobs/ when it is due; one instance per state folder."""
     from huimao_sheets.jobs import jobs_folder, load_jobs
     from huimao_sheets.scheduler import FAILED, run_forever, run_once, scheduler_log
 
-    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     if now and not once:
         raise ConfigError("--now 只能与 --once 一起使用（长期运行的调度器总是按真实时间）")
     jobs = load_jobs(settings)
@@ -189,17 +176,15 @@ def schedule_command(
 
 
 @app.command("init")
+@global_options
 def init_command(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="where to write huimao.toml, jobs/ and templates/ (default: here)")] = Path("."),
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """Write a commented huimao.toml plus copies of jobs/ and templates/ to customise; existing files are kept."""
     from huimao_sheets.scaffold import WRITTEN, init_folder
 
-    g = ctx.find_root().obj
-    language = lang or (g.lang if g is not None else None) or "zh"
+    language = _globals(ctx).lang or "zh"
     text = TEXT.get(language, TEXT["zh"])
     done = init_folder(folder)
     for item in done:

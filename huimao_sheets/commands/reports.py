@@ -10,17 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from huimao_sheets.cli import (
-    AsOfOpt,
-    ConfigOpt,
-    CredsOpt,
-    LangOpt,
-    SmtpOpt,
-    SourceOpt,
-    StateOpt,
-    app,
-    settings_for,
-)
+from huimao_sheets.cli import AsOfOpt, app, global_options, settings_for
 
 report_app = typer.Typer(no_args_is_help=True, help="周报 — the weekly reports: preview, list or send them.",
                          rich_markup_mode=None)
@@ -55,6 +45,7 @@ TEXT = {
 
 
 @report_app.command("weekly")
+@global_options
 def weekly(
     ctx: typer.Context,
     week: Annotated[Optional[str], typer.Option("--week", help="ISO week, e.g. 2026-W48 (default: the last complete week)")] = None,
@@ -63,15 +54,13 @@ def weekly(
     preview: Annotated[Optional[Path], typer.Option("--preview", help="write each message as HTML plus index.html into DIR; send nothing")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be sent; send nothing")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="send the --to recipients' reports again even if sent before")] = False,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
 ) -> None:
     """Build the weekly reports of the last complete ISO week and send them (or preview / list them)."""
     from huimao_sheets.app import parse_as_of
     from huimao_sheets.reports.week import parse_week
     from huimao_sheets.reports.weekly import send_weekly
 
-    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     run = send_weekly(settings, week=parse_week(week) if week else None, as_of=parse_as_of(as_of) if as_of else None,
                       to=to, preview=preview, dry_run=dry_run, resend=resend)
     text = TEXT[settings.language]

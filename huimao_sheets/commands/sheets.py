@@ -6,33 +6,19 @@ from pathlib import Path
 
 import typer
 
-from huimao_sheets.cli import (
-    ConfigOpt,
-    CredsOpt,
-    LangOpt,
-    SmtpOpt,
-    SourceOpt,
-    StateOpt,
-    _console,
-    _globals,
-    app,
-    settings_for,
-)
+from huimao_sheets.cli import _console, _globals, app, global_options, settings_for
 from huimao_sheets.config import DEFAULT_CONFIG, Settings
 from huimao_sheets.errors import ConfigError
 
 
 @app.command("setup-sheet")
-def setup_sheet(
-    ctx: typer.Context,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
-) -> None:
+@global_options
+def setup_sheet(ctx: typer.Context) -> None:
     """Create missing worksheets and headers, freeze header rows, add drop-downs and date validation."""
     from huimao_sheets.app import resolve_source
     from huimao_sheets.setup_sheet import describe, setup_sheet as run_setup
 
-    settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp, lang=lang)
+    settings = settings_for(ctx)
     spec = resolve_source(None, settings)
     changes = run_setup(spec, settings)
     console = _console()
@@ -42,23 +28,19 @@ def setup_sheet(
 
 
 @app.command()
-def doctor(
-    ctx: typer.Context,
-    config: ConfigOpt = None, state: StateOpt = None, source: SourceOpt = None, credentials: CredsOpt = None,
-    smtp: SmtpOpt = None, lang: LangOpt = None,
-) -> None:
+@global_options
+def doctor(ctx: typer.Context) -> None:
     """Check config, credentials, sharing, worksheets, headers and SMTP; say how to fix what is wrong."""
     from huimao_sheets.doctor import all_well, diagnose, render
 
     g = _globals(ctx)
-    config_path = config or g.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    config_path = g.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     try:
-        settings = settings_for(ctx, config=config, state=state, source=source, credentials=credentials, smtp=smtp,
-                                lang=lang)
+        settings = settings_for(ctx)
         config_error = None
     except ConfigError as exc:  # report it with the rest, and go on with the options given
         config_error = str(exc)
-        settings = _fallback_settings(source or g.source, credentials or g.credentials, smtp or g.smtp, lang or g.lang)
+        settings = _fallback_settings(g.source, g.credentials, g.smtp, g.lang)
     items = diagnose(settings, config_path=Path(config_path) if config_path else None, config_error=config_error)
     console = _console()
     for line in render(items, settings.language):

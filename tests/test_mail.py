@@ -2,14 +2,18 @@
 server on a loopback port (aiosmtpd): one connection per run, STARTTLS and TLS, no password over plaintext
 to another host, refusals kept queued, a server that is down loses nothing."""
 
+from datetime import date
 from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 
+import openpyxl
 import pytest
 from aiosmtpd.smtp import AuthResult
 
+from huimao_sheets.app import check
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
+from huimao_sheets.layout import SHEETS
 from huimao_sheets.ledger import Ledger
 from huimao_sheets.mail import (
     Mail,
@@ -24,6 +28,9 @@ from huimao_sheets.mail import (
     sender_address,
     valid_address,
 )
+from huimao_sheets.reports.daily import digest_mails
+from huimao_sheets.reports.recipients import recipients
+from huimao_sheets.reports.render import packaged_templates
 from reports_helpers import NOW, Handler, SmtpServer, non_loopback_ip, self_signed_cert, server_tls_context
 
 SETTINGS = Settings(mail_from="慧茂周报 <report@huimao.cn>")
@@ -301,3 +308,45 @@ def test_an_outbox_that_cannot_be_written_is_a_mail_error(tmp_path):
         delivery = send_queued(ledger, OutboxTransport(tmp_path / "outbox"), lambda: NOW)
         assert "无法创建发件箱目录" in delivery.error and len(ledger.queued()) == 1
 
+
+
+def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp_path):
+    """An English digest of an English-headed register, rendered with an admin's own templates that use "|"
+    for the "·" separator (and a plain subject): both bodies are pure ASCII. A visit row drag-filled down
+    200 times makes one long finding, and with its inlined CSS an HTML line of well over 998 bytes, which
+    SMTP forbids (RFC 5321 §4.5.3.1.6): the body must be encoded, not sent as 7bit."""
+    rows = {
+        "clients": [["C0001", "Dingsheng Trading", "trade", "1 Wusi Road", "Mr Huang", "13800138000", "Zhang Wei",
+                     "Sales 1", "D", "中", "跟踪中", None, None]],
+        "visits": [[date(2026, 11, 24), "C0001", None, "Zhang Wei", "电话", "delivery time", "call back", None]] * 200,
+        "staff": [["Chen", "chen@huimao.cn", "市场总监", "Marketing", None],
+                  ["Zhang Wei", "zhangwei@huimao.cn", "客户经理", "Sales 1", "Chen"]],
+        "plans": [],
+    }
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for spec in SHEETS:
+        ws = wb.create_sheet(spec.english)                        # Clients, Visits, Staff, Plans
+        ws.append([f.aliases[0] for f in spec.fields])            # client_id, client_name, …
+        for row in rows[spec.key]:
+            ws.append(row)
+    wb.save(tmp_path / "register.xlsx")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("base.html.j2", "daily.html.j2"):
+        (templates / name).write_text((packaged_templates() / name).read_text(encoding="utf-8").replace("·", "|"),
+                                      encoding="utf-8")
+    (templates / "daily.subject.j2").write_text("[Huimao daily] {{ about }} {{ day.iso }}", encoding="utf-8")
+    settings = Settings(language="en", templates_dir=str(templates), mail_from="Huimao <report@huimao.cn>")
+    as_of = date(2026, 11, 30)
+    register, result = check(str(tmp_path / "register.xlsx"), as_of, settings)
+    people, _missing = recipients(register, settings)
+    [mail] = digest_mails(register, result.findings, as_of, settings, people, {})
+    assert mail.text.isascii() and mail.html.isascii()
+    assert "Visits rows 2, 3, 4, " in mail.text and ", 201 are the same record entered 200 times" in mail.text
+    assert max(len(line) for line in mail.html.splitlines()) > 998, "the case this test is about"
+    data = build_message(mail, sender_address(settings), NOW).as_bytes(policy=policy.SMTP)
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+    msg = parse(data)
+    assert msg.get_body(("html",)).get_content().splitlines() == mail.html.splitlines()
+    assert msg.get_body(("plain",)).get_content().splitlines() == mail.text.splitlines()

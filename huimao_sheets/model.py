@@ -32,6 +32,7 @@ class Client:  # 客户档案
     stage: ChoiceCell = None              # 阶段
     next_followup: DateCell = None        # 下次跟进日期
     notes: str | None = None              # 备注
+    index: int = -1                       # position in Register.clients (set when the register is built)
 
 
 @dataclass(slots=True)
@@ -84,6 +85,8 @@ class Register:
     clients_by_id: dict[str, Client] = field(default_factory=dict)
     clients_by_name: dict[str, Client] = field(default_factory=dict)
     staff_by_name: dict[str, Staff] = field(default_factory=dict)
+    visits_by_client: list[list[Visit]] = field(default_factory=list)   # by Client.index, sheet order
+    plans_by_client: list[list[PlannedVisit]] = field(default_factory=list)
 
     def client(self, client_id: str | None) -> Client | None:
         return self.clients_by_id.get(client_id) if client_id else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import gc
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date
 from itertools import chain, islice, repeat
 from operator import itemgetter
@@ -160,9 +161,11 @@ _MISS = object()
 
 def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: dict[Any, Any] | None) -> list[Any]:
     """Parse one column of a chunk. Cells go through ``cache``: names, dates and list values repeat
-    thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached."""
-    if cache is None:  # free text: long strings (most of them) are only trimmed, without a call
-        return [(s if len(s := v.strip()) > 6 else parse(s)) if v.__class__ is str
+    thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached:
+    a long text is only trimmed, without a call; a short one (需报价, 无) is parsed once per spelling."""
+    if cache is None:
+        short = _short_text(parse)
+        return [(s if len(s := v.strip()) > 6 else short(s)) if v.__class__ is str
                 else (None if v is None else parse(v)) for v in values]
     get = cache.get
     out = [get(v, _MISS) for v in values]
@@ -223,7 +226,18 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date)
 def _has_content(cells: tuple[Any, ...]) -> bool:
     """False for a separator row: nothing in the mapped columns but empty, whitespace or placeholder cells
     (a row of 无 and - is not a record). A row with anything real in it is a record, however incomplete."""
-    return any(v is not None and v != "" and not is_blank(v) for v in cells)
+    for v in cells:
+        if v is None or v == "":
+            continue
+        if v.__class__ is not str or not is_blank(v):
+            return True
+    return False
+
+
+@lru_cache(maxsize=16)
+def _short_text(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A memoised ``parse`` for short free text, which repeats (and then shares one string object)."""
+    return lru_cache(maxsize=8192)(parse)
 
 
 def build_register(source: Source, settings: Settings, as_of: date) -> Register:
@@ -272,8 +286,16 @@ def _index(register: Register) -> None:
     for member in register.staff:
         if member.name:
             register.staff_by_name.setdefault(member.name, member)
-    for item in (*register.visits, *register.plans):
-        item.client = resolve_client(register, item.client_id, item.client_name)
+    # Each client's visits and plans, in sheet order: the checks work client by client.
+    register.visits_by_client = [[] for _ in register.clients]
+    register.plans_by_client = [[] for _ in register.clients]
+    for index, client in enumerate(register.clients):
+        client.index = index
+    for items, by_client in ((register.visits, register.visits_by_client), (register.plans, register.plans_by_client)):
+        for item in items:
+            client = item.client = resolve_client(register, item.client_id, item.client_name)
+            if client is not None:
+                by_client[client.index].append(item)
 
 
 def resolve_client(register: Register, client_id: str | None, client_name: str | None) -> Client | None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from huimao_sheets.checks.common import client_label, client_owner
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding, message
-from huimao_sheets.model import Client, Register
+from huimao_sheets.model import Register
 from huimao_sheets.workdays import DayCounter, WorkCalendar
 
 
@@ -67,18 +67,16 @@ def _people(events: list[Event]) -> list[str]:
     return list(seen)
 
 
-def _dated(records, date_attr: str, until: date | None = None) -> dict[int, tuple[Client, list]]:
-    """Records with a client, a person and a readable date (up to ``until``), grouped by client."""
-    by_client: dict[int, tuple[Client, list]] = {}
-    for r in records:
-        day = getattr(r, date_attr)
-        if r.client is None or r.visitor is None or not isinstance(day, date) or (until and day > until):
-            continue
-        bucket = by_client.get(id(r.client))
-        if bucket is None:
-            bucket = by_client[id(r.client)] = (r.client, [])
-        bucket[1].append(r)
-    return by_client
+def _visit_events(visits: list, as_of: date) -> list[Event]:
+    """A client's visits that can collide: a visitor and a readable date, on or before the as-of date
+    (a visit dated later has not happened — future_date reports it)."""
+    return [Event(v.visit_date, v.visitor, v.row, False) for v in visits
+            if v.visitor is not None and isinstance(v.visit_date, date) and v.visit_date <= as_of]
+
+
+def _plan_events(plans: list) -> list[Event]:
+    return [Event(p.planned_date, p.visitor, p.row, True) for p in plans
+            if p.visitor is not None and isinstance(p.planned_date, date)]
 
 
 def visit_collision(register: Register, as_of: date, settings: Settings) -> list[Finding]:
@@ -86,11 +84,10 @@ def visit_collision(register: Register, as_of: date, settings: Settings) -> list
     counter = day_counter(settings)
     sheet = register.sheet_titles["visits"]
     findings = []
-    # A visit dated after the as-of date has not happened (future_date reports it): it collides with nobody.
-    for client, visits in _dated(register.visits, "visit_date", until=as_of).values():
-        if len({v.visitor for v in visits}) < 2:
-            continue
-        events = [Event(v.visit_date, v.visitor, v.row, False) for v in visits]
+    for client, visits in zip(register.clients, register.visits_by_client):
+        if len(visits) < 2 or len({v.visitor for v in visits}) < 2:
+            continue  # one visitor (the usual case) cannot collide
+        events = _visit_events(visits, as_of)
         for episode in _episodes(events, window, counter, lambda a, b: True):
             staff = _people(episode)
             start, end = episode[0].day, episode[-1].day
@@ -109,12 +106,11 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
     window = settings.checks.collision_window_days
     counter = day_counter(settings)
     sheet = register.sheet_titles["plans"]
-    visits_by_client = _dated(register.visits, "visit_date", until=as_of)
     findings = []
-    for key, (client, plans) in _dated(register.plans, "planned_date").items():
-        visits = visits_by_client.get(key, (client, []))[1]
-        events = [Event(p.planned_date, p.visitor, p.row, True) for p in plans]
-        events += [Event(v.visit_date, v.visitor, v.row, False) for v in visits]
+    for client, plans, visits in zip(register.clients, register.plans_by_client, register.visits_by_client):
+        if not plans:
+            continue
+        events = _plan_events(plans) + _visit_events(visits, as_of)
         if len({e.person for e in events}) < 2:
             continue
         # Visit–visit pairs are visit_collision's business; here a plan must be on one side.

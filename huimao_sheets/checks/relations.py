@@ -53,18 +53,33 @@ def _client_key(visit) -> object:
     return visit.client.row if visit.client is not None else (visit.client_id, visit.client_name)
 
 
-def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    # First by date, client and visitor (cheap); only rows sharing those are compared in full.
+def _same_day_groups(visits: list) -> list[list]:
+    """Visits sharing date and visitor (the cheap part of a visit's identity), in groups of two or more."""
+    keys = [(v.visit_date, v.visitor) for v in visits]
+    if len(set(keys)) == len(keys):
+        return []  # the usual case: no two visits of this client on one day by one person
     candidates: dict[tuple, list] = {}
-    for visit in register.visits:
-        if visit.visit_date is None and visit.visitor is None:
-            continue  # too empty to call two rows the same visit
-        candidates.setdefault((visit.visit_date, _client_key(visit), visit.visitor), []).append(visit)
+    for key, visit in zip(keys, visits):
+        candidates.setdefault(key, []).append(visit)
+    return [group for group in candidates.values() if len(group) > 1]
+
+
+def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    # Client by client, only visits on one day by one person are compared in full.
+    unresolved = [v for v in register.visits if v.client is None]
+    candidates: dict[tuple, list] = {}
+    for v in unresolved:
+        candidates.setdefault((_client_key(v), v.visit_date, v.visitor), []).append(v)
+    same_day = [g for g in candidates.values() if len(g) > 1]
+    for visits in register.visits_by_client:
+        if len(visits) > 1:
+            same_day.extend(_same_day_groups(visits))
     groups: dict[tuple, list] = {}
-    for same_day in candidates.values():
-        if len(same_day) > 1:
-            for visit in same_day:
-                groups.setdefault(_visit_key(visit), []).append(visit)
+    for group in same_day:
+        for visit in group:
+            if visit.visit_date is None and visit.visitor is None:
+                continue  # too empty to call two rows the same visit
+            groups.setdefault(_visit_key(visit), []).append(visit)
     sheet = register.sheet_titles["visits"]
     findings = []
     for visits in groups.values():

@@ -102,8 +102,9 @@ def test_a_persons_week(activity, open_findings):
     assert [(v["row"], v["problems"]) for v in p["problems"]["rows"]] == [(4, "交付周期"), (5, "培训需求")]
     assert [v["row"] for v in p["no_problems"]["rows"]] == [6]
     assert (p["planned"], p["done"], p["unplanned"], p["missed"]["rows"]) == (2, 2, 1, [])
-    assert p["followups"]["rows"] == [{"due": "2026-12-02", "client": "鼎盛贸易有限公司（KH0001）", "reason": "date",
-                                       "rating": "A", "cadence_days": 14}]
+    assert p["followups"]["rows"] == [{"due": "2026-12-02", "client": "鼎盛贸易有限公司（KH0001）",
+                                       "reason": "followup_date", "rating": "A", "cadence_days": 14, "row": 2,
+                                       "last_visit": "2026-11-24"}]
     assert [(f["code"], f["days_open"]) for f in p["findings"]["rows"]] == [("missing_required", 0)]
 
 

@@ -9,10 +9,10 @@ Definitions the reports rely on:
 - **plan vs actual**: a 拜访计划 row of the week is *done* when the same person visited the same client
   (by 客户编号, else by normalised 客户名称) in the same week; a visit of the week with no such plan is
   *unplanned*;
-- a **follow-up due next week** is a client whose due date — the earlier of the latest 下次跟进日期 (on
-  the client row or its most recent visit, if no visit happened since) and the last visit plus the rating's
-  cadence — falls in the week after the report's week. It is listed for the client's 客户经理, else for
-  whoever visited it last. Follow-ups already late are ``overdue_followup`` findings instead.
+- a **follow-up due next week** is a client whose due date as of the as-of date falls in the week after
+  the report's week, by the rule the ``overdue_followup`` check uses (``checks.followup.followup_due``). It
+  is listed for the client's owner (its 客户经理, else the department's manager), as its findings are.
+  Follow-ups already late are ``overdue_followup`` findings instead.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from huimao_sheets.checks.collisions import day_counter
 from huimao_sheets.checks.common import client_label
+from huimao_sheets.checks.followup import Due, followup_due
 from huimao_sheets.config import Settings
-from huimao_sheets.model import Client, PlannedVisit, Register, Visit
+from huimao_sheets.model import PlannedVisit, Register, Visit
 from huimao_sheets.normalize import name_key
 from huimao_sheets.reports.strings import CHANNEL_KEYS, OTHER_CHANNEL
 from huimao_sheets.reports.week import Week
@@ -121,7 +121,6 @@ class Activity:
         self.as_of = as_of
         self.people: dict[str, PersonWeek] = {}
         first_visit: dict[int, Visit] = {}
-        latest: dict[int, Visit] = {}
         for v in register.visits:
             if not isinstance(v.visit_date, date):
                 continue
@@ -132,9 +131,6 @@ class Activity:
             key = id(v.client)
             if key not in first_visit or (v.visit_date, v.row) < (first_visit[key].visit_date, first_visit[key].row):
                 first_visit[key] = v
-            if v.visit_date <= as_of and (key not in latest or (v.visit_date, v.row) > (latest[key].visit_date,
-                                                                                          latest[key].row)):
-                latest[key] = v
         for p in register.plans:
             if p.visitor and isinstance(p.planned_date, date) and week.contains(p.planned_date):
                 self.person(p.visitor).plans.append(p)
@@ -143,7 +139,7 @@ class Activity:
             if first is not None and first.visitor and week.contains(first.visit_date):
                 self.person(first.visitor).new_clients.append(
                     {"client": client_label(client), "date": first.visit_date.isoformat(), "channel": channel_of(first)})
-        self._followups(settings, latest)
+        self._followups(settings)
 
     def person(self, name: str) -> PersonWeek:
         found = self.people.get(name)
@@ -151,21 +147,12 @@ class Activity:
             found = self.people[name] = PersonWeek(name)
         return found
 
-    def _followups(self, settings: Settings, latest: dict[int, Visit]) -> None:
+    def _followups(self, settings: Settings) -> None:
         next_week = self.week.shifted(1)
-        counter = day_counter(settings)
-        cadence = settings.checks.cadence_days
-        for client in self.register.clients:
-            last = latest.get(id(client))
-            due = followup_due(client, last, counter, cadence)
-            owner = client.account_manager or (last.visitor if last else None)
-            if due is None or owner is None or not next_week.contains(due[0]):
+        for d in followup_due(self.register, self.as_of, settings):
+            if d.owner is None or not next_week.contains(d.due):
                 continue
-            self.person(owner).followups.append({
-                "due": due[0].isoformat(), "client": client_label(client), "reason": due[1],
-                "rating": client.rating if isinstance(client.rating, str) else "",
-                "cadence_days": cadence.get(client.rating, 0) if isinstance(client.rating, str) else 0,
-            })
+            self.person(d.owner).followups.append(followup_row(d))
         for person in self.people.values():
             person.followups.sort(key=lambda f: (f["due"], f["client"]))
 
@@ -173,16 +160,11 @@ class Activity:
         return self.people.get(name, PersonWeek(name)).figures(self.week)
 
 
-def followup_due(client: Client, last: Visit | None, counter, cadence: dict[str, int]) -> tuple[date, str] | None:
-    """The client's next due date and why (``date`` or ``cadence``), as the overdue check defines it."""
-    options: list[tuple[date, str]] = []
-    set_dates = [d for d in (client.next_followup, last.next_followup if last else None) if isinstance(d, date)]
-    if set_dates and (last is None or last.visit_date < max(set_dates)):
-        options.append((max(set_dates), "date"))
-    days = cadence.get(client.rating) if isinstance(client.rating, str) else None
-    if days and last is not None:
-        options.append((counter.add(last.visit_date, days), "cadence"))
-    return min(options) if options else None
+def followup_row(d: Due) -> dict[str, Any]:
+    """A due follow-up as the reports' templates show it."""
+    return {"due": d.due.isoformat(), "client": client_label(d.client), "reason": d.reason,
+            "rating": d.client.rating if isinstance(d.client.rating, str) else "", "cadence_days": d.cadence_days or 0,
+            "row": d.client.row, "last_visit": d.last_visit.isoformat() if d.last_visit else None}
 
 
 def weekly_visit_counts(register: Register, weeks: list[Week]) -> dict[str | None, list[int]]:

@@ -2,8 +2,9 @@
 
 For a person of the 员工 sheet with a valid address, as of day D:
 
-- **follow-ups due today**: their clients (as 客户经理, else as the last visitor) whose due date is D, by
-  the same rule as the weekly report's follow-ups and the overdue check (``activity.followup_due``);
+- **follow-ups due today**: the clients they own (as 客户经理, or as the department's manager of a client
+  with none) whose due date is D, by the rule of the overdue check and the weekly report
+  (``checks.followup.followup_due``);
 - **overdue follow-ups**: the ``overdue_followup`` findings they own, longest open first;
 - **data problems to fix**: every other finding they own, longest open first.
 
@@ -19,13 +20,12 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from huimao_sheets.checks.collisions import day_counter
-from huimao_sheets.checks.common import client_label
+from huimao_sheets.checks.followup import followup_due
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding
 from huimao_sheets.mail import Mail
-from huimao_sheets.model import Register, Visit
-from huimao_sheets.reports.activity import followup_due
+from huimao_sheets.model import Register
+from huimao_sheets.reports.activity import followup_row
 from huimao_sheets.reports.context import OpenFindings, limited
 from huimao_sheets.reports.recipients import Recipient
 from huimao_sheets.reports.render import Renderer
@@ -68,25 +68,10 @@ def daily_strings(language: str) -> dict[str, Any]:
 
 def due_today(register: Register, as_of: date, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Owner → the clients whose follow-up falls due on ``as_of`` (not before: those are overdue findings)."""
-    latest: dict[int, Visit] = {}
-    for v in register.visits:
-        if v.client is None or not isinstance(v.visit_date, date) or v.visit_date > as_of:
-            continue
-        current = latest.get(id(v.client))
-        if current is None or (v.visit_date, v.row) > (current.visit_date, current.row):
-            latest[id(v.client)] = v
-    counter, cadence = day_counter(settings), settings.checks.cadence_days
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for client in register.clients:
-        last = latest.get(id(client))
-        due = followup_due(client, last, counter, cadence)
-        owner = client.account_manager or (last.visitor if last else None)
-        if due is None or due[0] != as_of or owner is None:
-            continue
-        rating = client.rating if isinstance(client.rating, str) else ""
-        found[owner].append({"client": client_label(client), "reason": due[1], "rating": rating,
-                             "cadence_days": cadence.get(rating, 0), "row": client.row,
-                             "last_visit": last.visit_date.isoformat() if last else None})
+    for d in followup_due(register, as_of, settings):
+        if d.due == as_of and d.owner is not None:
+            found[d.owner].append(followup_row(d))
     for rows in found.values():
         rows.sort(key=lambda r: (r["client"], r["row"]))
     return found

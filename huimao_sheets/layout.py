@@ -61,7 +61,7 @@ CLIENTS = SheetSpec("clients", "客户档案", "Clients", (
     Field("name", "客户名称", NAME, True, ("client_name", "Client Name", "name", "company", "公司名称", "客户"), english="Client name"),
     Field("industry", "行业", TEXT, True, ("industry", "所属行业"), english="Industry"),
     Field("address", "地址", TEXT, True, ("address", "客户地址", "公司地址"), english="Address"),
-    Field("contact", "负责人", PERSON, True, ("contact", "Contact", "联系人"), english="Contact"),
+    Field("contact", "负责人", NAME, True, ("contact", "Contact", "联系人"), english="Contact"),
     Field("contact_mobile", "负责人手机", MOBILE, True,
           ("contact_mobile", "Contact Mobile", "mobile", "phone", "手机", "联系电话", "负责人电话", "联系人手机"),
           english="Contact mobile"),

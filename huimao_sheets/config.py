@@ -9,13 +9,24 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from huimao_sheets.errors import ConfigError
 
 DEFAULT_CONFIG = Path("huimao.toml")
+
+
+def load_toml(path: Path, what: str) -> dict[str, Any]:
+    """The TOML document in ``path``; a file that cannot be read or is not TOML is a ConfigError naming
+    ``what`` (配置文件, 任务文件) and the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"无法读取{what} {path}: {exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{what} {path} 不是有效的 TOML: {exc}") from exc
 
 
 class _Strict(BaseModel):
@@ -73,13 +84,9 @@ class Settings(_Strict):
                 return cls()
             path = DEFAULT_CONFIG
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"找不到配置文件 {path}（--config）。运行 `huimao-sheets init` 可生成一份带注释的配置。") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"配置文件 {path} 不是有效的 TOML: {exc}") from exc
-        return cls.from_dict(data, origin=str(path))
+        if not path.exists():
+            raise ConfigError(f"找不到配置文件 {path}（--config）。运行 `huimao-sheets init` 可生成一份带注释的配置。")
+        return cls.from_dict(load_toml(path, "配置文件"), origin=str(path))
 
     @classmethod
     def from_dict(cls, data: dict, origin: str = "配置") -> "Settings":

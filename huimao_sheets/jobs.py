@@ -17,14 +17,13 @@ names the file, the key, the value and what is allowed.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import time
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from huimao_sheets.config import Settings
+from huimao_sheets.config import Settings, load_toml
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, ROLES
 from huimao_sheets.scheduler import When, parse_time_of_day, parse_when
@@ -164,12 +163,7 @@ def parse_job(data: dict[str, Any], path: Path) -> Job:
 
 def load_job(path: str | Path) -> Job:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"无法读取任务文件 {path}: {exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"任务文件 {path} 不是有效的 TOML: {exc}") from exc
+    data = load_toml(path, "任务文件")
     try:
         return parse_job(data, path)
     except _Problem as p:

@@ -280,6 +280,11 @@ class Ledger:
             self.db.execute("UPDATE runs SET status=?, finished_at=?, summary=? WHERE id=?",
                             (status, now.isoformat(), summary, run_id))
 
+    def first_run(self) -> Run | None:
+        """The first run ever recorded, of any job: since when the scheduler (or an admin) has been at work."""
+        row = self.db.execute("SELECT * FROM runs ORDER BY id LIMIT 1").fetchone()
+        return Run(**dict(row)) if row else None
+
     def last_run(self, job: str, period: str | None = None) -> Run | None:
         row = self.db.execute(
             "SELECT * FROM runs WHERE job=? AND (? IS NULL OR period=?) ORDER BY id DESC LIMIT 1",

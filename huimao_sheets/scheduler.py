@@ -26,6 +26,9 @@ The ledger's ``runs`` table remembers which periods ran. ``decide()`` looks at t
 - later than that: record it as missed and log it; it is not replayed. Older slots since the job's last
   recorded run that have no record of their own (the scheduler was down for days) are recorded and logged
   the same way; a job that never ran has no such backlog;
+- a slot on a day before the ledger's first recorded run (of any job) is not a miss: nothing was running
+  yet. A fresh state folder therefore records and logs nothing older than today, and still catches up
+  today's slot until ``catch_up_until``;
 - an attempt that failed (or was cut off) is tried again 30 minutes later, within the same limits; mail
   already sent is never sent again (the mail ledger), so a retry only does what was left.
 
@@ -235,6 +238,7 @@ def period_of(when: When, moment: datetime) -> str:
 
 ON_TIME_RUN, CATCH_UP, RETRY = "on_time", "catch_up", "retry"
 DONE, RETRY_LATER, TOO_LATE, GAVE_UP, NO_SLOT = "done", "retry_later", "too_late", "gave_up", "no_slot"
+BEFORE_FIRST_RUN = "before_first_run"
 
 
 @dataclass(frozen=True)
@@ -246,14 +250,17 @@ class Decision:
 
 
 def decide(when: When, now: datetime, calendar: WorkCalendar, last_run: Callable[[str | None], "Run | None"],
-           catch_up_until: time) -> Decision:
+           catch_up_until: time, first_day: date | None = None) -> Decision:
     """What to do about a job at ``now``. ``last_run(period)`` is the ledger's latest run of this job for
-    that period (``last_run(None)``: for any period). Pure: the clock and the ledger are passed in."""
+    that period (``last_run(None)``: for any period); ``first_day`` is the day of the ledger's first run of
+    any job (None: nothing recorded yet, so today). Pure: the clock and the ledger are passed in."""
     now = now.astimezone(TZ)
     slot = latest_slot(when, now, calendar)
     if slot is None:
         return Decision(SKIP, None, NO_SLOT)
     previous = last_run(slot.period)
+    if previous is None and slot.at.date() < (first_day or now.date()):
+        return Decision(SKIP, slot, BEFORE_FIRST_RUN)   # nothing was running then: not a miss
     older: list[Slot] = []
     newest = last_run(None)
     if previous is None and newest is not None:   # a job that never ran has no backlog: just installed
@@ -404,10 +411,12 @@ def run_due(settings: "Settings", jobs: list["Job"], now: datetime, *, stop: "St
     outcomes: list[Outcome] = []
     to_run: list[tuple["Job", Decision]] = []
     with Ledger.in_state_dir(settings.state_dir) as ledger:
+        first = ledger.first_run()
+        first_day = datetime.fromisoformat(first.started_at).astimezone(TZ).date() if first else None
         for job in jobs:
             limit = catch_up_limit(job, settings)
             decision = decide(job.when, now, calendar, lambda period, name=job.name: ledger.last_run(name, period),
-                              limit)
+                              limit, first_day)
             for slot in reversed(decision.older_missed):
                 outcomes.append(_record_missed(ledger, job, slot, text["older"], now, text))
             if decision.action == MISSED:

@@ -138,7 +138,17 @@ def test_the_daily_job_runs_on_the_make_up_working_saturday(server, register, ru
     assert sorted(received(server)) == [("daily-digest", "2026-10-10", a) for a in (
         "lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn", "zhoumin@huimao.cn")]   # visits after 10-10: future dates
     assert "daily-check 2026-10-10 成功" in err
-    assert "weekly-report 2026-W41 错过: 应于 2026-10-08 08:00 运行，补跑只限当天 17:30 之前，不再补跑" in err
+    assert "weekly-report" not in err, "Thursday's weekly slot came before this state folder's first run: no miss"
+
+
+def test_a_fresh_state_folder_logs_no_miss_from_before_the_scheduler_first_ran(tmp_path, server, register, run_cli):
+    code, _, err = once(run_cli, server, register, "2026-11-30T07:59")   # Monday, before the day's slots
+    assert (code, err) == (0, "没有到期的任务\n")
+    with Ledger.in_state_dir(tmp_path / "state") as ledger:
+        assert list(ledger.runs()) == []
+    code, _, err = once(run_cli, server, register, "2026-11-30T14:00")   # today's missed runs are caught up
+    assert code == 0, err
+    assert "daily-check 2026-11-30 成功" in err and "weekly-report" in err and "错过" not in err
 
 
 def test_a_holiday_monday_moves_the_weekly_report_to_thursday(server, register, run_cli):

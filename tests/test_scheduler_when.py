@@ -8,6 +8,7 @@ import pytest
 
 from huimao_sheets.ledger import Run
 from huimao_sheets.scheduler import (
+    BEFORE_FIRST_RUN,
     CATCH_UP,
     DONE,
     GAVE_UP,
@@ -171,9 +172,23 @@ def test_after_the_catch_up_limit_a_miss_is_recorded_not_run():
     assert (d.action, d.why, d.slot.period) == (MISSED, TOO_LATE, "2026-W49")
     assert decide(MONDAY, at(2026, 11, 30, 17, 30), CN, ran({}), UNTIL).action == RUN    # the limit itself
     assert decide(MONDAY, at(2026, 11, 30, 18, 0), CN, ran({}), time(19, 0)).action == RUN   # configured later
-    d = decide(MONDAY, at(2026, 12, 1, 9, 0), CN, ran({}), UNTIL)                         # the next day
+    since_november = date(2026, 11, 2)   # the ledger's first run (another job's): the scheduler was running
+    d = decide(MONDAY, at(2026, 12, 1, 9, 0), CN, ran({}), UNTIL, since_november)         # the next day
     assert (d.action, d.slot.period) == (MISSED, "2026-W49")
-    assert decide(MONDAY, at(2026, 12, 1, 9, 0), CN, ran({"2026-W49": "missed"}), UNTIL).why == DONE
+    assert decide(MONDAY, at(2026, 12, 1, 9, 0), CN, ran({"2026-W49": "missed"}), UNTIL, since_november).why == DONE
+
+
+def test_on_a_fresh_ledger_nothing_older_than_today_is_a_miss():
+    # Monday 07:59, nothing recorded yet: Friday's daily slot and last Monday's weekly one are no misses.
+    for when, period in ((WORKDAYS, "2026-11-27"), (MONDAY, "2026-W48")):
+        d = decide(when, at(2026, 11, 30, 7, 59), CN, ran({}), UNTIL)
+        assert (d.action, d.why, d.slot.period, d.older_missed) == (SKIP, BEFORE_FIRST_RUN, period, ())
+    # Today's slot is still caught up until the limit, and missed after it.
+    assert (decide(MONDAY, at(2026, 11, 30, 14, 0), CN, ran({}), UNTIL).why) == CATCH_UP
+    assert (decide(MONDAY, at(2026, 11, 30, 18, 0), CN, ran({}), UNTIL).why) == TOO_LATE
+    # First started on Tuesday: Monday's weekly slot stays no miss once the daily job has run that morning.
+    d = decide(MONDAY, at(2026, 12, 1, 9, 0), CN, ran({}), UNTIL, first_day=date(2026, 12, 1))
+    assert (d.action, d.why) == (SKIP, BEFORE_FIRST_RUN)
 
 
 def test_nothing_is_due_on_the_national_day_holiday_once_the_day_before_ran():

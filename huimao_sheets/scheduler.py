@@ -16,7 +16,8 @@ Chinese day words work too: ``工作日 08:00``, ``每天 07:30``, ``周一 08:0
 
 Each scheduled instant is a *slot* with a *period*: ``2026-11-30`` (daily), ``2026-W49`` (weekly: the ISO
 week the run falls in; a weekly report run then covers the week before), ``2026-11-30T10:00`` (intervals).
-The ledger's ``runs`` table remembers which periods ran. ``decide()`` looks at the latest slot at or before
+The ledger's ``runs`` table remembers which periods ran. So that a weekly run's week is not mistaken for
+its report's, the log calls it the run week: ``weekly-report 运行周 2026-W49 成功 …: 周报 2026-W48 7 封已发送``. ``decide()`` looks at the latest slot at or before
 ``now``:
 
 - its period ran, or was recorded as missed: nothing to do;
@@ -311,6 +312,7 @@ TEXT = {
     "zh": {
         "status": {OK: "成功", FAILED: "失败"},
         "run": "{job} {period} {status} {seconds:.1f}s{how}: {summary}",
+        "run_week": "运行周 {period}",
         "catch_up": "（补跑 {at} 的任务）",
         "retry": "（重试 {at} 的任务）",
         "missed": "{job} {period} 错过: 应于 {at} 运行，{why}，不再补跑",
@@ -325,6 +327,7 @@ TEXT = {
     "en": {
         "status": {OK: "ok", FAILED: "failed"},
         "run": "{job} {period} {status} {seconds:.1f}s{how}: {summary}",
+        "run_week": "run week {period}",
         "catch_up": " (catch-up of {at})",
         "retry": " (retry of {at})",
         "missed": "{job} {period} missed: due {at}, {why}; not replayed",
@@ -384,12 +387,17 @@ def _at(slot: Slot) -> str:
     return slot.at.strftime("%Y-%m-%d %H:%M")
 
 
+def _period(job: "Job", period: str, text: dict) -> str:
+    """The period as the log shows it: a weekly job's is the week it runs in, not the week it reports on."""
+    return text["run_week"].format(period=period) if job.when.kind == WEEKLY else period
+
+
 def catch_up_limit(job: "Job", settings: "Settings") -> time:
     return job.catch_up_until or parse_time_of_day(settings.scheduler.catch_up_until)
 
 
 def _record_missed(ledger: "Ledger", job: "Job", slot: Slot, why: str, now: datetime, text: dict) -> Outcome:
-    line = text["missed"].format(job=job.name, period=slot.period, at=_at(slot), why=why)
+    line = text["missed"].format(job=job.name, period=_period(job, slot.period, text), at=_at(slot), why=why)
     run_id = ledger.start_run(job.name, slot.period, now)
     ledger.finish_run(run_id, MISSED, now, line)
     LOG.info(line)
@@ -427,7 +435,7 @@ def run_due(settings: "Settings", jobs: list["Job"], now: datetime, *, stop: "St
                 to_run.append((job, decision))
     for job, decision in to_run:
         if stop is not None and stop.is_set():
-            LOG.info(text["not_started"].format(job=job.name, period=decision.slot.period))
+            LOG.info(text["not_started"].format(job=job.name, period=_period(job, decision.slot.period, text)))
             outcomes.append(Outcome(job.name, decision.slot.period, "not_started"))
             continue
         outcomes.append(_run_slot(job, decision, settings, now, env, text))
@@ -451,8 +459,8 @@ def _run_slot(job: "Job", decision: Decision, settings: "Settings", now: datetim
         status, summary = FAILED, f"{type(exc).__name__}: {exc}"
         LOG.error("%s %s", job.name, slot.period, exc_info=True)
     seconds = _time.monotonic() - started
-    LOG.info(text["run"].format(job=job.name, period=slot.period, status=text["status"][status], seconds=seconds,
-                                how=how, summary=summary))
+    LOG.info(text["run"].format(job=job.name, period=_period(job, slot.period, text), status=text["status"][status],
+                                seconds=seconds, how=how, summary=summary))
     return Outcome(job.name, slot.period, status, summary, seconds)
 
 

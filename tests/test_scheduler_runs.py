@@ -79,8 +79,8 @@ def test_a_weekly_report_missed_at_8_is_caught_up_that_afternoon_and_not_sent_ag
     assert run_due(settings, weekly, at(2026, 11, 30, 14, 5), env={}) == []
     assert run_due(settings, weekly, at(2026, 11, 30, 16, 0), env={}) == []
     assert len(server.received) == 7
-    [line] = lines(log)
-    assert line.startswith("weekly-report 2026-W49 成功 ") and "（补跑 2026-11-30 08:00 的任务）: 周报 2026-W48 7 封已发送 → smtp://127.0.0.1:" in line
+    [line] = lines(log)   # recorded under the week it runs in (W49), it reports on the week before (W48)
+    assert line.startswith("weekly-report 运行周 2026-W49 成功 ") and "（补跑 2026-11-30 08:00 的任务）: 周报 2026-W48 7 封已发送 → smtp://127.0.0.1:" in line
 
 
 def test_at_18_00_the_missed_report_is_logged_and_not_replayed(tmp_path, server, register, log):
@@ -91,7 +91,7 @@ def test_at_18_00_the_missed_report_is_logged_and_not_replayed(tmp_path, server,
     assert run_due(settings, weekly, at(2026, 11, 30, 18, 1), env={}) == []
     assert run_due(settings, weekly, at(2026, 12, 1, 9, 0), env={}) == []
     assert server.received == []
-    assert lines(log) == ["weekly-report 2026-W49 错过: 应于 2026-11-30 08:00 运行，已过当天的补跑时限 17:30，不再补跑"]
+    assert lines(log) == ["weekly-report 运行周 2026-W49 错过: 应于 2026-11-30 08:00 运行，已过当天的补跑时限 17:30，不再补跑"]
     with Ledger.in_state_dir(settings.state_dir) as ledger:
         assert [(r.job, r.period, r.status) for r in ledger.runs()] == [("weekly-report", "2026-W49", "missed")]
 
@@ -158,7 +158,7 @@ def test_a_holiday_monday_moves_the_weekly_report_to_thursday(server, register, 
     assert code == 0, err
     weekly = {(k, p) for k, p, _ in received(server) if k.startswith("weekly")}
     assert {p for _, p in weekly} == {"2026-W40"} and len([1 for k, _, _ in received(server) if k.startswith("weekly")]) == 7
-    assert "weekly-report 2026-W41 成功" in err and "周报 2026-W40 7 封已发送" in err
+    assert "weekly-report 运行周 2026-W41 成功" in err and "周报 2026-W40 7 封已发送" in err
 
 
 # --- the daily digest -------------------------------------------------------------------------------------------

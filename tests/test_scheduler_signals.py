@@ -70,7 +70,7 @@ def test_sigterm_during_a_job_finishes_it_starts_nothing_else_and_exits_cleanly(
     assert sorted(delivered(slow_server)) == [("daily-digest 2026-11-30", a)
                                               for a in ("lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn")]
     assert "daily-check 2026-11-30 成功" in err
-    assert "weekly-report 2026-W49 未开始: 收到停止信号" in err
+    assert "weekly-report 运行周 2026-W49 未开始: 收到停止信号" in err
     assert "收到 SIGTERM，完成当前任务后退出" in err
     with Ledger.in_state_dir(tmp_path / "state") as ledger:
         assert [(r.job, r.period, r.status) for r in ledger.runs()] == [("daily-check", "2026-11-30", "ok")]

@@ -297,9 +297,16 @@ def _index(register: Register) -> None:
     register.plans_by_client = [[] for _ in register.clients]
     for index, client in enumerate(register.clients):
         client.index = index
+    by_id, by_name = register.clients_by_id.get, register.clients_by_name.get
     for items, by_client in ((register.visits, register.visits_by_client), (register.plans, register.plans_by_client)):
-        for item in items:
-            client = item.client = resolve_client(register, item.client_id, item.client_name)
+        for item in items:  # resolve_client, inlined: this loop runs once per visit
+            if item.client_id:
+                client = by_id(item.client_id)
+            elif item.client_name:
+                client = by_name(name_key(item.client_name))
+            else:
+                client = None
+            item.client = client
             if client is not None:
                 by_client[client.index].append(item)
 

@@ -65,13 +65,14 @@ def missing_required(register: Register, as_of: date, settings: Settings) -> lis
         either = spec.key in ("visits", "plans")
         missing_client_field = spec.field("client_name") if "client_name" in present else (
             spec.field("client_id") if either else None)
-        for record in records:
-            for f in required:
-                if getattr(record, f.key) is None:
-                    findings.append(_cell_finding("missing_required", register, settings, spec, record, f))
-            if either and record.client_id is None and record.client_name is None:
-                findings.append(_cell_finding("missing_required", register, settings, spec, record,
-                                              missing_client_field))
+        # Column by column: one comprehension per field finds the few blank cells among many rows.
+        for f in required:
+            key = f.key
+            findings += [_cell_finding("missing_required", register, settings, spec, record, f)
+                         for record in records if getattr(record, key) is None]
+        if either:
+            findings += [_cell_finding("missing_required", register, settings, spec, record, missing_client_field)
+                         for record in records if record.client_id is None and record.client_name is None]
     return findings
 
 
@@ -81,14 +82,12 @@ def _unreadable(register: Register, settings: Settings, code: str, kinds: tuple[
         fields = [f for f in spec.fields if f.kind in kinds and f.key in register.columns.get(spec.key, set())]
         if not fields:
             continue
-        for record in records:
-            for f in fields:
-                value = getattr(record, f.key)
-                if isinstance(value, Unreadable):
-                    separator = "、" if settings.language == "zh" else ", "
-                    extra = {"choices": separator.join(f.choices)} if f.choices else {}
-                    findings.append(_cell_finding(code, register, settings, spec, record, f,
-                                                  value=value.raw, **extra))
+        separator = "、" if settings.language == "zh" else ", "
+        for f in fields:
+            key = f.key
+            extra = {"choices": separator.join(f.choices)} if f.choices else {}
+            findings += [_cell_finding(code, register, settings, spec, record, f, value=value.raw, **extra)
+                         for record in records if (value := getattr(record, key)).__class__ is Unreadable]
     return findings
 
 

@@ -45,7 +45,8 @@ def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | N
 
     With ``write_findings`` the source is opened with write access and its 数据检查 worksheet is replaced
     by the findings, in the same connection (for Google: 2 reads, then at most 2 writes). ``first_seen``:
-    see ``findings_sheet.write_findings``.
+    see ``findings_sheet.write_findings``; by default the findings are recorded in the ledger of the state
+    folder (``findings_sheet.observed_first_seen``), so that a daily check by hand keeps their dates.
     """
     if write_findings and only:
         raise ConfigError("--write-findings 会替换整个数据检查表，不能与 --only 同时使用。")
@@ -54,8 +55,10 @@ def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | N
     findings = run_checks(register, as_of, settings, only)
     result = CheckResult(as_of=as_of, source=source.name, findings=findings)
     if write_findings:
-        from huimao_sheets.findings_sheet import write_findings as replace_findings_sheet
+        from huimao_sheets.findings_sheet import observed_first_seen, write_findings as replace_findings_sheet
 
+        if first_seen is None:
+            first_seen = lambda r: observed_first_seen(r, settings)  # noqa: E731 - recorded as the sheet is written
         replace_findings_sheet(source, result, settings, first_seen)
     return register, result
 

@@ -68,6 +68,17 @@ def recorded_first_seen(result: CheckResult, settings: Settings) -> dict[str, da
         return ledger.first_seen(finding_fingerprint(f) for f in result.findings)
 
 
+def observed_first_seen(result: CheckResult, settings: Settings) -> dict[str, date]:
+    """Record ``result`` (every check's findings, as ``check`` makes them) in the ledger of the state folder
+    and return the first-seen dates: a check by hand keeps them from one day to the next, as a job does.
+    Findings of the checks that are gone are closed; the reports' own (``missing_email``) are left alone."""
+    from huimao_sheets.checks import CHECKS
+    from huimao_sheets.ledger import Ledger
+
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        return ledger.observe(result.findings, result.as_of, codes=CHECKS)
+
+
 FirstSeen = Mapping[str, date] | Callable[[CheckResult], Mapping[str, date]] | None
 
 

@@ -31,7 +31,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Collection, Iterable, Iterator
 
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
@@ -241,17 +241,21 @@ class Ledger:
                 found[row["fingerprint"]] = date.fromisoformat(row["first_seen"])
         return found
 
-    def observe(self, findings: Iterable[Finding], as_of: date, *, complete: bool = True) -> dict[str, date]:
+    def observe(self, findings: Iterable[Finding], as_of: date, *, complete: bool = True,
+                codes: Collection[str] | None = None) -> dict[str, date]:
         """Record that these findings are open as of ``as_of``; returns fingerprint → first-seen date.
 
         ``complete`` says the list is every finding of the register (all checks ran): open findings that
         are no longer in it are closed, unless a later run saw them (a back-dated run closes nothing new).
+        ``codes`` narrows that to the findings of those codes (``check`` finds no ``missing_email``: a check
+        by hand leaves the reports' findings open).
         """
-        codes = {finding_fingerprint(f): f.code for f in findings}
+        scope = None if codes is None else set(codes)
+        found = {finding_fingerprint(f): f.code for f in findings}
         day = as_of.isoformat()
         with self.db:
             known = {r["fingerprint"]: r for r in self.db.execute("SELECT * FROM findings")}
-            for fp, code in codes.items():
+            for fp, code in found.items():
                 row = known.get(fp)
                 if row is None:
                     self.db.execute("INSERT INTO findings VALUES (?, ?, ?, ?, NULL)", (fp, code, day, day))
@@ -263,9 +267,10 @@ class Ledger:
                                     "WHERE fingerprint=?", (day, day, fp))
             if complete:
                 gone = [fp for fp, r in known.items()
-                        if fp not in codes and r["closed_on"] is None and r["last_seen"] <= day]
+                        if fp not in found and r["closed_on"] is None and r["last_seen"] <= day
+                        and (scope is None or r["code"] in scope)]
                 self.db.executemany("UPDATE findings SET closed_on=? WHERE fingerprint=?", [(day, fp) for fp in gone])
-        return self.first_seen(codes)
+        return self.first_seen(found)
 
     # --- job runs ------------------------------------------------------------------------------
 

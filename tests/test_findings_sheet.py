@@ -30,6 +30,13 @@ AS_OF = date(2026, 11, 27)
 FORMULA = '=IMPORTXML("http://x","//a")'
 
 
+@pytest.fixture(autouse=True)
+def scratch_folder(tmp_path_factory, monkeypatch):
+    """Writing the findings sheet records first-seen dates in the state folder (``./.huimao`` unless told
+    otherwise): run each test in a folder of its own, not in the repository."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 def result_of(*findings: Finding) -> CheckResult:
     return CheckResult(as_of=AS_OF, source="test", findings=list(findings))
 
@@ -69,6 +76,30 @@ def test_by_default_the_first_seen_dates_are_those_the_ledger_already_holds(tmp_
     check(str(path), AS_OF, settings, write_findings=True)
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("数据检查").to_python()
     assert [(row[0], row[8]) for row in rows[1:]] == [("missing_required", "2026-11-02")]
+
+
+def test_check_write_findings_by_hand_keeps_first_seen_dates_from_one_day_to_the_next(tmp_path, run_cli):
+    path = make_workbook(tmp_path, clients=[client(负责人手机=None)])
+    for day in ("2026-11-26", "2026-11-27"):                  # a daily run by hand, no scheduler
+        code, _, err = run_cli("check", "--source", str(path), "--as-of", day, "--write-findings")
+        assert code == 1, err                                  # the blank mobile is an error
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("数据检查").to_python()
+    assert [(row[0], row[8]) for row in rows[1:]] == [("missing_required", "2026-11-26")]
+
+
+def test_a_check_by_hand_closes_fixed_findings_but_leaves_the_reports_own_open(tmp_path):
+    from huimao_sheets.ledger import Ledger, finding_fingerprint
+
+    settings = Settings(state_dir=str(tmp_path / "state"))
+    no_email = Finding(code="missing_email", sheet="员工", rows=[8], column="邮箱", owner="赵经理", staff=["刘洋"],
+                       message="员工第8行“刘洋”没有有效邮箱，收不到周报")
+    with Ledger.in_state_dir(settings.state_dir) as ledger:   # a job saw both on 11-20
+        ledger.observe([MISSING, no_email], date(2026, 11, 20))
+    path = make_workbook(tmp_path, clients=[client()])        # the mobile has been filled in since
+    check(str(path), AS_OF, settings, write_findings=True)
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        assert ledger.first_seen([finding_fingerprint(MISSING), finding_fingerprint(no_email)]) == {
+            finding_fingerprint(no_email): date(2026, 11, 20)}
 
 
 def test_a_job_records_and_writes_in_one_pass_with_a_first_seen_function(tmp_path):

@@ -47,20 +47,14 @@ class Due:
     cadence_days: int | None     # the client's rating's cadence, if it has one
 
 
-def _last_visits(register: Register, as_of: date) -> dict[int, tuple[date, date | None]]:
-    """id(client) → (its last visit on or before ``as_of``, the latest 下次跟进日期 set on that day)."""
-    last: dict[int, tuple[date, date | None]] = {}
-    for v in register.visits:
-        if v.client is None or not isinstance(v.visit_date, date) or v.visit_date > as_of:
-            continue  # a visit dated after the as-of date has not happened yet
-        key = id(v.client)
-        follow = v.next_followup if isinstance(v.next_followup, date) else None
-        current = last.get(key)
-        if current is None or v.visit_date > current[0]:
-            last[key] = (v.visit_date, follow)
-        elif v.visit_date == current[0] and follow and (current[1] is None or follow > current[1]):
-            last[key] = (v.visit_date, follow)
-    return last
+def _last_visit(visits: list, as_of: date) -> tuple[date | None, date | None]:
+    """A client's last visit on or before ``as_of`` and the latest 下次跟进日期 set on that day."""
+    days = [v.visit_date for v in visits if isinstance(v.visit_date, date) and v.visit_date <= as_of]
+    if not days:
+        return None, None  # never visited (a visit dated after the as-of date has not happened yet)
+    last = max(days)
+    follows = [v.next_followup for v in visits if v.visit_date == last and isinstance(v.next_followup, date)]
+    return last, max(follows) if follows else None
 
 
 def followup_due(register: Register, as_of: date, settings: Settings) -> list[Due]:
@@ -71,10 +65,9 @@ def followup_due(register: Register, as_of: date, settings: Settings) -> list[Du
     """
     counter = day_counter(settings)
     cadence = settings.checks.cadence_days
-    last_visits = _last_visits(register, as_of)
     dues = []
-    for client in register.clients:
-        last_date, last_follow = last_visits.get(id(client), (None, None))
+    for client, visits in zip(register.clients, register.visits_by_client):
+        last_date, last_follow = _last_visit(visits, as_of)
         options: list[tuple[date, str]] = []
         set_dates = [d for d in (client.next_followup, last_follow) if isinstance(d, date)]
         if set_dates and (last_date is None or last_date < max(set_dates)):

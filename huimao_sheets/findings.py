@@ -28,6 +28,8 @@ CODES: dict[str, str] = {
     "missing_email": WARNING,  # found by the reports (a person who cannot get one), not by `check`
 }
 
+CODE_ORDER = {code: i for i, code in enumerate(CODES)}
+
 MESSAGES: dict[str, dict[str, str]] = {
     "missing_required": {
         "zh": "{sheet}第{row}行缺少“{column}”",
@@ -113,7 +115,7 @@ class Finding:
             "code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "message", "details")}
 
     def sort_key(self) -> tuple:
-        return (list(CODES).index(self.code) if self.code in CODES else 99, self.sheet, self.rows, self.column or "")
+        return (CODE_ORDER.get(self.code, len(CODE_ORDER)), self.sheet, self.rows, self.column or "")
 
 
 @dataclass

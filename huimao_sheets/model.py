@@ -86,6 +86,9 @@ class Register:
     clients_by_name: dict[str, Client] = field(default_factory=dict)
     staff_by_name: dict[str, Staff] = field(default_factory=dict)
     visits_by_client: list[list[Visit]] = field(default_factory=list)   # by Client.index, sheet order
+    # Cells met while reading that the cell checks report: (sheet key, field key) → records, in sheet order.
+    empty_cells: dict[tuple[str, str], list] = field(default_factory=dict)       # blank or a placeholder
+    unreadable_cells: dict[tuple[str, str], list] = field(default_factory=dict)  # Unreadable values
     plans_by_client: list[list[PlannedVisit]] = field(default_factory=list)
 
     def client(self, client_id: str | None) -> Client | None:

@@ -22,6 +22,7 @@ from huimao_sheets.errors import SheetLayoutError
 from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
 from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
 from huimao_sheets.normalize import (
+    Unreadable,
     is_blank,
     clean_text,
     cell_text,
@@ -181,14 +182,16 @@ def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: d
 
 
 def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
-                 shared: dict[tuple, dict] | None = None) -> tuple[list, set[str]]:
+                 shared: dict[tuple, dict] | None = None, register: Register | None = None) -> tuple[list, set[str]]:
     """The sheet's records, in sheet order, each with its own row number; blank rows are skipped.
 
     Rows are read in chunks and parsed column by column: the mapped cells of a row are picked with one
     ``itemgetter`` call, a chunk is transposed with ``zip``, and each column is parsed in one list
     comprehension — several times faster than a function call per cell, which matters at a million visits.
     ``shared`` holds the parse caches across sheets: a client id or a colleague's name read on one sheet
-    is not parsed again on the next.
+    is not parsed again on the next. With ``register``, the records whose cell is blank or unreadable are
+    noted per column in ``register.empty_cells``/``unreadable_cells`` while the column is at hand, so
+    that the cell checks need not visit every record again.
     """
     rows_iter: Iterator[list[Any]] = iter(table.rows)
     head = list(islice(rows_iter, HEADER_SEARCH_ROWS))
@@ -224,8 +227,21 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
                 columns.append(repeat(None, len(numbers)))
             else:
                 columns.append(_parse_column(values, parsers[f.key], caches[f.key]))
-        records.extend(map(record_type, numbers, *columns))
+        chunk_records = list(map(record_type, numbers, *columns))
+        records.extend(chunk_records)
+        if register is not None:
+            for f, values in zip(spec.fields, columns):
+                if f.key in by_field:
+                    _note_cells(register, (spec.key, f.key), chunk_records, values)
     return records, set(mapping)
+
+
+def _note_cells(register: Register, key: tuple[str, str], records: list, values: list) -> None:
+    if None in values:
+        register.empty_cells.setdefault(key, []).extend(r for r, v in zip(records, values) if v is None)
+    if Unreadable in set(map(type, values)):
+        register.unreadable_cells.setdefault(key, []).extend(
+            r for r, v in zip(records, values) if v.__class__ is Unreadable)
 
 
 def _has_content(cells: tuple[Any, ...]) -> bool:
@@ -276,7 +292,7 @@ def register_from_tables(source_name: str, tables: dict[str, Table], settings: S
         if table is None:
             register.columns[spec.key] = set()
             continue
-        records, present = read_records(spec, table, settings, as_of, caches)
+        records, present = read_records(spec, table, settings, as_of, caches, register)
         setattr(register, spec.key, records)
         register.columns[spec.key] = present
     _index(register)

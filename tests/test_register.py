@@ -147,3 +147,14 @@ def test_a_row_of_placeholders_only_is_a_separator_not_a_record(tmp_path):
     blank = {h: "无" for h in ("客户编号", "客户名称", "行业", "地址")}
     path = make_workbook(tmp_path, clients=[client(), blank, client(客户编号="KH0002")])
     assert [c.row for c in read(path).clients] == [2, 4]
+
+
+def test_a_sheet_whose_first_columns_and_rows_are_blank_keeps_its_row_numbers(tmp_path):
+    path = make_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["客户档案"]
+    ws.insert_cols(1, 2)
+    ws.insert_rows(1, 2)
+    wb.save(path)
+    clients = read(path).clients
+    assert [(c.row, c.client_id, c.contact_mobile) for c in clients] == [(4, "KH0001", "13800138000")]

@@ -18,7 +18,6 @@ from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding, message
 from huimao_sheets.layout import SHEETS, Field, SheetSpec
 from huimao_sheets.model import Client, Register
-from huimao_sheets.normalize import Unreadable
 
 
 def _records(register: Register) -> Iterator[tuple[SheetSpec, list]]:
@@ -65,14 +64,14 @@ def missing_required(register: Register, as_of: date, settings: Settings) -> lis
         either = spec.key in ("visits", "plans")
         missing_client_field = spec.field("client_name") if "client_name" in present else (
             spec.field("client_id") if either else None)
-        # Column by column: one comprehension per field finds the few blank cells among many rows.
+        # The register noted each column's blank cells while reading: no need to visit every record.
         for f in required:
-            key = f.key
             findings += [_cell_finding("missing_required", register, settings, spec, record, f)
-                         for record in records if getattr(record, key) is None]
+                         for record in register.empty_cells.get((spec.key, f.key), ())]
         if either:
+            no_id = register.empty_cells.get((spec.key, "client_id"), []) if "client_id" in present else records
             findings += [_cell_finding("missing_required", register, settings, spec, record, missing_client_field)
-                         for record in records if record.client_id is None and record.client_name is None]
+                         for record in no_id if record.client_name is None]
     return findings
 
 
@@ -84,10 +83,10 @@ def _unreadable(register: Register, settings: Settings, code: str, kinds: tuple[
             continue
         separator = "、" if settings.language == "zh" else ", "
         for f in fields:
-            key = f.key
             extra = {"choices": separator.join(f.choices)} if f.choices else {}
-            findings += [_cell_finding(code, register, settings, spec, record, f, value=value.raw, **extra)
-                         for record in records if (value := getattr(record, key)).__class__ is Unreadable]
+            findings += [_cell_finding(code, register, settings, spec, record, f, value=getattr(record, f.key).raw,
+                                       **extra)
+                         for record in register.unreadable_cells.get((spec.key, f.key), ())]
     return findings
 
 

@@ -58,6 +58,7 @@ def _rows(sheet) -> Iterator[list]:
     we pad those so that column positions match the sheet's.
     """
     left = sheet.start[1] if sheet.start else 0
+    if not left:
+        return iter(sheet.iter_rows())  # the usual case: no Python step between calamine and the register
     pad = [""] * left
-    for row in sheet.iter_rows():
-        yield pad + row if left else row
+    return (pad + row for row in sheet.iter_rows())

@@ -156,17 +156,18 @@ def _parser(f: Field, as_of: date) -> Callable[[Any], Any]:
     return clean_text
 
 
-CHUNK_ROWS = 50_000   # rows parsed at a time: column-wise speed without holding a million rows as lists
+CHUNK_ROWS = 20_000   # rows parsed at a time: column-wise speed without holding a million rows as lists
+SHORT_TEXT = 12       # free text up to this length (outcomes, industries) repeats: parsed once, stored once
 _MISS = object()
 
 
 def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: dict[Any, Any] | None) -> list[Any]:
     """Parse one column of a chunk. Cells go through ``cache``: names, dates and list values repeat
     thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached:
-    a long text is only trimmed, without a call; a short one (需报价, 无) is parsed once per spelling."""
+    a long text is only trimmed, without a call; a short one (已发送课程方案, 无) is parsed once per spelling."""
     if cache is None:
         short = _short_text(parse)
-        return [(s if len(s := v.strip()) > 6 else short(s)) if v.__class__ is str
+        return [(s if len(s := v.strip()) > SHORT_TEXT else short(s)) if v.__class__ is str
                 else (None if v is None else parse(v)) for v in values]
     get = cache.get
     out = [get(v, _MISS) for v in values]

@@ -316,7 +316,9 @@ def _index(register: Register) -> None:
         client.index = index
     by_id, by_name = register.clients_by_id.get, register.clients_by_name.get
     for items, by_client in ((register.visits, register.visits_by_client), (register.plans, register.plans_by_client)):
-        for item in items:  # resolve_client, inlined: this loop runs once per visit
+        for item in items:
+            # A visit's client is its 客户编号 when given (an unregistered id resolves to nothing), else its
+            # name compared by name_key. Written inline: this loop runs once per visit.
             if item.client_id:
                 client = by_id(item.client_id)
             elif item.client_name:
@@ -327,11 +329,3 @@ def _index(register: Register) -> None:
             if client is not None:
                 by_client[client.index].append(item)
 
-
-def resolve_client(register: Register, client_id: str | None, client_name: str | None) -> Client | None:
-    """A visit's client is its 客户编号 when given (an unregistered id resolves to nothing), else its name."""
-    if client_id:
-        return register.clients_by_id.get(client_id)
-    if client_name:
-        return register.clients_by_name.get(name_key(client_name))
-    return None

@@ -43,7 +43,6 @@ chain two companies together: 鑫达 may join 鑫达贸易 or 鑫达物流, neve
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from huimao_sheets.checks.common import client_label, client_owner
 from huimao_sheets.company_names import CompanyName, parse_addresses, parse_companies, sounds_alike
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding, join_rows, message
+from huimao_sheets.register import gc_paused
 from huimao_sheets.model import Client, Register
 
 MAX_BLOCK = 40              # rows sharing a mobile or street beyond this: no evidence (13800000000)
@@ -432,11 +432,6 @@ def _finding(register: Register, group: Group, language: str) -> Finding:
 def duplicate_client(register: Register, as_of: date, settings: Settings) -> list[Finding]:
     # Some ten small objects a row and no cycles among them: the cyclic garbage collector would only
     # rescan the whole register again and again, so it waits until the check is done.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         groups = _groups(_links(_entries(register.clients)))
         return [_finding(register, g, settings.language) for g in groups]
-    finally:
-        if collecting:
-            gc.enable()

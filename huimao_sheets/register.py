@@ -156,7 +156,7 @@ def _parser(f: Field, as_of: date) -> Callable[[Any], Any]:
     return clean_text
 
 
-CHUNK_ROWS = 20_000   # rows parsed at a time: column-wise speed without holding a million rows as lists
+CHUNK_ROWS = 10_000   # rows parsed at a time: column-wise speed without holding a million rows as lists
 SHORT_TEXT = 12       # free text up to this length (outcomes, industries) repeats: parsed once, stored once
 _MISS = object()
 

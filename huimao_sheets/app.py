@@ -11,7 +11,7 @@ from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import CheckResult
 from huimao_sheets.model import Register
 from huimao_sheets.register import build_register
-from huimao_sheets.sources import Source, open_source
+from huimao_sheets.sources import open_source
 
 DEFAULT_SOURCE = "客户登记.xlsx"
 
@@ -34,9 +34,6 @@ def resolve_source(source: str | None, settings: Settings) -> str:
     return source or settings.source or DEFAULT_SOURCE
 
 
-def load_register(source: Source, settings: Settings, as_of: date) -> Register:
-    return build_register(source, settings, as_of)
-
 
 def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | None = None,
           credentials: str | None = None, *, write_findings: bool = False,
@@ -51,7 +48,7 @@ def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | N
     if write_findings and only:
         raise ConfigError("--write-findings 会替换整个数据检查表，不能与 --only 同时使用。")
     source = open_source(source_spec, credentials or settings.credentials, write=write_findings)
-    register = load_register(source, settings, as_of)
+    register = build_register(source, settings, as_of)
     findings = run_checks(register, as_of, settings, only)
     result = CheckResult(as_of=as_of, source=source.name, findings=findings)
     if write_findings:

@@ -91,13 +91,6 @@ class Register:
     unreadable_cells: dict[tuple[str, str], list] = field(default_factory=dict)  # Unreadable values
     plans_by_client: list[list[PlannedVisit]] = field(default_factory=list)
 
-    def client(self, client_id: str | None) -> Client | None:
-        return self.clients_by_id.get(client_id) if client_id else None
-
-    def department_of(self, person: str | None) -> str | None:
-        member = self.staff_by_name.get(person) if person else None
-        return member.department if member else None
-
     def managers_of(self, department: str | None) -> list[Staff]:
         """Department managers (部门经理) of a department, in sheet order."""
         return [s for s in self.staff if s.department == department and s.role == "部门经理" and s.name]

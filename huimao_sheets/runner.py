@@ -218,7 +218,8 @@ def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of:
 def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, transport, now: datetime,
                     env: Mapping[str, str]) -> _Work:
     """Read the register once, run the job's checks and record the findings' first-seen dates."""
-    from huimao_sheets.app import load_register, resolve_source
+    from huimao_sheets.app import resolve_source
+    from huimao_sheets.register import build_register
     from huimao_sheets.checks import run_checks
     from huimao_sheets.reports.recipients import recipients
     from huimao_sheets.sources import open_source
@@ -227,7 +228,7 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, transport, 
     source = open_source(resolve_source(None, settings), settings.credentials,
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
-    register = load_register(source, settings, run.as_of)
+    register = build_register(source, settings, run.as_of)
     people, missing = recipients(register, settings)
     findings = run_checks(register, run.as_of, settings, list(job.checks) if job.checks else None)
     if job.checks is None:   # a person without an address is a finding too (for their manager)

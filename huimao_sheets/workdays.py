@@ -53,11 +53,6 @@ class WorkCalendar:
                 n -= 1
         return day
 
-    def next_working_day(self, day: date) -> date:
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
-
 
 class DayCounter:
     """Counts the days a check talks about, in calendar days or in working days."""

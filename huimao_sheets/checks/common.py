@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from huimao_sheets.config import Settings
 from huimao_sheets.layout import SheetSpec
@@ -62,6 +61,3 @@ def header(spec: SheetSpec, key: str, settings: Settings) -> str:
 def client_ids(*clients: Client | None) -> list[str]:
     return sorted({c.client_id for c in clients if c is not None and c.client_id})
 
-
-def iso(d: date) -> str:
-    return d.isoformat()

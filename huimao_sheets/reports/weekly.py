@@ -184,10 +184,11 @@ def send_weekly(settings: Settings, *, source: str | None = None, week: Week | N
     if resend and not to:
         raise ConfigError("--resend 需要同时用 --to 指定收件人")
     if register is None:
-        from huimao_sheets.app import load_register, resolve_source
+        from huimao_sheets.app import resolve_source
+        from huimao_sheets.register import build_register
         from huimao_sheets.sources import open_source
 
-        register = load_register(open_source(resolve_source(source, settings), settings.credentials), settings, as_of)
+        register = build_register(open_source(resolve_source(source, settings), settings.credentials), settings, as_of)
     people, missing = recipients(register, settings)
     findings = sorted(run_checks(register, as_of, settings) + missing, key=Finding.sort_key)
 

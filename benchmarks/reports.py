@@ -18,8 +18,9 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +37,7 @@ from huimao_sheets.sources import Table  # noqa: E402
 from reports_helpers import CLIENT_HEADERS, PLAN_HEADERS, STAFF_HEADERS, VISIT_HEADERS, SmtpServer  # noqa: E402
 
 AS_OF = date(2026, 11, 30)
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 WEEK = Week(2026, 48)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞", "平", "刚", "婷", "俊杰", "欣怡"]
@@ -106,9 +108,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as state:
             local = Settings(smtp=server.url, state_dir=state)
             run = timed("send_weekly: checks + render + ledger + SMTP", lambda: send_weekly(
-                local, register=register, as_of=AS_OF, env={}))
+                local, register=register, as_of=AS_OF, now=lambda: NOW, env={}))
             again = timed("send_weekly again (sends nothing)", lambda: send_weekly(
-                local, register=register, as_of=AS_OF, env={}))
+                local, register=register, as_of=AS_OF, now=lambda: NOW, env={}))
     finally:
         server.stop()
     print(f"  sent {len(run.delivery.sent)}, received {len(server.received)} over {server.handler.sessions} SMTP "

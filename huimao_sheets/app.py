@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from huimao_sheets import clock
 from huimao_sheets.checks import run_checks
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
@@ -14,20 +13,6 @@ from huimao_sheets.register import build_register
 from huimao_sheets.sources import open_source
 
 DEFAULT_SOURCE = "客户登记.xlsx"
-
-
-def today() -> date:
-    """Today in Asia/Shanghai: the checks' as-of date when none is given."""
-    return clock.today()
-
-
-def parse_as_of(text: str | None) -> date:
-    if not text:
-        return today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
 
 
 def resolve_source(source: str | None, settings: Settings) -> str:

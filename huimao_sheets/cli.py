@@ -13,14 +13,16 @@ import inspect
 import os
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
 from rich.console import Console
 
+from huimao_sheets import clock
 from huimao_sheets.config import Settings
-from huimao_sheets.errors import HuimaoError
+from huimao_sheets.errors import ConfigError, HuimaoError
 
 app = typer.Typer(
     add_completion=False,
@@ -111,6 +113,16 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def parse_as_of(text: str | None) -> date:
+    """``--as-of DATE``; without one, today in Asia/Shanghai (read by the command line, from ``clock``)."""
+    if not text:
+        return clock.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
+
+
 @app.command()
 @global_options
 def check(
@@ -128,7 +140,7 @@ def check(
     if format not in ("table", "json", "csv"):
         raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
-    _register, result = library.check(library.resolve_source(None, settings), library.parse_as_of(as_of), settings, codes,
+    _register, result = library.check(library.resolve_source(None, settings), parse_as_of(as_of), settings, codes,
                                       write_findings=write_findings)
     if format == "json":
         sys.stdout.write(out.to_json(result) + "\n")
@@ -151,8 +163,6 @@ def demo(
     from huimao_sheets.demo import run_demo
 
     settings = settings_for(ctx)
-    from huimao_sheets.app import parse_as_of
-
     run_demo(out_dir, settings, _console(), as_of=parse_as_of(as_of), seed=seed)
 
 

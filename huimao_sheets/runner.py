@@ -17,8 +17,6 @@ writes, queues, sends and records nothing.
 
 from __future__ import annotations
 
-from huimao_sheets import clock
-
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -183,15 +181,15 @@ def _weekly_report(w: _Work) -> None:
 OUTPUT_STEPS = {FINDINGS_SHEET: _findings_sheet, DAILY_DIGEST: _daily_digest, WEEKLY_REPORT: _weekly_report}
 
 
-def run_job(job: Job, settings: Settings, *, now: datetime | None = None, as_of: date | None = None,
+def run_job(job: Job, settings: Settings, *, now: datetime, as_of: date | None = None,
             period: str | None = None, dry_run: bool = False, env: Mapping[str, str] = os.environ) -> JobRun:
     """Run ``job`` once as of ``as_of`` (default: ``now``'s date in Asia/Shanghai).
 
-    ``now`` (default: the clock) stamps the ledger and the mails' Date header; ``period`` (default: the
+    ``now`` stamps the ledger and the mails' Date header; ``period`` (default: the
     period ``now``/``as_of`` falls in) is what the run is recorded under. Reading the register can raise
     (a missing workbook, a bad header): the run is then recorded as failed and the error raised.
     """
-    now = (now or clock.now()).astimezone(TZ)
+    now = now.astimezone(TZ)
     as_of = as_of or now.date()
     period = period or period_of(job.when, datetime.combine(as_of, now.timetz()))
     sends = DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs

@@ -544,26 +544,22 @@ def stop_on_signals(stop: Stop) -> Iterator[Stop]:
             signal.signal(s, h)
 
 
-def _now() -> datetime:
-    return datetime.now(TZ)
-
-
 def _log_stop(stop: Stop, text: dict) -> None:
     if stop.is_set():
         LOG.info(text["stopping"].format(signal=stop.signal or "stop"))
 
 
-def run_once(settings: "Settings", jobs: list["Job"], now: datetime | None = None,
+def run_once(settings: "Settings", jobs: list["Job"], now: datetime,
              env: Mapping[str, str] = os.environ) -> list[Outcome]:
-    """``schedule --once``: take the lock, run what is due at ``now`` (default: the clock), and return."""
+    """``schedule --once``: take the lock, run what is due at ``now``, and return."""
     stop = Stop()
     with SchedulerLock(settings.state_dir), stop_on_signals(stop):
-        outcomes = run_due(settings, jobs, now or _now(), stop=stop, env=env)
+        outcomes = run_due(settings, jobs, now, stop=stop, env=env)
         _log_stop(stop, TEXT[settings.language])
     return outcomes
 
 
-def run_forever(settings: "Settings", jobs: list["Job"], *, clock: Callable[[], datetime] = _now,
+def run_forever(settings: "Settings", jobs: list["Job"], *, clock: Callable[[], datetime],
                 env: Mapping[str, str] = os.environ, stop: Stop | None = None) -> None:
     """``schedule``: the long-running scheduler.
 

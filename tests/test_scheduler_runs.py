@@ -353,3 +353,13 @@ def test_the_demo_runs_every_job_once_and_says_where_things_went(tmp_path, small
     assert not (tmp_path / "state").exists(), "the demo records nothing in the real state folder"
     out = console.export_text()
     assert f"数据检查表: {small} 的“数据检查”工作表" in out and f"邮件: {tmp_path / 'outbox'}/ 中的 .eml 文件" in out
+
+
+def test_run_by_hand_is_recorded_at_its_own_now(server, register, run_cli):
+    code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T09:15", "--source", register,
+                             "--state", "state", "--smtp", server.url)
+    assert code == 0, err
+    assert "周期 2026-11-30，数据截至 2026-11-30" in out.splitlines()[0]
+    code, out, err = run_cli("jobs", "--now", "2026-11-30T10:00", "--state", "state")
+    assert code == 0, err
+    assert "  上次运行: 2026-11-30 成功（2026-11-30 09:15）" in out

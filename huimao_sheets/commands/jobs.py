@@ -1,7 +1,7 @@
 """Jobs and the scheduler on the command line — thin layers over ``huimao_sheets.jobs``, ``runner``,
 ``scheduler`` and ``scaffold``:
 
-    huimao-sheets run JOB [--as-of DATE] [--dry-run]   run one job of jobs/ by hand
+    huimao-sheets run JOB [--as-of DATE] [--now ISO] [--dry-run]   run one job of jobs/ by hand
     huimao-sheets jobs [--now ISO]                     each job, its schedule, its next run (Asia/Shanghai)
     huimao-sheets schedule [--once] [--now ISO]        the scheduler; --once runs what is due and exits
     huimao-sheets init [DIR]                           huimao.toml (commented), jobs/ and templates/ to customise
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from huimao_sheets import clock
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from huimao_sheets.cli import AsOfOpt, _globals, app, global_options, settings_for
+from huimao_sheets.cli import AsOfOpt, parse_as_of, _globals, app, global_options, settings_for
 from huimao_sheets.errors import ConfigError
 
 NowOpt = Annotated[Optional[str], typer.Option("--now", help="pretend it is this instant, e.g. 2026-11-30T14:00 (Asia/Shanghai)")]
@@ -88,16 +88,25 @@ def run_command(
     ctx: typer.Context,
     job: Annotated[str, typer.Argument(help="the job's name, e.g. daily-check (see `huimao-sheets jobs`)")],
     as_of: AsOfOpt = None,
+    now: NowOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read, check and render, but write, send and record nothing")] = False,
 ) -> None:
-    """Run one job of jobs/ by hand, now, whatever its schedule."""
-    from huimao_sheets.app import parse_as_of
+    """Run one job of jobs/ by hand, whatever its schedule.
+
+    The run is recorded at its own time: ``--now``; else, with ``--as-of``, that day at the job's time of day;
+    else the clock. So replaying the schedule at an earlier ``--now`` sees the run where it belongs.
+    """
     from huimao_sheets.jobs import find_job
     from huimao_sheets.runner import run_job
+    from huimao_sheets.scheduler import TZ
 
     settings = settings_for(ctx)
     found = find_job(settings, job)
-    run = run_job(found, settings, as_of=parse_as_of(as_of) if as_of else None, dry_run=dry_run)
+    day = parse_as_of(as_of) if as_of else None
+    moment = parse_now(now)
+    if moment is None:
+        moment = (datetime.combine(day, found.when.at or time(0), TZ) if day else clock.now())
+    run = run_job(found, settings, now=moment, as_of=day, dry_run=dry_run)
     text = TEXT[settings.language]
     say = typer.echo   # plain lines: cell text is printed as it is, never as markup
     say(text["run_head"].format(job=found.name, when=found.when.describe(settings.language), period=run.period,
@@ -167,9 +176,9 @@ def schedule_command(
     moment = parse_now(now)
     with scheduler_log(settings):
         if not once:
-            run_forever(settings, jobs)
+            run_forever(settings, jobs, clock=clock.now)
             raise typer.Exit(0)
-        outcomes = run_once(settings, jobs, moment)
+        outcomes = run_once(settings, jobs, moment or clock.now())
     if not outcomes:
         typer.echo(TEXT[settings.language]["once_none"], err=True)
     raise typer.Exit(2 if any(o.status == FAILED for o in outcomes) else 0)

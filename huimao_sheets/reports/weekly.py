@@ -16,17 +16,16 @@ A message that cannot be sent stays queued and goes out with the next run, which
 
 from __future__ import annotations
 
-from huimao_sheets import clock
-
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Callable, Mapping
 
 from huimao_sheets.checks import run_checks
+from huimao_sheets.clock import SHANGHAI
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
@@ -69,10 +68,6 @@ class WeeklyRun:
     @property
     def ok(self) -> bool:
         return self.delivery is None or self.delivery.ok
-
-
-def _now(settings: Settings) -> datetime:
-    return clock.now()
 
 
 def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of: date, settings: Settings,
@@ -168,14 +163,14 @@ def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:
 def send_weekly(settings: Settings, *, source: str | None = None, week: Week | None = None,
                 as_of: date | None = None, to: str | None = None, preview: Path | None = None,
                 dry_run: bool = False, resend: bool = False, register: Register | None = None,
-                now: Callable[[], datetime] | None = None, env: Mapping[str, str] = os.environ) -> WeeklyRun:
+                now: Callable[[], datetime], env: Mapping[str, str] = os.environ) -> WeeklyRun:
     """Build the weekly reports and preview them (``preview``), list them (``dry_run``) or send them.
 
     ``resend`` queues the selected messages again even if they were sent (or left unconfirmed) before;
     it needs ``to``. ``register`` skips reading the source (benchmarks, tests); ``now`` is the clock of the
     Date header and the ledger; ``env`` holds ``HUIMAO_SMTP_PASSWORD``.
     """
-    clock = now or (lambda: _now(settings))
+    clock = now
     as_of = as_of or clock().date()
     week = week or week_before(as_of)
     if week.sunday >= as_of:
@@ -233,7 +228,9 @@ def write_weekly_outbox(source: str, settings: Settings, as_of: date, outbox: st
     update = {"smtp": None, "outbox_dir": str(outbox)}
     if state_dir is not None:
         update["state_dir"] = str(state_dir)
-    return send_weekly(settings.model_copy(update=update), source=source, as_of=as_of, register=register)
+    at = datetime.combine(as_of, time(8), SHANGHAI)   # the scheduled Monday morning, never the wall clock
+    return send_weekly(settings.model_copy(update=update), source=source, as_of=as_of, register=register,
+                       now=lambda: at)
 
 
 def demo_weekly_mail(*, path: Path, out_dir: Path, settings: Settings, console, as_of: date,

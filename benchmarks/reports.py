@@ -31,7 +31,7 @@ from huimao_sheets.config import Settings  # noqa: E402
 from huimao_sheets.layout import CHANNELS  # noqa: E402
 from huimao_sheets.register import register_from_tables  # noqa: E402
 from huimao_sheets.reports.recipients import recipients  # noqa: E402
-from huimao_sheets.reports.week import Week  # noqa: E402
+from huimao_sheets.timing import Week  # noqa: E402
 from huimao_sheets.reports.weekly import send_weekly, weekly_mails  # noqa: E402
 from huimao_sheets.sources import Table  # noqa: E402
 from reports_helpers import CLIENT_HEADERS, PLAN_HEADERS, STAFF_HEADERS, VISIT_HEADERS, SmtpServer  # noqa: E402

@@ -56,7 +56,7 @@ class SchedulerSettings(_Strict):
     @field_validator("catch_up_until")
     @classmethod
     def _time_of_day(cls, value: str) -> str:
-        from huimao_sheets.scheduler import parse_time_of_day
+        from huimao_sheets.timing import parse_time_of_day
 
         return parse_time_of_day(value).strftime("%H:%M")
 

@@ -74,6 +74,8 @@ CREATE INDEX IF NOT EXISTS runs_job_period ON runs (job, period);
 """
 
 # Findings about a client (not a cell) keep their identity when rows are inserted above them.
+RUNNING, OK, FAILED, MISSED = "running", "ok", "failed", "missed"   # statuses of the runs table
+
 _CLIENT_LEVEL = {"overdue_followup", "visit_collision", "plan_collision", "duplicate_client"}
 
 

@@ -30,7 +30,8 @@ from huimao_sheets.ledger import Ledger, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.reports.daily import KIND as DIGEST
 from huimao_sheets.reports.weekly import WeeklyRun
-from huimao_sheets.scheduler import FAILED, OK, TZ, period_of
+from huimao_sheets.ledger import FAILED, OK
+from huimao_sheets.timing import TZ, period_of
 
 TEXT = {
     "zh": {

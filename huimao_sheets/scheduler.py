@@ -2,21 +2,7 @@
 long-running loop that asks them once a minute. The scheduler only decides *when*; ``runner.run_job`` does
 the work.
 
-Forms of ``when`` (times in Asia/Shanghai)::
-
-    workdays 08:00          every working day on China's official calendar (make-up working weekends
-                            included; company days off from ``checks.company_days_off`` excluded)
-    daily 07:30             every day
-    monday 08:00            once a week on Monday — or, when Monday is a day off, on the week's first
-                            working day after it (a week with none has no run). Any weekday works.
-    every 2 hours           at 00:00, 02:00, … every day; also ``every 30 minutes`` (at least 5)
-    workdays every 2 hours  the same, on working days only
-
-Chinese day words work too: ``工作日 08:00``, ``每天 07:30``, ``周一 08:00``, ``星期一 08:00``.
-
-Each scheduled instant is a *slot* with a *period*: ``2026-11-30`` (daily), ``2026-W49`` (weekly: the ISO
-week the run falls in; a weekly report run then covers the week before), ``2026-11-30T10:00`` (intervals).
-The ledger's ``runs`` table remembers which periods ran. So that a weekly run's week is not mistaken for
+The vocabulary of ``when`` (its forms, slots and periods) is in ``timing``. The ledger's ``runs`` table remembers which periods ran. So that a weekly run's week is not mistaken for
 its report's, the log calls it the run week: ``weekly-report 运行周 2026-W49 成功 …: 周报 2026-W48 7 封已发送``. ``decide()`` looks at the latest slot at or before
 ``now``:
 
@@ -38,13 +24,9 @@ An interval slot is not bound by ``catch_up_until``: the next slot supersedes it
 
 from __future__ import annotations
 
-from huimao_sheets.clock import SHANGHAI
-
 import fcntl
 import logging
-import math
 import os
-import re
 import signal
 import sys
 import threading
@@ -56,6 +38,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from huimao_sheets.errors import HuimaoError
+from huimao_sheets.ledger import FAILED, MISSED, OK
+from huimao_sheets.timing import (
+    INTERVAL,
+    TZ,
+    WEEKLY,
+    Slot,
+    When,
+    latest_slot,
+    next_slot,
+    parse_time_of_day,
+    slots_before,
+    work_calendar,
+)
 from huimao_sheets.workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -63,177 +58,12 @@ if TYPE_CHECKING:
     from huimao_sheets.jobs import Job
     from huimao_sheets.ledger import Ledger, Run
 
-TZ = SHANGHAI
 ON_TIME = timedelta(minutes=15)      # a run this late is still on time
 RETRY_AFTER = timedelta(minutes=30)  # a failed attempt is tried again after this long
 MAX_BACKLOG = 31                     # older missed slots recorded at most, per job and decision
-SEARCH_DAYS = 21                     # a weekly slot may be two weeks away (a week of holidays)
-MIN_INTERVAL = timedelta(minutes=5)
 
-WORKDAYS, DAILY, WEEKLY, INTERVAL = "workdays", "daily", "weekly", "interval"
-OK, FAILED, MISSED = "ok", "failed", "missed"   # statuses of the ledger's runs (plus "running")
 RUN, SKIP = "run", "skip"                       # decisions
-
 LOG = logging.getLogger("huimao_sheets.scheduler")
-
-_DAY_WORDS = {"workdays": WORKDAYS, "workday": WORKDAYS, "工作日": WORKDAYS, "daily": DAILY, "每天": DAILY,
-              "每日": DAILY}
-_WEEKDAYS: dict[str, int] = {}
-for _i, (_en, _zh) in enumerate(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-                                    "一二三四五六日")):
-    _WEEKDAYS.update({_en: _i, _en[:3]: _i, f"周{_zh}": _i, f"星期{_zh}": _i})
-_WEEKDAYS.update({"周天": 6, "星期天": 6})
-_WEEKDAY_NAMES = {"zh": "一二三四五六日", "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                              "Saturday", "Sunday")}
-
-WHEN_FORMS = '"workdays 08:00"、"monday 08:00"、"daily 07:30"、"every 2 hours"、"every 30 minutes"、"workdays every 2 hours"'
-
-
-def parse_time_of_day(text: str) -> time:
-    """``08:00`` or ``8:00`` → 08:00; anything else is a ValueError that says what is valid."""
-    m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", str(text))
-    if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
-        return time(int(m.group(1)), int(m.group(2)))
-    raise ValueError(f"“{text}”不是时刻，请写成 HH:MM，例如 08:00 或 17:30")
-
-
-@dataclass(frozen=True)
-class When:
-    """A parsed ``when``: see the module docstring for the forms."""
-
-    text: str
-    kind: str                          # workdays / daily / weekly / interval
-    at: time | None = None             # the time of day (not for intervals)
-    weekday: int | None = None         # 0 = Monday (weekly)
-    every: timedelta | None = None     # the interval
-    workdays_only: bool = False        # an interval on working days only
-
-    def describe(self, language: str = "zh") -> str:
-        at = self.at.strftime("%H:%M") if self.at else ""
-        zh = language == "zh"
-        if self.kind == WORKDAYS:
-            return f"工作日 {at}" if zh else f"working days {at}"
-        if self.kind == DAILY:
-            return f"每天 {at}" if zh else f"every day {at}"
-        if self.kind == WEEKLY:
-            day = _WEEKDAY_NAMES[language][self.weekday]
-            return (f"每周{day} {at}（逢休息日顺延至本周下一个工作日）" if zh
-                    else f"{day}s {at} (on a day off, the week's next working day)")
-        minutes = int(self.every.total_seconds() // 60)
-        span = (f"{minutes // 60} 小时" if zh else f"{minutes // 60} hours") if minutes % 60 == 0 else \
-            (f"{minutes} 分钟" if zh else f"{minutes} minutes")
-        if zh:
-            return f"{'工作日' if self.workdays_only else ''}每 {span}"
-        return f"every {span}{' on working days' if self.workdays_only else ''}"
-
-
-def parse_when(text: str) -> When:
-    """Read a job's ``when``; a ValueError names the valid forms."""
-    s = " ".join(str(text).strip().lower().split())
-    m = re.fullmatch(r"(?:(workdays?|工作日)\s*)?every\s+(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h)", s)
-    if m:
-        n = int(m.group(2))
-        every = timedelta(hours=n) if m.group(3).startswith("h") else timedelta(minutes=n)
-        if not MIN_INTERVAL <= every <= timedelta(days=1):
-            raise ValueError(f"间隔“{text}”应在 5 分钟到 24 小时之间")
-        return When(str(text), INTERVAL, every=every, workdays_only=bool(m.group(1)))
-    m = re.fullmatch(r"(\S+?)\s*(\d{1,2}[:：]\d{2})", s)
-    if m:
-        word, at = m.group(1), parse_time_of_day(m.group(2))
-        if word in _DAY_WORDS:
-            return When(str(text), _DAY_WORDS[word], at=at)
-        if word in _WEEKDAYS:
-            return When(str(text), WEEKLY, at=at, weekday=_WEEKDAYS[word])
-    raise ValueError(f"无法识别“{text}”。可写成 {WHEN_FORMS}（时间为北京时间）")
-
-
-def work_calendar(settings: "Settings") -> WorkCalendar:
-    """China's official calendar plus the company's own days off (``checks.company_days_off``)."""
-    return WorkCalendar(settings.checks.company_days_off)
-
-
-# --- slots ------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, order=True)
-class Slot:
-    at: datetime        # aware, Asia/Shanghai
-    period: str         # what the ledger's runs are keyed by
-
-
-def week_label(day: date) -> str:
-    """``2026-W49``: the ISO week, spelt as the weekly reports spell theirs."""
-    iso = day.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
-
-
-def weekly_day(when: When, day: date, calendar: WorkCalendar) -> date | None:
-    """The day of ``day``'s ISO week on which a weekly job runs: its weekday, or the first working day
-    after it in the same week; None when the rest of the week is off."""
-    monday = day - timedelta(days=day.weekday())
-    for offset in range(when.weekday, 7):
-        candidate = monday + timedelta(days=offset)
-        if calendar.is_working_day(candidate):
-            return candidate
-    return None
-
-
-def slots_on(when: When, day: date, calendar: WorkCalendar) -> list[Slot]:
-    """The job's slots on one calendar day, in order."""
-    if when.kind == INTERVAL:
-        if when.workdays_only and not calendar.is_working_day(day):
-            return []
-        start = datetime.combine(day, time(0), TZ)
-        count = math.ceil(timedelta(days=1) / when.every)
-        return [Slot(at, f"{day.isoformat()}T{at:%H:%M}") for at in (start + i * when.every for i in range(count))]
-    runs = (when.kind == DAILY
-            or (when.kind == WORKDAYS and calendar.is_working_day(day))
-            or (when.kind == WEEKLY and weekly_day(when, day, calendar) == day))
-    if not runs:
-        return []
-    period = week_label(day) if when.kind == WEEKLY else day.isoformat()
-    return [Slot(datetime.combine(day, when.at, TZ), period)]
-
-
-def latest_slot(when: When, now: datetime, calendar: WorkCalendar) -> Slot | None:
-    """The last slot at or before ``now``."""
-    now = now.astimezone(TZ)
-    for back in range(SEARCH_DAYS + 1):
-        slots = [s for s in slots_on(when, now.date() - timedelta(days=back), calendar) if s.at <= now]
-        if slots:
-            return slots[-1]
-    return None
-
-
-def next_slot(when: When, now: datetime, calendar: WorkCalendar) -> Slot | None:
-    """The first slot after ``now``."""
-    now = now.astimezone(TZ)
-    for ahead in range(SEARCH_DAYS + 1):
-        slots = [s for s in slots_on(when, now.date() + timedelta(days=ahead), calendar) if s.at > now]
-        if slots:
-            return slots[0]
-    return None
-
-
-def slots_before(when: When, slot: Slot, calendar: WorkCalendar) -> Iterator[Slot]:
-    """Earlier slots, newest first, going back at most a year."""
-    day = slot.at.date()
-    for back in range(0, 366):
-        for s in reversed(slots_on(when, day - timedelta(days=back), calendar)):
-            if s.at < slot.at:
-                yield s
-
-
-def period_of(when: When, moment: datetime) -> str:
-    """The period a run at ``moment`` is for (a run by hand: ``run JOB --as-of DATE``)."""
-    moment = moment.astimezone(TZ)
-    if when.kind == WEEKLY:
-        return week_label(moment.date())
-    if when.kind == INTERVAL:
-        midnight = datetime.combine(moment.date(), time(0), TZ)
-        start = midnight + ((moment - midnight) // when.every) * when.every
-        return f"{moment.date().isoformat()}T{start:%H:%M}"
-    return moment.date().isoformat()
-
 
 # --- deciding -------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.reports.activity import Activity
 from huimao_sheets.reports.daily import digest_mails, due_today
 from huimao_sheets.reports.recipients import recipients
-from huimao_sheets.reports.week import Week
+from huimao_sheets.timing import Week
 from workbooks import client, make_workbook, visit
 
 MONDAY = date(2026, 11, 30)   # the digest's day; the weekly report covers 2026-W48, "next week" is 11-30…12-06

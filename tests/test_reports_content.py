@@ -14,7 +14,7 @@ from huimao_sheets.reports.activity import Activity
 from huimao_sheets.reports.context import OpenFindings, company_context, department_context, person_context, spot_check
 from huimao_sheets.reports.recipients import recipients
 from huimao_sheets.reports.strings import strings
-from huimao_sheets.reports.week import Week
+from huimao_sheets.timing import Week
 from huimao_sheets.reports.weekly import select_recipients, weekly_mails
 from huimao_sheets.sources import Table
 from reports_helpers import (

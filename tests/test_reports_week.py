@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from huimao_sheets.errors import ConfigError
-from huimao_sheets.reports.week import Week, parse_week, week_before
+from huimao_sheets.timing import Week, parse_week, week_before
 
 
 @pytest.mark.parametrize("as_of, week", [

@@ -14,7 +14,8 @@ from huimao_sheets.config import SchedulerSettings, Settings
 from huimao_sheets.jobs import find_job, load_jobs
 from huimao_sheets.ledger import Ledger
 from huimao_sheets.runner import run_job
-from huimao_sheets.scheduler import TZ, SchedulerLock, run_due
+from huimao_sheets.scheduler import SchedulerLock, run_due
+from huimao_sheets.timing import TZ
 from reports_helpers import SmtpServer, write_workbook
 from workbooks import client, make_workbook, visit
 

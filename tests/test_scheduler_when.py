@@ -12,21 +12,16 @@ from huimao_sheets.scheduler import (
     CATCH_UP,
     DONE,
     GAVE_UP,
-    MISSED,
     ON_TIME_RUN,
     RETRY,
     RETRY_LATER,
     RUN,
     SKIP,
     TOO_LATE,
-    TZ,
-    latest_slot,
-    next_slot,
-    parse_when,
-    period_of,
-    slots_on,
     decide,
 )
+from huimao_sheets.ledger import MISSED
+from huimao_sheets.timing import TZ, latest_slot, next_slot, parse_when, period_of, slots_on
 from huimao_sheets.workdays import WorkCalendar
 
 CN = WorkCalendar()

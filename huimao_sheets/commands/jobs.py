@@ -22,6 +22,7 @@ import typer
 
 from huimao_sheets.cli import AsOfOpt, parse_as_of, _globals, app, global_options, settings_for
 from huimao_sheets.errors import ConfigError
+from huimao_sheets.timing import TZ
 
 NowOpt = Annotated[Optional[str], typer.Option("--now", help="pretend it is this instant, e.g. 2026-11-30T14:00 (Asia/Shanghai)")]
 
@@ -69,8 +70,6 @@ TEXT = {
 
 def parse_now(text: str | None) -> datetime | None:
     """``--now 2026-11-30T14:00`` (Asia/Shanghai unless an offset is given)."""
-    from huimao_sheets.scheduler import TZ
-
     if not text:
         return None
     try:
@@ -98,8 +97,6 @@ def run_command(
     """
     from huimao_sheets.jobs import find_job
     from huimao_sheets.runner import run_job
-    from huimao_sheets.scheduler import TZ
-
     settings = settings_for(ctx)
     found = find_job(settings, job)
     day = parse_as_of(as_of) if as_of else None

@@ -58,7 +58,7 @@ def weekly(
     resend: Annotated[bool, typer.Option("--resend", help="send the --to recipients' reports again even if sent before")] = False,
 ) -> None:
     """Build the weekly reports of the last complete ISO week and send them (or preview / list them)."""
-    from huimao_sheets.reports.week import parse_week
+    from huimao_sheets.timing import parse_week
     from huimao_sheets.reports.weekly import send_weekly
 
     settings = settings_for(ctx)

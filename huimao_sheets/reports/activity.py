@@ -28,7 +28,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.model import PlannedVisit, Register, Visit
 from huimao_sheets.normalize import name_key
 from huimao_sheets.reports.strings import CHANNEL_KEYS, OTHER_CHANNEL
-from huimao_sheets.reports.week import Week
+from huimao_sheets.timing import Week
 
 TREND_WEEKS = 4   # the company view shows this many weeks, the report's week last
 

@@ -15,7 +15,7 @@ from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
 from huimao_sheets.ledger import finding_fingerprint
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import TREND_WEEKS, Activity, empty_counts, visit_row, weekly_visit_counts
-from huimao_sheets.reports.week import Week
+from huimao_sheets.timing import Week
 
 LIST_LIMIT = 50          # rows of one list shown in a mail; the rest are counted ("… and 12 more")
 SPOT_CHECK_SIZE = 5      # visits drawn for a department manager to verify

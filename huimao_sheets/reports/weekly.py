@@ -43,7 +43,7 @@ from huimao_sheets.reports.context import (
 from huimao_sheets.reports.recipients import COMPANY, DEPARTMENT, PERSON, Recipient, recipients
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.strings import strings
-from huimao_sheets.reports.week import Week, week_before
+from huimao_sheets.timing import Week, week_before
 
 # How a planned message stands before this run.
 TO_SEND, ALREADY_SENT, UNCONFIRMED = "to_send", "already_sent", "unconfirmed"

@@ -10,7 +10,7 @@ backends only report what is there and apply the changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from huimao_sheets import layout
@@ -19,6 +19,7 @@ from huimao_sheets.findings_sheet import HEADERS as FINDINGS_HEADERS
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.layout import SHEETS, SheetSpec
 from huimao_sheets.normalize import cell_text
+from huimao_sheets.sources.changes import Rule, SheetChange
 from huimao_sheets.register import (
     HEADER_SEARCH_ROWS,
     field_header,
@@ -27,15 +28,6 @@ from huimao_sheets.register import (
     sheet_names,
     sheet_title,
 )
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A validation rule as both backends can express it: a value list or a date."""
-
-    kind: str                              # "list" or "date"
-    values: tuple[str, ...] = ()
-    strict: bool = True                    # reject other input (False: only warn)
 
 
 @dataclass(frozen=True)
@@ -49,21 +41,6 @@ class SheetPlan:
 
     def header(self, key: str) -> str:
         return self.headers[self.fields.index(key)]
-
-
-@dataclass
-class SheetChange:
-    title: str
-    create: bool = False
-    header_row: int = 0                    # 0-based row of the header
-    headers: list[tuple[int, str]] = field(default_factory=list)     # (0-based column, text) to write
-    columns_needed: int = 0                # the grid must have at least this many columns
-    freeze: int | None = None              # freeze this many rows
-    rules: list[tuple[int, str, Rule]] = field(default_factory=list)  # (column, header, rule) from header_row+1
-    note: str | None = None                # something the admin must do by hand
-
-    def is_empty(self) -> bool:
-        return not (self.create or self.headers or self.freeze or self.rules)
 
 
 class Backend(Protocol):

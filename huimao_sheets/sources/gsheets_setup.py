@@ -8,7 +8,7 @@ worksheets and columns, freezes header rows and sets validation — atomic on Go
 
 from __future__ import annotations
 
-from huimao_sheets.setup_sheet import Rule, SheetChange
+from huimao_sheets.sources.changes import Rule, SheetChange
 from huimao_sheets.sources.gsheets import GoogleSheetSource, cell_range
 
 NEW_SHEET_ROWS, NEW_SHEET_COLUMNS = 1000, 26

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from huimao_sheets.errors import SourceError
-from huimao_sheets.setup_sheet import Rule, SheetChange
+from huimao_sheets.sources.changes import Rule, SheetChange
 from huimao_sheets.sources.xlsx_write import atomic_write, refuse_if_open
 
 EXCEL_MAX_ROW = 1048576

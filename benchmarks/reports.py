@@ -33,6 +33,7 @@ from huimao_sheets.register import register_from_tables  # noqa: E402
 from huimao_sheets.reports.recipients import recipients  # noqa: E402
 from huimao_sheets.timing import Week  # noqa: E402
 from huimao_sheets.reports.weekly import send_weekly, weekly_mails  # noqa: E402
+from huimao_sheets.snapshot import Snapshot  # noqa: E402
 from huimao_sheets.sources import Table  # noqa: E402
 from reports_helpers import CLIENT_HEADERS, PLAN_HEADERS, STAFF_HEADERS, VISIT_HEADERS, SmtpServer  # noqa: E402
 
@@ -97,9 +98,10 @@ def main() -> None:
     print(f"  {len(register.staff)} staff, {len(register.clients)} clients, {len(register.visits)} visits, "
           f"{len(register.plans)} plans; week {WEEK.label}")
     findings = timed("run the checks", lambda: run_checks(register, AS_OF, settings))
-    people, missing = recipients(register, settings)
+    snapshot = Snapshot(AS_OF, "benchmark", register, findings, complete=True)
+    people = recipients(register)
     mails = timed("render every report (subject, text, inlined HTML)",
-                  lambda: weekly_mails(register, findings + missing, WEEK, AS_OF, settings, people, {}))
+                  lambda: weekly_mails(register, findings, WEEK, AS_OF, settings, people, {}))
     size = sum(len(m.html.encode()) + len(m.text.encode()) for m in mails)
     print(f"  {len(mails)} messages to {len(people)} recipients, {size / len(mails) / 1024:.0f} KiB each on average")
 
@@ -108,9 +110,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as state:
             local = Settings(smtp=server.url, state_dir=state)
             run = timed("send_weekly: checks + render + ledger + SMTP", lambda: send_weekly(
-                local, register=register, as_of=AS_OF, now=lambda: NOW, env={}))
+                local, snapshot=snapshot, now=lambda: NOW, env={}))
             again = timed("send_weekly again (sends nothing)", lambda: send_weekly(
-                local, register=register, as_of=AS_OF, now=lambda: NOW, env={}))
+                local, snapshot=snapshot, now=lambda: NOW, env={}))
     finally:
         server.stop()
     print(f"  sent {len(run.delivery.sent)}, received {len(server.received)} over {server.handler.sessions} SMTP "

@@ -135,12 +135,13 @@ def check(
     """Read the register, check it, print the findings. Exit 1 when a finding is an error."""
     from huimao_sheets import app as library
     from huimao_sheets.outputs import console as out
+    from huimao_sheets.sources import resolve_source
 
     settings = settings_for(ctx)
     if format not in ("table", "json", "csv"):
         raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
-    _register, result = library.check(library.resolve_source(None, settings), parse_as_of(as_of), settings, codes,
+    _register, result = library.check(resolve_source(None, settings), parse_as_of(as_of), settings, codes,
                                       write_findings=write_findings)
     if format == "json":
         sys.stdout.write(out.to_json(result) + "\n")
@@ -160,7 +161,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed")] = 20261127,
 ) -> None:
     """Write a realistic sample workbook and run the checks on it."""
-    from huimao_sheets.demo import run_demo
+    from huimao_sheets.demo_run import run_demo
 
     settings = settings_for(ctx)
     run_demo(out_dir, settings, _console(), as_of=parse_as_of(as_of), seed=seed)

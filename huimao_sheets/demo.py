@@ -12,11 +12,19 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import xlsxwriter
 
-from huimao_sheets.layout import CHANNELS, CLIENTS, INDUSTRIES, PLANS, STAFF, STAGES, VISITS
+from huimao_sheets.layout import (
+    CHANNELS,
+    CLIENTS,
+    INDUSTRIES,
+    PLANS,
+    STAFF,
+    STAGES,
+    VISITS,
+)
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷黎史陶贺毛郝顾龚邵万武钱戴严莫孔常汤康易乔赖文")
 GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 秀英 桂英 建华 志强 海燕 晓东 雪梅 国庆 文博 子涵 "
@@ -450,48 +458,3 @@ def _write(ws, r: int, c: int, value: Any, fmt, date_format) -> None:
 
 def write_demo_workbook(path: Path, spec: DemoSpec | None = None) -> Path:
     return write_workbook(path, generate(spec or DemoSpec()))
-
-
-DemoStep = Callable[..., None]
-# Later areas (findings sheet, mail, jobs) add what the demo should also show, in order.
-EXTRA_STEPS: list[DemoStep] = []
-
-
-def _weekly_mail_step(**context) -> None:
-    """The demo week's weekly reports as .eml files in outbox/, and an HTML preview."""
-    from huimao_sheets.reports.weekly import demo_weekly_mail
-
-    demo_weekly_mail(**context)
-
-
-EXTRA_STEPS.append(_weekly_mail_step)
-
-
-def _jobs_step(**context) -> None:
-    """Every job of jobs/ once on the demo workbook: where the findings and the mail went."""
-    from huimao_sheets.runner import demo_run_jobs
-
-    demo_run_jobs(**context)
-
-
-EXTRA_STEPS.append(_jobs_step)
-
-
-def run_demo(out_dir: Path, settings, console, as_of: date, seed: int) -> int:
-    """Write the demo workbook, check it, and show the findings per person."""
-    from huimao_sheets.app import check
-    from huimao_sheets.outputs.console import print_table
-
-    path = write_demo_workbook(out_dir / "demo.xlsx", DemoSpec(as_of=as_of, seed=seed))
-    console.print(f"示例工作簿: {path}  (生成的客户档案、拜访记录、员工、拜访计划)")
-    register, result = check(str(path), as_of, settings)
-    console.print(f"客户 {len(register.clients)} 家，拜访记录 {len(register.visits)} 条，"
-                  f"员工 {len(register.staff)} 人，拜访计划 {len(register.plans)} 条；检查日期 {as_of}")
-    print_table(result, console, settings.language, limit_per_owner=8)
-    counts = ", ".join(f"{code} {n}" for code, n in result.counts().items())
-    console.print(f"按问题类型: {counts}")
-    for step in EXTRA_STEPS:
-        step(path=path, out_dir=out_dir, settings=settings, console=console, as_of=as_of, register=register,
-             result=result)
-    console.print(f"\n用自己的工作簿试试: huimao-sheets check --source {path} --as-of {as_of} --format json")
-    return 0

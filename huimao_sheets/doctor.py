@@ -47,7 +47,7 @@ class Item:
 def diagnose(settings: Settings, *, config_path: Path | None = None, config_error: str | None = None,
              source: str | None = None, transport: Any = None, smtp_timeout: float = SMTP_TIMEOUT) -> list[Item]:
     """Every check, in the order an admin fixes things."""
-    from huimao_sheets.app import resolve_source
+    from huimao_sheets.sources import resolve_source
 
     items = [_config_item(config_path, config_error)]
     spec = resolve_source(source, settings)
@@ -107,7 +107,10 @@ def _sheet_fix(spec: str) -> str:
 
 
 def _credential_items(settings: Settings) -> Iterator[Item]:
-    from huimao_sheets.sources.google_credentials import load_service_account, readable_by_others
+    from huimao_sheets.sources.google_credentials import (
+        load_service_account,
+        readable_by_others,
+    )
 
     try:
         account = load_service_account(settings.credentials)

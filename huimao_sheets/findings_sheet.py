@@ -9,14 +9,16 @@ that staff edit is ever written.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
-from huimao_sheets.findings import CheckResult, Finding, join_rows
+from huimao_sheets.findings import CheckResult, join_rows
 from huimao_sheets.layout import FINDINGS_SHEET, SHEETS, header_key
+from huimao_sheets.ledger import Ledger, finding_fingerprint
 from huimao_sheets.register import sheet_title
-from huimao_sheets.sources import Source
+from huimao_sheets.sources import Source, xlsx_write
+from huimao_sheets.sources.xlsx import XlsxSource
 
 HEADERS = {
     "zh": ["问题代码", "级别", "负责人", "工作表", "行", "列", "客户", "说明", "首次发现"],
@@ -30,19 +32,16 @@ def findings_title(settings: Settings) -> str:
     return settings.sheets.get("findings", FINDINGS_SHEET)
 
 
-def findings_rows(result: CheckResult, language: str = "zh", first_seen: Mapping[str, date] | None = None,
-                  fingerprint: Callable[[Finding], str] | None = None) -> list[list[Any]]:
+def findings_rows(result: CheckResult, language: str = "zh",
+                  first_seen: Mapping[str, date] | None = None) -> list[list[Any]]:
     """The worksheet's rows, header first.
 
-    ``first_seen`` maps a finding's fingerprint (``huimao_sheets.ledger.finding_fingerprint`` unless
-    ``fingerprint`` says otherwise) to the date it was first seen; a finding it does not know was first
-    seen on the as-of date.
+    ``first_seen`` maps a finding's fingerprint (``ledger.finding_fingerprint``) to the date it was first
+    seen; a finding it does not know was first seen on the as-of date.
     """
-    if first_seen is not None and fingerprint is None:
-        from huimao_sheets.ledger import finding_fingerprint as fingerprint
     rows: list[list[Any]] = [list(HEADERS[language])]
     for f in result.findings:
-        seen = first_seen.get(fingerprint(f), result.as_of) if first_seen is not None else result.as_of
+        seen = first_seen.get(finding_fingerprint(f), result.as_of) if first_seen is not None else result.as_of
         where: Any = f.rows[0] if len(f.rows) == 1 else join_rows(f.rows, language)
         rows.append([f.code, SEVERITY[language].get(f.severity, f.severity), f.owner or "", f.sheet, where,
                      f.column or "", " ".join(f.client_ids), f.message, seen])
@@ -60,48 +59,21 @@ def check_not_a_staff_sheet(title: str, settings: Settings) -> None:
             )
 
 
-def recorded_first_seen(result: CheckResult, settings: Settings) -> dict[str, date]:
-    """The first-seen dates the ledger in the state folder already holds for these findings (read-only)."""
-    from huimao_sheets.ledger import Ledger, finding_fingerprint
-
-    with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
-        return ledger.first_seen(finding_fingerprint(f) for f in result.findings)
-
-
 def observed_first_seen(result: CheckResult, settings: Settings) -> dict[str, date]:
-    """Record ``result`` (every check's findings, as ``check`` makes them) in the ledger of the state folder
-    and return the first-seen dates: a check by hand keeps them from one day to the next, as a job does.
-    Findings of the checks that are gone are closed; the reports' own (``missing_email``) are left alone."""
-    from huimao_sheets.checks import CHECKS
-    from huimao_sheets.ledger import Ledger
-
+    """Record ``result`` in the ledger of the state folder and return the first-seen dates: a check by hand
+    keeps them from one day to the next, as a job does. Findings no longer found are closed."""
     with Ledger.in_state_dir(settings.state_dir) as ledger:
-        return ledger.observe(result.findings, result.as_of, codes=CHECKS)
+        return ledger.observe(result.findings, result.as_of)
 
 
-FirstSeen = Mapping[str, date] | Callable[[CheckResult], Mapping[str, date]] | None
-
-
-def write_findings(source: Source, result: CheckResult, settings: Settings, first_seen: FirstSeen = None,
-                   fingerprint: Callable[[Finding], str] | None = None) -> int:
+def replace_findings_sheet(source: Source, result: CheckResult, settings: Settings,
+                           first_seen: Mapping[str, date]) -> int:
     """Replace the findings worksheet of ``source`` (Google or xlsx) with ``result``; returns the finding count.
-
-    ``first_seen`` is a mapping fingerprint → date, or a function of the result that returns one (a job
-    passes ``lambda r: ledger.observe(r.findings, as_of)`` to record and write in one pass); by default the
-    dates the ledger already holds are used, read-only.
-    """
-    from huimao_sheets.sources.xlsx import XlsxSource
-
+    ``first_seen``: fingerprint → the day the ledger first saw the finding."""
     title = findings_title(settings)
     check_not_a_staff_sheet(title, settings)
-    if first_seen is None:
-        first_seen = recorded_first_seen(result, settings)
-    elif callable(first_seen):
-        first_seen = first_seen(result)
-    rows = findings_rows(result, settings.language, first_seen, fingerprint)
+    rows = findings_rows(result, settings.language, first_seen)
     if isinstance(source, XlsxSource):
-        from huimao_sheets.sources import xlsx_write
-
         xlsx_write.replace_sheet(source.path, title, rows)
     else:
         source.replace_sheet(title, rows)  # GoogleSheetSource

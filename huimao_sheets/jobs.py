@@ -25,7 +25,13 @@ from typing import Any
 
 from huimao_sheets.config import Settings, load_toml
 from huimao_sheets.errors import ConfigError
-from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, ROLES
+from huimao_sheets.layout import (
+    ACCOUNT_MANAGER,
+    DEPARTMENT_MANAGER,
+    DIRECTOR,
+    DIRECTOR_ASSISTANT,
+    ROLES,
+)
 from huimao_sheets.timing import When, parse_time_of_day, parse_when
 
 FINDINGS_SHEET, DAILY_DIGEST, WEEKLY_REPORT = "findings_sheet", "daily_digest", "weekly_report"

@@ -33,6 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Collection, Iterable, Iterator
 
+from huimao_sheets.checks import CLIENT_LEVEL
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 
@@ -73,10 +74,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_job_period ON runs (job, period);
 """
 
-# Findings about a client (not a cell) keep their identity when rows are inserted above them.
 RUNNING, OK, FAILED, MISSED = "running", "ok", "failed", "missed"   # statuses of the runs table
-
-_CLIENT_LEVEL = {"overdue_followup", "visit_collision", "plan_collision", "duplicate_client"}
 
 
 def finding_fingerprint(finding: Finding) -> str:
@@ -86,7 +84,7 @@ def finding_fingerprint(finding: Finding) -> str:
     what makes an occurrence distinct (the due date of an overdue follow-up, the first day of a collision),
     so that inserting a row above a client does not make its overdue follow-up look new.
     """
-    if finding.code in _CLIENT_LEVEL and finding.client_ids:
+    if finding.code in CLIENT_LEVEL and finding.client_ids:   # they keep their identity when rows move
         content: object = [finding.details.get("due") or finding.details.get("start") or ""]
     else:
         content = finding.rows

@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError, HuimaoError
 from huimao_sheets.ledger import Ledger, MailRow
-from huimao_sheets.normalize import parse_email
+from huimao_sheets.normalize import valid_address
 
 PASSWORD_ENV = "HUIMAO_SMTP_PASSWORD"
 SMTP_TIMEOUT = 30          # seconds, for connecting and for each command
@@ -62,18 +62,6 @@ def header_text(value: object, limit: int) -> str:
     and at most ``limit`` characters (cut with "…")."""
     s = _SPACES.sub(" ", _CONTROL.sub(" ", "" if value is None else str(value))).strip()
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
-
-
-def valid_address(value: object) -> str | None:
-    """The address if ``value`` is one plain e-mail address (as the 员工 sheet must hold), else None."""
-    parsed = parse_email(value) if isinstance(value, str) else None
-    if not isinstance(parsed, str) or len(parsed) > 254:
-        return None
-    try:
-        Address(addr_spec=parsed)
-    except (ValueError, IndexError, HeaderParseError):
-        return None
-    return parsed
 
 
 def sender_address(settings: Settings) -> Address:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from functools import lru_cache
 from typing import Any
 
@@ -283,3 +285,15 @@ def name_key(name: str) -> str:
     ``鼎盛貿易有限公司``, ``鼎盛贸易 有限公司`` and ``鼎盛贸易有限公司`` have one key.
     """
     return to_simplified(_WHITESPACE.sub("", unicodedata.normalize("NFKC", name))).casefold()
+
+
+def valid_address(value: object) -> str | None:
+    """The address if ``value`` is one plain e-mail address (as the 员工 sheet must hold), else None."""
+    parsed = parse_email(value) if isinstance(value, str) else None
+    if not isinstance(parsed, str) or len(parsed) > 254:
+        return None
+    try:
+        Address(addr_spec=parsed)
+    except (ValueError, IndexError, HeaderParseError):
+        return None
+    return parsed

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import gc
 from contextlib import contextmanager
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any, Callable, Iterator, Sequence
@@ -23,9 +23,9 @@ from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
 from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
 from huimao_sheets.normalize import (
     Unreadable,
-    is_blank,
-    clean_text,
     cell_text,
+    clean_text,
+    is_blank,
     name_key,
     normalize_client_id,
     normalize_name,

@@ -3,8 +3,10 @@
 One run reads the register once and checks it as of its date, then does the job's outputs in order:
 
 ``findings_sheet``  replace the 数据检查 worksheet (Google or xlsx) with the findings and their first-seen dates;
-``daily_digest``    queue each person's digest in the mail ledger and deliver the queue (``reports.daily``);
-``weekly_report``   the weekly reports of the week before the run's date (``reports.weekly.send_weekly``).
+``daily_digest``    queue each person's digest in the mail ledger (``reports.daily``);
+``weekly_report``   queue the weekly reports of the week before the run's date (``reports.weekly.plan_weekly``);
+
+and finally delivers the mail queue once, over one connection.
 
 Mail goes to the people of the 员工 sheet whose role the job's ``recipients`` lists. An output that fails
 with a problem the admin can fix (the workbook is open in Excel, the mail server is down) does not stop the
@@ -20,17 +22,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Mapping
 
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
-from huimao_sheets.findings import CheckResult, Finding
+from huimao_sheets.findings import Finding
+from huimao_sheets.findings_sheet import replace_findings_sheet
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
-from huimao_sheets.ledger import Ledger, finding_fingerprint
+from huimao_sheets.ledger import FAILED, OK, Ledger, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.reports.daily import KIND as DIGEST
-from huimao_sheets.reports.weekly import WeeklyRun
-from huimao_sheets.ledger import FAILED, OK
+from huimao_sheets.reports.daily import digest_mails
+from huimao_sheets.reports.recipients import Recipient, recipients
+from huimao_sheets.reports.weekly import TO_SEND, WeeklyRun, plan_weekly
+from huimao_sheets.snapshot import Snapshot, take_snapshot
+from huimao_sheets.sources import Source, open_source, resolve_source
 from huimao_sheets.timing import TZ, period_of
 
 TEXT = {
@@ -77,18 +83,19 @@ class JobRun:
     digest: list[Mail] = field(default_factory=list)
     digest_before: int = 0                           # digests of the day already sent by an earlier run
     weekly: WeeklyRun | None = None
-    deliveries: list[Delivery] = field(default_factory=list)
+    delivery: Delivery | None = None                 # the one pass over the mail queue (None: dry or no mail)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)   # outputs that failed: "findings_sheet: …"
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(d.ok for d in self.deliveries) and (self.weekly is None or self.weekly.ok)
+        return not self.errors and (self.delivery is None or self.delivery.ok)
 
     def summary(self, language: str = "zh") -> str:
         """One line: what was written and sent, and what was not."""
         text = TEXT.get(language, TEXT["zh"])
         parts: list[str] = []
+        delivery = self.delivery or Delivery()
         if self.findings_written is not None:
             parts.append(text["findings_dry" if self.dry_run else "findings"].format(n=self.findings_written,
                                                                                      where=self.source))
@@ -99,84 +106,65 @@ class JobRun:
             elif self.dry_run:
                 parts.append(text["digest_dry"].format(n=len(self.digest)))
             else:
-                delivery = self._digest_delivery()
                 line = text["digest"].format(sent=sum(1 for r in delivery.sent if r.kind == DIGEST),
                                              where=delivery.where)
                 parts.append(line + (text["before"].format(n=self.digest_before) if self.digest_before else ""))
         if self.weekly is not None:
             week = self.weekly.week.label
+            to_send = sum(1 for m in self.weekly.mails if self.weekly.status(m) == TO_SEND)
             if self.dry_run:
-                to_send = sum(1 for m in self.weekly.mails if self.weekly.status(m) == "to_send")
                 parts.append(text["weekly_dry"].format(week=week, n=to_send))
             else:
-                delivery = self.weekly.delivery
-                before = sum(1 for m in self.weekly.mails if self.weekly.status(m) != "to_send")
-                parts.append(text["weekly"].format(week=week, sent=sum(1 for r in delivery.sent
-                                                                        if r.kind.startswith("weekly")),
-                                                   where=delivery.where)
+                before = len(self.weekly.mails) - to_send
+                parts.append(text["weekly"].format(week=week, where=delivery.where,
+                                                   sent=sum(1 for r in delivery.sent if r.kind.startswith("weekly")))
                              + (text["before"].format(n=before) if before else ""))
-        for delivery in self.deliveries + ([self.weekly.delivery] if self.weekly and self.weekly.delivery else []):
-            if delivery.error or delivery.refused:
-                waiting = len(delivery.waiting) + len(delivery.refused)
-                parts.append(text["not_sent"].format(n=waiting, error=delivery.error or delivery.refused[0][1]))
-            if delivery.unconfirmed:
-                parts.append(text["unconfirmed"].format(n=len(delivery.unconfirmed)))
+        if delivery.error or delivery.refused:
+            waiting = len(delivery.waiting) + len(delivery.refused)
+            parts.append(text["not_sent"].format(n=waiting, error=delivery.error or delivery.refused[0][1]))
+        if delivery.unconfirmed:
+            parts.append(text["unconfirmed"].format(n=len(delivery.unconfirmed)))
         return "; ".join(parts + self.notes + self.errors)
-
-    def _digest_delivery(self) -> Delivery:
-        return self.deliveries[0] if self.deliveries else Delivery()
 
 
 @dataclass
 class _Work:
-    """What the outputs of one run share: read and checked once, then used by each output."""
+    """What the outputs of one run share: one snapshot (read and checked once), one ledger, one now."""
 
     run: JobRun
     settings: Settings
     ledger: Ledger
-    source: Any
-    register: Any
-    people: list                  # everyone of the 员工 sheet with a valid address (reports.recipients)
-    chosen: list                  # those of them the job's recipients name
-    findings: list[Finding]
+    source: Source
+    snapshot: Snapshot
+    people: list[Recipient]       # everyone of the 员工 sheet with their own valid address
+    chosen: list[Recipient]       # those of them the job's recipients name
     first_seen: dict[str, date]
-    transport: Any
     now: datetime
-    env: Mapping[str, str]
 
 
 def _findings_sheet(w: _Work) -> None:
     if w.run.dry_run:
-        w.run.findings_written = len(w.findings)
+        w.run.findings_written = len(w.snapshot.findings)
         return
-    from huimao_sheets.findings_sheet import write_findings
-
-    result = CheckResult(as_of=w.run.as_of, source=w.source.name, findings=w.findings)
-    w.run.findings_written = write_findings(w.source, result, w.settings, w.first_seen)
+    w.run.findings_written = replace_findings_sheet(w.source, w.snapshot.result(), w.settings, w.first_seen)
 
 
 def _daily_digest(w: _Work) -> None:
-    from huimao_sheets.reports.daily import digest_mails
-
-    mails = digest_mails(w.register, w.findings, w.run.as_of, w.settings, w.chosen, w.first_seen)
+    mails = digest_mails(w.snapshot.register, w.snapshot.findings, w.run.as_of, w.settings, w.chosen, w.first_seen)
     done = {m.key for m in mails if w.ledger.mail_status(m.key) in ("sending", "sent")}
     w.run.digest = [m for m in mails if m.key not in done]
     w.run.digest_before = len(done)
-    if w.run.dry_run:
-        return
-    enqueue(w.ledger, w.run.digest, w.settings, w.now)
-    w.run.deliveries.append(send_queued(w.ledger, w.transport, lambda: w.now))
+    if not w.run.dry_run:
+        enqueue(w.ledger, w.run.digest, w.settings, w.now)
 
 
 def _weekly_report(w: _Work) -> None:
-    from huimao_sheets.reports.weekly import send_weekly
-
     if not w.chosen:
         return
-    everyone = len(w.chosen) == len(w.people)
-    w.run.weekly = send_weekly(w.settings, as_of=w.run.as_of, register=w.register, dry_run=w.run.dry_run,
-                               to=None if everyone else ",".join(p.address for p in w.chosen),
-                               now=lambda: w.now, env=w.env)
+    w.run.weekly = plan_weekly(w.snapshot, w.settings, w.ledger, w.first_seen, people=w.chosen,
+                               dry_run=w.run.dry_run)
+    if not w.run.dry_run:
+        enqueue(w.ledger, [m for m in w.run.weekly.mails if w.run.weekly.status(m) == TO_SEND], w.settings, w.now)
 
 
 OUTPUT_STEPS = {FINDINGS_SHEET: _findings_sheet, DAILY_DIGEST: _daily_digest, WEEKLY_REPORT: _weekly_report}
@@ -186,9 +174,11 @@ def run_job(job: Job, settings: Settings, *, now: datetime, as_of: date | None =
             period: str | None = None, dry_run: bool = False, env: Mapping[str, str] = os.environ) -> JobRun:
     """Run ``job`` once as of ``as_of`` (default: ``now``'s date in Asia/Shanghai).
 
-    ``now`` stamps the ledger and the mails' Date header; ``period`` (default: the
-    period ``now``/``as_of`` falls in) is what the run is recorded under. Reading the register can raise
-    (a missing workbook, a bad header): the run is then recorded as failed and the error raised.
+    ``now`` stamps the ledger and the mails' Date header; ``period`` (default: the period ``now``/``as_of``
+    falls in) is what the run is recorded under. The register is read and checked once; each output takes
+    that snapshot and queues its mail; the queue is then delivered once, over one connection. Reading the
+    register can raise (a missing workbook, a bad header): the run is then recorded as failed and the
+    error raised.
     """
     now = now.astimezone(TZ)
     as_of = as_of or now.date()
@@ -199,12 +189,16 @@ def run_job(job: Job, settings: Settings, *, now: datetime, as_of: date | None =
     with Ledger.in_state_dir(settings.state_dir, readonly=dry_run) as ledger:
         run_id = None if dry_run else ledger.start_run(job.name, period, now)
         try:
-            work = _read_and_check(run, settings, ledger, transport, now, env)
+            work = _read_and_check(run, settings, ledger, now)
             for output in job.outputs:
                 try:
                     OUTPUT_STEPS[output](work)
                 except HuimaoError as exc:   # the other outputs still run; the run is recorded as failed
                     run.errors.append(f"{output}: {exc}")
+            if transport is not None:
+                run.delivery = send_queued(ledger, transport, lambda: now)
+                if run.weekly is not None:
+                    run.weekly.delivery = run.delivery
         except BaseException as exc:
             if run_id is not None:
                 ledger.finish_run(run_id, FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
@@ -214,64 +208,21 @@ def run_job(job: Job, settings: Settings, *, now: datetime, as_of: date | None =
     return run
 
 
-def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, transport, now: datetime,
-                    env: Mapping[str, str]) -> _Work:
-    """Read the register once, run the job's checks and record the findings' first-seen dates."""
-    from huimao_sheets.app import resolve_source
-    from huimao_sheets.register import build_register
-    from huimao_sheets.checks import run_checks
-    from huimao_sheets.reports.recipients import recipients
-    from huimao_sheets.sources import open_source
-
+def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: datetime) -> _Work:
+    """Take the run's snapshot and record its findings' first-seen dates."""
     job = run.job
     source = open_source(resolve_source(None, settings), settings.credentials,
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
-    register = build_register(source, settings, run.as_of)
-    people, missing = recipients(register, settings)
-    findings = run_checks(register, run.as_of, settings, list(job.checks) if job.checks else None)
-    if job.checks is None:   # a person without an address is a finding too (for their manager)
-        findings = sorted(findings + missing, key=Finding.sort_key)
-    run.findings = findings
+    snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None)
+    run.findings = snapshot.findings
     if run.dry_run:
-        first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
+        first_seen = ledger.first_seen(finding_fingerprint(f) for f in snapshot.findings)
     else:
-        first_seen = ledger.observe(findings, run.as_of, complete=job.checks is None)
+        first_seen = ledger.observe(snapshot.findings, run.as_of, complete=snapshot.complete)
+    people = recipients(snapshot.register)
     chosen = [p for p in people if p.role in job.roles]
     if not chosen and (DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs):
         run.notes.append(TEXT[settings.language]["no_recipients"].format(
             output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))
-    return _Work(run, settings, ledger, source, register, people, chosen, findings, first_seen, transport, now, env)
-
-
-def demo_run_jobs(*, path, settings: Settings, console, as_of: date, **_other) -> list[JobRun]:
-    """The demo's jobs step: every job once on the demo workbook as of the demo date, at its time of day.
-
-    Mail goes to the outbox folder, never over SMTP, and a throw-away ledger is used, so every demo run
-    shows every message and the real state folder records nothing. The findings go into the workbook's
-    数据检查 worksheet.
-    """
-    import tempfile
-    from pathlib import Path
-
-    from huimao_sheets.findings_sheet import findings_title
-    from huimao_sheets.jobs import jobs_folder, load_jobs
-
-    say = lambda line: console.print(line, markup=False, highlight=False)  # noqa: E731
-    jobs = load_jobs(settings)
-    outbox = Path(settings.outbox_dir).resolve()
-    say(f"\n定时任务（{jobs_folder(settings)}）各运行一次，按 {as_of} 的上班前:")
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="huimao-demo-jobs-") as state:
-        local = settings.model_copy(update={"source": str(path), "smtp": None, "state_dir": state})
-        for job in jobs:
-            at = job.when.at or datetime.min.time()
-            run = run_job(job, local, now=datetime.combine(as_of, at, TZ), as_of=as_of)
-            runs.append(run)
-            say(f"  {job.name}（{job.when.describe(settings.language)}）: {run.summary(settings.language)}")
-    if any(FINDINGS_SHEET in r.job.outputs for r in runs):
-        say(f"数据检查表: {Path(path).resolve()} 的“{findings_title(settings)}”工作表（用 Excel/WPS 打开）")
-    if any(r.digest or r.weekly for r in runs):
-        say(f"邮件: {outbox}/ 中的 .eml 文件（日报 *_daily-digest_*.eml，周报 *_weekly-*.eml）")
-    say("让任务自己按时运行: huimao-sheets jobs 查看计划，huimao-sheets schedule 启动调度器（部署见 README）")
-    return runs
+    return _Work(run, settings, ledger, source, snapshot, people, chosen, first_seen, now)

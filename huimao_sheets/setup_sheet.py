@@ -19,7 +19,6 @@ from huimao_sheets.findings_sheet import HEADERS as FINDINGS_HEADERS
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.layout import SHEETS, SheetSpec
 from huimao_sheets.normalize import cell_text
-from huimao_sheets.sources.changes import Rule, SheetChange
 from huimao_sheets.register import (
     HEADER_SEARCH_ROWS,
     field_header,
@@ -28,6 +27,7 @@ from huimao_sheets.register import (
     sheet_names,
     sheet_title,
 )
+from huimao_sheets.sources.changes import Rule, SheetChange
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from huimao_sheets.app import check
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError, SourceError
 from huimao_sheets.findings import CheckResult, Finding
-from huimao_sheets.findings_sheet import findings_rows, write_findings
+from huimao_sheets.findings_sheet import findings_rows, replace_findings_sheet
+from huimao_sheets.ledger import finding_fingerprint
 from huimao_sheets.sources.gsheets import GoogleSheetSource
 from huimao_sheets.sources.xlsx import XlsxSource
 from sheets_standin import key_file, standin  # noqa: F401  (fixtures)
@@ -41,9 +42,9 @@ def result_of(*findings: Finding) -> CheckResult:
     return CheckResult(as_of=AS_OF, source="test", findings=list(findings))
 
 
-MISSING = Finding(code="missing_required", sheet="客户档案", rows=[17], column="负责人手机", owner="张伟",
+MISSING = Finding(code="missing_required", severity="error", sheet="客户档案", rows=[17], column="负责人手机", owner="张伟",
                   client_ids=["KH0012"], staff=["张伟"], message="客户档案第17行缺少“负责人手机”")
-DUPLICATE = Finding(code="duplicate_row", sheet="拜访记录", rows=[9, 4], column=None, owner="李娜",
+DUPLICATE = Finding(code="duplicate_row", severity="error", sheet="拜访记录", rows=[9, 4], column=None, owner="李娜",
                     client_ids=["KH0003"], staff=["李娜"], message="拜访记录第4、9行是同一条记录，重复录入了2次，请删除多余的行")
 
 
@@ -59,13 +60,12 @@ def test_each_finding_is_one_row_of_code_severity_owner_sheet_row_column_client_
 
 
 def test_first_seen_dates_come_from_the_mapping_and_default_to_the_as_of_date():
-    first_seen = {"missing_required|KH0012": date(2026, 11, 2)}
-    rows = findings_rows(result_of(MISSING, DUPLICATE), first_seen=first_seen,
-                         fingerprint=lambda f: f"{f.code}|{' '.join(f.client_ids)}")
+    first_seen = {finding_fingerprint(MISSING): date(2026, 11, 2)}
+    rows = findings_rows(result_of(MISSING, DUPLICATE), first_seen=first_seen)
     assert [row[8] for row in rows[1:]] == [date(2026, 11, 2), AS_OF]
 
 
-def test_by_default_the_first_seen_dates_are_those_the_ledger_already_holds(tmp_path):
+def test_check_write_findings_keeps_the_first_seen_dates_the_ledger_already_holds(tmp_path):
     from huimao_sheets.ledger import Ledger
 
     path = make_workbook(tmp_path, clients=[client(负责人手机=None)])
@@ -87,7 +87,7 @@ def test_check_write_findings_by_hand_keeps_first_seen_dates_from_one_day_to_the
     assert [(row[0], row[8]) for row in rows[1:]] == [("missing_required", "2026-11-26")]
 
 
-def test_a_check_by_hand_closes_fixed_findings_but_leaves_the_reports_own_open(tmp_path):
+def test_a_check_by_hand_closes_every_fixed_finding_missing_email_included(tmp_path):
     from huimao_sheets.ledger import Ledger, finding_fingerprint
 
     settings = Settings(state_dir=str(tmp_path / "state"))
@@ -95,23 +95,10 @@ def test_a_check_by_hand_closes_fixed_findings_but_leaves_the_reports_own_open(t
                        message="员工第8行“刘洋”没有有效邮箱，收不到周报")
     with Ledger.in_state_dir(settings.state_dir) as ledger:   # a job saw both on 11-20
         ledger.observe([MISSING, no_email], date(2026, 11, 20))
-    path = make_workbook(tmp_path, clients=[client()])        # the mobile has been filled in since
+    path = make_workbook(tmp_path, clients=[client()])        # mobile and address filled in since
     check(str(path), AS_OF, settings, write_findings=True)
     with Ledger.in_state_dir(settings.state_dir) as ledger:
-        assert ledger.first_seen([finding_fingerprint(MISSING), finding_fingerprint(no_email)]) == {
-            finding_fingerprint(no_email): date(2026, 11, 20)}
-
-
-def test_a_job_records_and_writes_in_one_pass_with_a_first_seen_function(tmp_path):
-    from huimao_sheets.ledger import Ledger
-
-    path = make_workbook(tmp_path, clients=[client(负责人手机=None)])
-    with Ledger.in_state_dir(tmp_path / "state") as ledger:
-        check(str(path), AS_OF, Settings(), write_findings=True,
-              first_seen=lambda result: ledger.observe(result.findings, date(2026, 11, 20)))
-        assert ledger.db.execute("SELECT first_seen FROM findings").fetchall()[0][0] == "2026-11-20"
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("数据检查").to_python()
-    assert rows[1][8] == "2026-11-20"
+        assert ledger.first_seen([finding_fingerprint(MISSING), finding_fingerprint(no_email)]) == {}
 
 
 # --- Google -----------------------------------------------------------------------------------------
@@ -200,16 +187,6 @@ def test_writing_on_a_fresh_connection_costs_at_most_three_requests(standin, set
     GoogleSheetSource.open(f"gsheet:{KEY}", settings.credentials, write=True).replace_sheet(
         "数据检查", findings_rows(result_of(DUPLICATE)))
     assert [c.method for c in standin.calls] == ["GET", "PUT"], "the grid is big enough: one write"
-
-
-def test_a_job_can_write_a_result_it_already_has_in_at_most_three_requests(standin, settings):
-    from huimao_sheets.app import write_findings as write_result
-
-    standin.add_spreadsheet(KEY, google_register([client()]))
-    assert write_result(f"gsheet:{KEY}", settings, result_of(MISSING, DUPLICATE)) == 2
-    assert [c.method for c in standin.calls] == ["GET", "POST", "PUT"]
-    assert [row[0] for row in standin.spreadsheets[KEY].sheet("数据检查").values()] == [
-        "问题代码", "missing_required", "duplicate_row"]
 
 
 def test_the_command_line_writes_the_findings_and_still_prints_them(standin, settings, monkeypatch, capsys):
@@ -327,7 +304,7 @@ def test_a_strict_open_xml_workbook_is_refused_untouched(tmp_path):
             archive.writestr(name, data)
     content = path.read_bytes()
     with pytest.raises(SourceError, match="无法读取工作簿 .* 的结构: 不是常规的 Office Open XML 工作簿"):
-        write_findings(XlsxSource(path), result_of(MISSING), Settings())
+        replace_findings_sheet(XlsxSource(path), result_of(MISSING), Settings(), {})
     assert path.read_bytes() == content
 
 
@@ -344,6 +321,6 @@ def test_the_xlsx_write_keeps_the_original_when_saving_fails(tmp_path, monkeypat
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
     with pytest.raises(SourceError, match="无法保存工作簿 .*No space left on device"):
-        write_findings(XlsxSource(path), result_of(MISSING), Settings())
+        replace_findings_sheet(XlsxSource(path), result_of(MISSING), Settings(), {})
     assert path.read_bytes() == content
     assert sorted(os.listdir(tmp_path)) == ["register.xlsx"]

@@ -64,7 +64,7 @@ def test_the_check_and_the_digest_agree_on_date_and_owner(register_and_findings)
             for owner, rows in due_today(register, MONDAY, SETTINGS).items()} == {
         "王经理": [("福州鼎盛贸易有限公司（KH0001）", "followup_date", "2026-11-20")]}
 
-    people, _missing = recipients(register, SETTINGS)
+    people = recipients(register)
     mails = digest_mails(register, findings, MONDAY, SETTINGS, people, {})
     assert [m.to_name for m in mails] == ["王经理"], "the visitors own nothing: the clients are the department's"
     text = mails[0].text

@@ -340,7 +340,7 @@ def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp
     settings = Settings(language="en", templates_dir=str(templates), mail_from="Huimao <report@huimao.cn>")
     as_of = date(2026, 11, 30)
     register, result = check(str(tmp_path / "register.xlsx"), as_of, settings)
-    people, _missing = recipients(register, settings)
+    people = recipients(register)
     [mail] = digest_mails(register, result.findings, as_of, settings, people, {})
     assert mail.text.isascii() and mail.html.isascii()
     assert "Visits rows 2, 3, 4, " in mail.text and ", 201 are the same record entered 200 times" in mail.text

@@ -38,8 +38,8 @@ T = strings("zh")
 def checked(tmp_path_factory):
     path = write_workbook(tmp_path_factory.mktemp("wb") / "register.xlsx")
     register, result = check(str(path), AS_OF, Settings())
-    people, missing = recipients(register, Settings())
-    return register, result.findings + missing, people, missing
+    missing = [f for f in result.findings if f.code == "missing_email"]
+    return register, result.findings, recipients(register), missing
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_every_person_with_an_address_gets_one_report(checked):
 def test_a_department_manager_without_a_department_gets_their_own_week(tmp_path):
     staff = [row if row[0] != "赵经理" else ["赵经理", "zhao@huimao.cn", "部门经理", None, "陈总"] for row in STAFF]
     register, _ = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
-    assert [p.kind for p in recipients(register, Settings())[0] if p.name == "赵经理"] == ["weekly-person"]
+    assert [p.kind for p in recipients(register) if p.name == "赵经理"] == ["weekly-person"]
 
 
 def test_a_person_without_an_address_is_a_finding_for_their_manager(checked):
@@ -76,16 +76,16 @@ def test_a_person_without_an_address_is_a_finding_for_their_manager(checked):
 @pytest.mark.parametrize("email", ["liuyang@huimao", "liuyang@huimao.cn\nBcc: all@huimao.cn", "刘洋", "a@b.cn; c@d.cn"])
 def test_an_address_that_is_not_plain_counts_as_missing(tmp_path, email):
     staff = [row if row[0] != "刘洋" else ["刘洋", email, "客户经理", "市场二部", "赵经理"] for row in STAFF]
-    register, _ = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
-    people, missing = recipients(register, Settings())
+    register, result = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
+    people, missing = recipients(register), [f for f in result.findings if f.code == "missing_email"]
     assert "刘洋" not in [p.name for p in people]
     assert [(f.code, f.owner, f.details["value"]) for f in missing] == [("missing_email", "赵经理", email.strip())]
 
 
 def test_an_address_already_used_by_someone_above_counts_as_missing(tmp_path):
     staff = [row if row[0] != "刘洋" else ["刘洋", "ZhangWei@huimao.cn", "客户经理", "市场二部", "赵经理"] for row in STAFF]
-    register, _ = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
-    people, missing = recipients(register, Settings())
+    register, result = check(str(write_workbook(tmp_path / "r.xlsx", staff=staff)), AS_OF, Settings())
+    people, missing = recipients(register), [f for f in result.findings if f.code == "missing_email"]
     assert [p.name for p in people if p.address == "zhangwei@huimao.cn"] == ["张伟"]
     assert [(f.staff, f.owner, f.details) for f in missing] == [
         (["刘洋"], "赵经理", {"value": "ZhangWei@huimao.cn", "shared_with": "张伟"})]

@@ -258,7 +258,7 @@ def test_the_demo_step_writes_the_weeks_mail_to_the_outbox_and_says_where(tmp_pa
 
     from rich.console import Console
 
-    from huimao_sheets.reports.weekly import demo_weekly_mail
+    from huimao_sheets.demo_run import demo_weekly_mail
 
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()

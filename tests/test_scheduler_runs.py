@@ -340,12 +340,11 @@ def test_the_demo_runs_every_job_once_and_says_where_things_went(tmp_path, small
     from python_calamine import CalamineWorkbook
     from rich.console import Console
 
-    from huimao_sheets.runner import demo_run_jobs
+    from huimao_sheets.demo_run import demo_run_jobs
 
     settings = Settings(outbox_dir=str(tmp_path / "outbox"), state_dir=str(tmp_path / "state"), smtp="smtp://nowhere:25")
     console = Console(record=True, width=400)
-    runs = demo_run_jobs(path=small, out_dir=tmp_path, settings=settings, console=console, as_of=date(2026, 11, 30),
-                         register=None, result=None)
+    runs = demo_run_jobs(path=small, settings=settings, console=console, as_of=date(2026, 11, 30))
     assert [(r.job.name, r.ok) for r in runs] == [("daily-check", True), ("weekly-report", True)]
     assert sorted(p.name for p in (tmp_path / "outbox").glob("*daily-digest*")) == [
         "2026-11-30_daily-digest_lina@huimao.cn.eml", "2026-11-30_daily-digest_zhangwei@huimao.cn.eml"]

@@ -1,38 +1,59 @@
-"""The registry of checks. Each is a pure function ``(register, as_of, settings) -> list[Finding]``:
-no I/O, no clock. Adding a check means writing the function and listing it here.
+"""The registry of checks: each a ``Check`` descriptor (``checks.spec``) around a pure function
+``(register, as_of, settings) -> list[Finding]`` — no I/O, no clock. Adding a check means writing its module
+and listing its descriptor here; the order here is the order of every report.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
 
-from huimao_sheets.checks.collisions import plan_collision, visit_collision
-from huimao_sheets.checks.duplicate_client import duplicate_client
-from huimao_sheets.checks.fields import future_date, invalid_date, invalid_phone, invalid_value, missing_required
-from huimao_sheets.checks.followup import overdue_followup
-from huimao_sheets.checks.relations import duplicate_row, unknown_client
+from huimao_sheets.checks.collisions import PLAN_COLLISION, VISIT_COLLISION
+from huimao_sheets.checks.duplicate_client import DUPLICATE_CLIENT
+from huimao_sheets.checks.fields import (
+    FUTURE_DATE,
+    INVALID_DATE,
+    INVALID_PHONE,
+    INVALID_VALUE,
+    MISSING_REQUIRED,
+)
+from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP
+from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
+from huimao_sheets.checks.spec import Check
+from huimao_sheets.checks.staff import MISSING_EMAIL
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 from huimao_sheets.model import Register
 from huimao_sheets.register import gc_paused
 
-Check = Callable[[Register, date, Settings], list[Finding]]
+CHECKS: dict[str, Check] = {check.code: check for check in (
+    MISSING_REQUIRED,
+    INVALID_PHONE,
+    INVALID_DATE,
+    INVALID_VALUE,
+    FUTURE_DATE,
+    UNKNOWN_CLIENT,
+    DUPLICATE_ROW,
+    VISIT_COLLISION,
+    PLAN_COLLISION,
+    DUPLICATE_CLIENT,
+    OVERDUE_FOLLOWUP,
+    MISSING_EMAIL,
+)}
 
-CHECKS: dict[str, Check] = {
-    "missing_required": missing_required,
-    "invalid_phone": invalid_phone,
-    "invalid_date": invalid_date,
-    "invalid_value": invalid_value,
-    "future_date": future_date,
-    "unknown_client": unknown_client,
-    "duplicate_row": duplicate_row,
-    "visit_collision": visit_collision,
-    "plan_collision": plan_collision,
-    "duplicate_client": duplicate_client,
-    "overdue_followup": overdue_followup,
-}
+ORDER = {code: i for i, code in enumerate(CHECKS)}
+CLIENT_LEVEL = frozenset(code for code, check in CHECKS.items() if check.client_level)
+
+
+def label(code: str, language: str) -> str:
+    """The short name of a finding code in ``language``."""
+    check = CHECKS.get(code)
+    return check.label[language] if check else code
+
+
+def sort_key(finding: Finding) -> tuple:
+    """Findings in the order of ``CHECKS``, then by sheet, rows and column."""
+    return (ORDER.get(finding.code, len(ORDER)), finding.sheet, finding.rows, finding.column or "")
 
 
 def select(only: list[str] | None) -> dict[str, Check]:
@@ -50,5 +71,5 @@ def run_checks(register: Register, as_of: date, settings: Settings, only: list[s
     with gc_paused():
         for check in select(only).values():
             findings.extend(check(register, as_of, settings))
-    findings.sort(key=Finding.sort_key)
+    findings.sort(key=sort_key)
     return findings

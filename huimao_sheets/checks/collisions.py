@@ -17,8 +17,9 @@ from datetime import date
 from typing import NamedTuple
 
 from huimao_sheets.checks.common import client_label, client_owner
+from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
-from huimao_sheets.findings import Finding, message
+from huimao_sheets.findings import WARNING, Finding
 from huimao_sheets.model import Register
 from huimao_sheets.workdays import DayCounter, WorkCalendar
 
@@ -95,7 +96,7 @@ def visit_collision(register: Register, as_of: date, settings: Settings) -> list
                 code="visit_collision", sheet=sheet, rows=[e.row for e in episode], column=None,
                 client_ids=[client.client_id] if client.client_id else [], staff=staff,
                 owner=client_owner(register, client),
-                message=message("visit_collision", settings.language, client=client_label(client),
+                message=VISIT_COLLISION.text(settings.language, client=client_label(client),
                                 staff="、".join(staff), start=start.isoformat(), end=end.isoformat()),
                 details={"start": start.isoformat(), "end": end.isoformat(), "window_days": window},
             ))
@@ -124,9 +125,31 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
                 code="plan_collision", sheet=sheet, rows=plan_rows, column=None,
                 client_ids=[client.client_id] if client.client_id else [], staff=staff,
                 owner=client_owner(register, client),
-                message=message("plan_collision", settings.language, client=client_label(client),
+                message=PLAN_COLLISION.text(settings.language, client=client_label(client),
                                 staff="、".join(staff), window=window, start=start.isoformat(), end=end.isoformat()),
                 details={"visit_rows": sorted(e.row for e in episode if not e.is_plan),
                          "start": start.isoformat(), "end": end.isoformat(), "window_days": window},
             ))
     return findings
+
+
+VISIT_COLLISION = Check(
+    code="visit_collision", severity=WARNING, function=visit_collision,
+    label={"zh": "拜访撞车", "en": "Visit collision"},
+    message={
+        "zh": "客户“{client}”在{start}至{end}期间被{staff}先后拜访（撞车），请先互相沟通",
+        "en": "Client “{client}” was visited by {staff} between {start} and {end} (collision); talk to each other first",
+    },
+    client_level=True,
+)
+
+
+PLAN_COLLISION = Check(
+    code="plan_collision", severity=WARNING, function=plan_collision,
+    label={"zh": "计划撞车", "en": "Plan collision"},
+    message={
+        "zh": "客户“{client}”：{staff}的拜访计划与他人的计划或近期拜访相隔不超过{window}天（{start}至{end}），请先互相沟通",
+        "en": "Client “{client}”: plans by {staff} fall within {window} days of another's plan or visit ({start} to {end}); agree who goes",
+    },
+    client_level=True,
+)

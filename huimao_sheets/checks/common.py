@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from huimao_sheets.config import Settings
 from huimao_sheets.layout import SheetSpec
 from huimao_sheets.model import Client, Register

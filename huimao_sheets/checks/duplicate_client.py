@@ -53,11 +53,17 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from huimao_sheets.checks.common import client_label, client_owner
-from huimao_sheets.company_names import CompanyName, parse_addresses, parse_companies, sounds_alike
+from huimao_sheets.checks.spec import Check
+from huimao_sheets.company_names import (
+    CompanyName,
+    parse_addresses,
+    parse_companies,
+    sounds_alike,
+)
 from huimao_sheets.config import Settings
-from huimao_sheets.findings import Finding, join_rows, message
-from huimao_sheets.register import gc_paused
+from huimao_sheets.findings import WARNING, Finding, join_rows
 from huimao_sheets.model import Client, Register
+from huimao_sheets.register import gc_paused
 
 MAX_BLOCK = 40              # rows sharing a mobile or street beyond this: no evidence (13800000000)
 MAX_GROUP = 12              # rows in one finding at most
@@ -416,7 +422,7 @@ def _finding(register: Register, group: Group, language: str) -> Finding:
         client_ids=sorted({c.client_id for c in clients if c.client_id}, key=_age),
         staff=list(dict.fromkeys(c.account_manager for c in clients if c.account_manager)),
         owner=client_owner(register, keep),
-        message=message("duplicate_client", language, sheet=sheet, rows=join_rows(rows, language),
+        message=DUPLICATE_CLIENT.text(language, sheet=sheet, rows=join_rows(rows, language),
                         evidence=separator.join(evidence), keep=client_label(keep)),
         details={
             "keep": keep.client_id,
@@ -435,3 +441,14 @@ def duplicate_client(register: Register, as_of: date, settings: Settings) -> lis
     with gc_paused():
         groups = _groups(_links(_entries(register.clients)))
         return [_finding(register, g, settings.language) for g in groups]
+
+
+DUPLICATE_CLIENT = Check(
+    code="duplicate_client", severity=WARNING, function=duplicate_client,
+    label={"zh": "疑似重复客户", "en": "Possible duplicate client"},
+    message={
+        "zh": "{sheet}第{rows}行可能是同一家公司重复登记（{evidence}），请核实后保留{keep}，其余行的记录并入后删除",
+        "en": "{sheet} rows {rows} look like one company registered more than once ({evidence}); check, keep {keep} and merge the other rows into it",
+    },
+    client_level=True,
+)

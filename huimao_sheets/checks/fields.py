@@ -14,8 +14,9 @@ from typing import Iterator
 
 from huimao_sheets import layout
 from huimao_sheets.checks.common import client_ids, header, record_owner
+from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
-from huimao_sheets.findings import Finding, message
+from huimao_sheets.findings import ERROR, WARNING, Finding
 from huimao_sheets.layout import SHEETS, Field, SheetSpec
 from huimao_sheets.model import Client, Register
 
@@ -41,16 +42,16 @@ def _row_staff(spec: SheetSpec, record) -> list[str]:
     return [value] if value else []
 
 
-def _cell_finding(code: str, register: Register, settings: Settings, spec: SheetSpec, record, f: Field,
+def _cell_finding(check: Check, register: Register, settings: Settings, spec: SheetSpec, record, f: Field,
                   **params) -> Finding:
     column = header(spec, f.key, settings)
     sheet = register.sheet_titles[spec.key]
     return Finding(
-        code=code, sheet=sheet, rows=[record.row], column=column,
+        code=check.code, sheet=sheet, rows=[record.row], column=column,
         client_ids=_row_clients(record), staff=_row_staff(spec, record),
         owner=record_owner(register, spec.key, record),
-        message=message(code, settings.language, sheet=sheet, row=record.row, column=column,
-                        column_en=f.english, **params),
+        message=check.text(settings.language, sheet=sheet, row=record.row, column=column,
+                           column_en=f.english, **params),
         details={k: v for k, v in params.items() if k in ("value", "choices")},
     )
 
@@ -66,16 +67,16 @@ def missing_required(register: Register, as_of: date, settings: Settings) -> lis
             spec.field("client_id") if either else None)
         # The register noted each column's blank cells while reading: no need to visit every record.
         for f in required:
-            findings += [_cell_finding("missing_required", register, settings, spec, record, f)
+            findings += [_cell_finding(MISSING_REQUIRED, register, settings, spec, record, f)
                          for record in register.empty_cells.get((spec.key, f.key), ())]
         if either:
             no_id = register.empty_cells.get((spec.key, "client_id"), []) if "client_id" in present else records
-            findings += [_cell_finding("missing_required", register, settings, spec, record, missing_client_field)
+            findings += [_cell_finding(MISSING_REQUIRED, register, settings, spec, record, missing_client_field)
                          for record in no_id if record.client_name is None]
     return findings
 
 
-def _unreadable(register: Register, settings: Settings, code: str, kinds: tuple[str, ...]) -> list[Finding]:
+def _unreadable(register: Register, settings: Settings, check: Check, kinds: tuple[str, ...]) -> list[Finding]:
     findings = []
     for spec, records in _records(register):
         fields = [f for f in spec.fields if f.kind in kinds and f.key in register.columns.get(spec.key, set())]
@@ -84,22 +85,22 @@ def _unreadable(register: Register, settings: Settings, code: str, kinds: tuple[
         separator = "、" if settings.language == "zh" else ", "
         for f in fields:
             extra = {"choices": separator.join(f.choices)} if f.choices else {}
-            findings += [_cell_finding(code, register, settings, spec, record, f, value=getattr(record, f.key).raw,
+            findings += [_cell_finding(check, register, settings, spec, record, f, value=getattr(record, f.key).raw,
                                        **extra)
                          for record in register.unreadable_cells.get((spec.key, f.key), ())]
     return findings
 
 
 def invalid_phone(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    return _unreadable(register, settings, "invalid_phone", (layout.MOBILE,))
+    return _unreadable(register, settings, INVALID_PHONE, (layout.MOBILE,))
 
 
 def invalid_date(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    return _unreadable(register, settings, "invalid_date", (layout.DATE,))
+    return _unreadable(register, settings, INVALID_DATE, (layout.DATE,))
 
 
 def invalid_value(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    return _unreadable(register, settings, "invalid_value", (layout.CHOICE,))
+    return _unreadable(register, settings, INVALID_VALUE, (layout.CHOICE,))
 
 
 def future_date(register: Register, as_of: date, settings: Settings) -> list[Finding]:
@@ -108,8 +109,58 @@ def future_date(register: Register, as_of: date, settings: Settings) -> list[Fin
     spec = layout.VISITS
     f = spec.field("visit_date")
     return [
-        _cell_finding("future_date", register, settings, spec, v, f, value=v.visit_date.isoformat(),
+        _cell_finding(FUTURE_DATE, register, settings, spec, v, f, value=v.visit_date.isoformat(),
                       as_of=as_of.isoformat())
         for v in register.visits
         if isinstance(v.visit_date, date) and v.visit_date > limit
     ]
+
+
+MISSING_REQUIRED = Check(
+    code="missing_required", severity=ERROR, function=missing_required,
+    label={"zh": "必填项为空", "en": "Required cell blank"},
+    message={
+        "zh": "{sheet}第{row}行缺少“{column}”",
+        "en": "{sheet} row {row}: “{column}” ({column_en}) is missing",
+    },
+)
+
+
+INVALID_PHONE = Check(
+    code="invalid_phone", severity=ERROR, function=invalid_phone,
+    label={"zh": "手机号无效", "en": "Invalid mobile"},
+    message={
+        "zh": "{sheet}第{row}行“{column}”不是有效的大陆手机号码：“{value}”",
+        "en": "{sheet} row {row}: “{column}” is not a valid mainland mobile number: “{value}”",
+    },
+)
+
+
+INVALID_DATE = Check(
+    code="invalid_date", severity=ERROR, function=invalid_date,
+    label={"zh": "日期无法识别", "en": "Unreadable date"},
+    message={
+        "zh": "{sheet}第{row}行“{column}”无法识别为日期：“{value}”（请写成 2026-11-03）",
+        "en": "{sheet} row {row}: “{column}” is not a date: “{value}” (write it as 2026-11-03)",
+    },
+)
+
+
+INVALID_VALUE = Check(
+    code="invalid_value", severity=ERROR, function=invalid_value,
+    label={"zh": "取值不在范围内", "en": "Value not in list"},
+    message={
+        "zh": "{sheet}第{row}行“{column}”的值“{value}”不在可选范围内（{choices}）",
+        "en": "{sheet} row {row}: “{column}” value “{value}” is not one of {choices}",
+    },
+)
+
+
+FUTURE_DATE = Check(
+    code="future_date", severity=WARNING, function=future_date,
+    label={"zh": "日期晚于今天", "en": "Date in the future"},
+    message={
+        "zh": "{sheet}第{row}行“{column}”为{value}，晚于检查日期{as_of}，年份是否写错？",
+        "en": "{sheet} row {row}: “{column}” is {value}, after the as-of date {as_of}; is the year mistyped?",
+    },
+)

@@ -23,8 +23,9 @@ from datetime import date
 
 from huimao_sheets.checks.collisions import day_counter
 from huimao_sheets.checks.common import client_label, client_owner
+from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
-from huimao_sheets.findings import Finding, message
+from huimao_sheets.findings import WARNING, Finding
 from huimao_sheets.model import Client, Register
 
 FOLLOWUP_DATE, CADENCE = "followup_date", "cadence"   # why a follow-up is due
@@ -97,9 +98,20 @@ def overdue_followup(register: Register, as_of: date, settings: Settings) -> lis
             client_ids=[client.client_id] if client.client_id else [],
             staff=[client.account_manager] if client.account_manager else [],
             owner=d.owner,
-            message=message("overdue_followup", language, client=client_label(client), due=d.due.isoformat(),
+            message=OVERDUE_FOLLOWUP.text(language, client=client_label(client), due=d.due.isoformat(),
                             days=late, reason=reason_text),
             details={"reason": d.reason, "due": d.due.isoformat(), "days_late": late,
                      "last_visit": d.last_visit.isoformat() if d.last_visit else None},
         ))
     return findings
+
+
+OVERDUE_FOLLOWUP = Check(
+    code="overdue_followup", severity=WARNING, function=overdue_followup,
+    label={"zh": "跟进逾期", "en": "Follow-up overdue"},
+    message={
+        "zh": "客户“{client}”应于{due}跟进，已逾期{days}天（{reason}）",
+        "en": "Client “{client}” was due for follow-up on {due}; {days} days late ({reason})",
+    },
+    client_level=True,
+)

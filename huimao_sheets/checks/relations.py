@@ -10,8 +10,9 @@ import unicodedata
 from datetime import date
 
 from huimao_sheets.checks.common import header, record_owner
+from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
-from huimao_sheets.findings import Finding, join_rows, message
+from huimao_sheets.findings import ERROR, Finding, join_rows
 from huimao_sheets.layout import PLANS, VISITS
 from huimao_sheets.model import Register
 
@@ -31,7 +32,7 @@ def unknown_client(register: Register, as_of: date, settings: Settings) -> list[
                 client_ids=[record.client_id] if record.client_id else [],
                 staff=[record.visitor] if record.visitor else [],
                 owner=record_owner(register, spec.key, record),
-                message=message("unknown_client", settings.language, sheet=sheet, row=record.row,
+                message=UNKNOWN_CLIENT.text(settings.language, sheet=sheet, row=record.row,
                                 column=column, value=value),
                 details={"value": value},
             ))
@@ -92,8 +93,28 @@ def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[F
             client_ids=[first.client.client_id] if first.client is not None and first.client.client_id else [],
             staff=[first.visitor] if first.visitor else [],
             owner=record_owner(register, "visits", first),
-            message=message("duplicate_row", settings.language, sheet=sheet, rows=join_rows(rows, settings.language),
+            message=DUPLICATE_ROW.text(settings.language, sheet=sheet, rows=join_rows(rows, settings.language),
                             count=len(rows)),
             details={"keep_row": rows[0]},
         ))
     return findings
+
+
+UNKNOWN_CLIENT = Check(
+    code="unknown_client", severity=ERROR, function=unknown_client,
+    label={"zh": "客户不在档案中", "en": "Unknown client"},
+    message={
+        "zh": "{sheet}第{row}行的{column}“{value}”在客户档案中找不到",
+        "en": "{sheet} row {row}: {column} “{value}” is not in the client register",
+    },
+)
+
+
+DUPLICATE_ROW = Check(
+    code="duplicate_row", severity=ERROR, function=duplicate_row,
+    label={"zh": "重复录入", "en": "Duplicate entry"},
+    message={
+        "zh": "{sheet}第{rows}行是同一条记录，重复录入了{count}次，请删除多余的行",
+        "en": "{sheet} rows {rows} are the same record entered {count} times; delete the extra rows",
+    },
+)

@@ -12,15 +12,21 @@ Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or m
 
 from __future__ import annotations
 
-from huimao_sheets import clock
-
 from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from huimao_sheets.cli import AsOfOpt, parse_as_of, _globals, app, global_options, settings_for
+from huimao_sheets import clock
+from huimao_sheets.cli import (
+    AsOfOpt,
+    _globals,
+    app,
+    global_options,
+    parse_as_of,
+    settings_for,
+)
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.timing import TZ
 

@@ -5,14 +5,13 @@ message could not be sent (it stays queued for the next run) or on a set-up erro
 
 from __future__ import annotations
 
-from huimao_sheets import clock
-
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from huimao_sheets.cli import AsOfOpt, parse_as_of, app, global_options, settings_for
+from huimao_sheets import clock
+from huimao_sheets.cli import AsOfOpt, app, global_options, parse_as_of, settings_for
 
 report_app = typer.Typer(no_args_is_help=True, help="周报 — the weekly reports: preview, list or send them.",
                          rich_markup_mode=None)
@@ -58,8 +57,8 @@ def weekly(
     resend: Annotated[bool, typer.Option("--resend", help="send the --to recipients' reports again even if sent before")] = False,
 ) -> None:
     """Build the weekly reports of the last complete ISO week and send them (or preview / list them)."""
-    from huimao_sheets.timing import parse_week
     from huimao_sheets.reports.weekly import send_weekly
+    from huimao_sheets.timing import parse_week
 
     settings = settings_for(ctx)
     run = send_weekly(settings, week=parse_week(week) if week else None, as_of=parse_as_of(as_of) if as_of else None,

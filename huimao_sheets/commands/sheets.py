@@ -15,8 +15,9 @@ from huimao_sheets.errors import ConfigError
 @global_options
 def setup_sheet(ctx: typer.Context) -> None:
     """Create missing worksheets and headers, freeze header rows, add drop-downs and date validation."""
-    from huimao_sheets.app import resolve_source
-    from huimao_sheets.setup_sheet import describe, setup_sheet as run_setup
+    from huimao_sheets.setup_sheet import describe
+    from huimao_sheets.setup_sheet import setup_sheet as run_setup
+    from huimao_sheets.sources import resolve_source
 
     settings = settings_for(ctx)
     spec = resolve_source(None, settings)

@@ -10,6 +10,11 @@
                    the scheduler call
 """
 
-from huimao_sheets.reports.weekly import WeeklyRun, send_weekly, weekly_mails, write_weekly_outbox
+from huimao_sheets.reports.weekly import (
+    WeeklyRun,
+    send_weekly,
+    weekly_mails,
+    write_weekly_outbox,
+)
 
 __all__ = ["WeeklyRun", "send_weekly", "weekly_mails", "write_weekly_outbox"]

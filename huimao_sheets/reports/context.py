@@ -10,11 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from huimao_sheets.findings import CODES, ERROR, Finding
+from huimao_sheets.checks import CHECKS, ORDER, label
+from huimao_sheets.findings import ERROR, Finding
 from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
 from huimao_sheets.ledger import finding_fingerprint
 from huimao_sheets.model import Register
-from huimao_sheets.reports.activity import TREND_WEEKS, Activity, empty_counts, visit_row, weekly_visit_counts
+from huimao_sheets.reports.activity import (
+    TREND_WEEKS,
+    Activity,
+    empty_counts,
+    visit_row,
+    weekly_visit_counts,
+)
 from huimao_sheets.timing import Week
 
 LIST_LIMIT = 50          # rows of one list shown in a mail; the rest are counted ("… and 12 more")
@@ -48,7 +55,7 @@ class OpenFindings:
         if found is None:
             seen = self.first_seen.get(finding_fingerprint(f), self.as_of)
             found = self._rows[id(f)] = {
-                "code": f.code, "label": t["codes"].get(f.code, f.code), "severity": f.severity,
+                "code": f.code, "label": label(f.code, t["lang"]), "severity": f.severity,
                 "message": f.message, "owner": f.owner or "", "first_seen": seen.isoformat(),
                 "days_open": max((self.as_of - seen).days, 0)}
         return found
@@ -56,8 +63,7 @@ class OpenFindings:
     def rows(self, findings: list[Finding], t: dict) -> list[dict[str, Any]]:
         """Longest open first, then in the order of the findings contract."""
         rows = [self.row(f, t) for f in findings]
-        order = {code: i for i, code in enumerate(CODES)}
-        rows.sort(key=lambda r: (-r["days_open"], order.get(r["code"], 99)))
+        rows.sort(key=lambda r: (-r["days_open"], ORDER.get(r["code"], 99)))
         return rows
 
 
@@ -204,7 +210,6 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
     totals["trend"] = [sum(r["trend"][i] for r in rows) for i in range(TREND_WEEKS)]
 
     by_code = Counter(f.code for f in open_findings.findings)
-    order = {code: i for i, code in enumerate(CODES)}
     owners = Counter(f.owner for f in open_findings.findings if f.owner)
     errors = Counter(f.owner for f in open_findings.findings if f.owner and f.severity == ERROR)
     return {
@@ -213,8 +218,9 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
         "trend_weeks": [{"label": w.label, "number": w.number, "span": w.span()} for w in weeks],
         "max_trend": max((n for r in rows for n in r["trend"]), default=0),
         "max_visits": max((r["visits"] for r in rows), default=0),
-        "by_code": [{"code": c, "label": t["codes"].get(c, c), "severity": CODES.get(c, ""), "count": n}
-                    for c, n in sorted(by_code.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99)))],
+        "by_code": [{"code": c, "label": label(c, t["lang"]), "severity": CHECKS[c].severity if c in CHECKS else "",
+                     "count": n}
+                    for c, n in sorted(by_code.items(), key=lambda kv: (-kv[1], ORDER.get(kv[0], 99)))],
         "max_code": max(by_code.values(), default=0),
         "longest_open": open_findings.rows(open_findings.findings, t)[:TOP_N],
         "top_owners": [{"name": o, "department": dept_of.get(o) or "", "count": n, "errors": errors.get(o, 0)}

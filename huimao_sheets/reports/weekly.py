@@ -24,7 +24,6 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Mapping
 
-from huimao_sheets.checks import run_checks
 from huimao_sheets.clock import SHANGHAI
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
@@ -40,9 +39,17 @@ from huimao_sheets.reports.context import (
     person_context,
     week_info,
 )
-from huimao_sheets.reports.recipients import COMPANY, DEPARTMENT, PERSON, Recipient, recipients
+from huimao_sheets.reports.recipients import (
+    COMPANY,
+    DEPARTMENT,
+    PERSON,
+    Recipient,
+    recipients,
+)
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.strings import strings
+from huimao_sheets.snapshot import Snapshot, take_snapshot
+from huimao_sheets.sources import open_source, resolve_source
 from huimao_sheets.timing import Week, week_before
 
 # How a planned message stands before this run.
@@ -160,66 +167,76 @@ def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:
     return {SENT: ALREADY_SENT, SENDING: UNCONFIRMED}.get(status, TO_SEND)
 
 
-def send_weekly(settings: Settings, *, source: str | None = None, week: Week | None = None,
-                as_of: date | None = None, to: str | None = None, preview: Path | None = None,
-                dry_run: bool = False, resend: bool = False, register: Register | None = None,
-                now: Callable[[], datetime], env: Mapping[str, str] = os.environ) -> WeeklyRun:
-    """Build the weekly reports and preview them (``preview``), list them (``dry_run``) or send them.
+def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_seen: Mapping[str, date], *,
+                week: Week | None = None, people: list[Recipient] | None = None, to: str | None = None,
+                preview: Path | None = None, dry_run: bool = False, resend: bool = False) -> WeeklyRun:
+    """The weekly reports of ``week`` (default: the last complete week before the snapshot's date), built
+    from one snapshot: rendered, previewed (``preview``) or listed (``dry_run``). Nothing is queued here:
+    the caller queues ``run.mails`` that are ``TO_SEND`` and delivers the queue once.
 
-    ``resend`` queues the selected messages again even if they were sent (or left unconfirmed) before;
-    it needs ``to``. ``register`` skips reading the source (benchmarks, tests); ``now`` is the clock of the
-    Date header and the ledger; ``env`` holds ``HUIMAO_SMTP_PASSWORD``.
+    ``people``: the recipients (default: everyone ``recipients`` finds); ``resend`` puts the selected
+    messages back in the queue even if they were sent (or left unconfirmed) before, and needs ``to``.
     """
-    clock = now
-    as_of = as_of or clock().date()
+    as_of = snapshot.as_of
     week = week or week_before(as_of)
     if week.sunday >= as_of:
         raise ConfigError(f"{week.label}（{week.monday} 至 {week.sunday}）在 {as_of} 还没有结束，"
                           f"周报只针对已结束的周；请换一个 --week 或 --as-of")
     if resend and not to:
         raise ConfigError("--resend 需要同时用 --to 指定收件人")
-    if register is None:
-        from huimao_sheets.app import resolve_source
-        from huimao_sheets.register import build_register
-        from huimao_sheets.sources import open_source
+    people = recipients(snapshot.register) if people is None else people
+    findings = snapshot.findings
 
-        register = build_register(open_source(resolve_source(source, settings), settings.credentials), settings, as_of)
-    people, missing = recipients(register, settings)
-    findings = sorted(run_checks(register, as_of, settings) + missing, key=Finding.sort_key)
+    def build(skip: Callable[[tuple[str, str, str]], bool]) -> list[Mail]:
+        return select_recipients(weekly_mails(snapshot.register, findings, week, as_of, settings, people,
+                                              dict(first_seen), skip=skip), to)
 
+    if resend:
+        for mail in build(lambda key: True):
+            ledger.requeue(mail.key)
+    if preview is not None:
+        skip = lambda key: False                              # noqa: E731 - a preview shows every message
+    elif dry_run:
+        skip = lambda key: True                               # noqa: E731 - a dry run lists subjects only
+    else:
+        skip = lambda key: _before(ledger, key) != TO_SEND    # noqa: E731 - what was sent is not rendered again
+    mails = build(skip)
+    missing = [f for f in findings if f.code == "missing_email"]
+    run = WeeklyRun(week, as_of, mails, {m.key: _before(ledger, m.key) for m in mails}, missing)
+    if preview is not None:
+        run.preview_index = write_preview(mails, Path(preview), settings, week, as_of, run.before)
+    return run
+
+
+def send_weekly(settings: Settings, *, source: str | None = None, week: Week | None = None,
+                as_of: date | None = None, to: str | None = None, preview: Path | None = None,
+                dry_run: bool = False, resend: bool = False, snapshot: Snapshot | None = None,
+                now: Callable[[], datetime], env: Mapping[str, str] = os.environ) -> WeeklyRun:
+    """``report weekly``: read and check the register once (unless a ``snapshot`` is given), then build the
+    weekly reports and preview them (``preview``), list them (``dry_run``) or queue and send them over one
+    connection. ``now`` is the clock of the Date header and the ledger; ``env`` holds ``HUIMAO_SMTP_PASSWORD``.
+    """
+    as_of = as_of or now().date()
+    if snapshot is None:
+        snapshot = take_snapshot(open_source(resolve_source(source, settings), settings.credentials), settings, as_of)
     readonly = dry_run or preview is not None
     transport = None if readonly else open_transport(settings, env)  # a bad --smtp fails before anything is queued
     with Ledger.in_state_dir(settings.state_dir, readonly=readonly) as ledger:
         if readonly:
-            first_seen = ledger.first_seen(finding_fingerprint(f) for f in findings)
+            first_seen = ledger.first_seen(finding_fingerprint(f) for f in snapshot.findings)
         else:
-            first_seen = ledger.observe(findings, as_of)
-        if resend:
-            for mail in select_recipients(weekly_mails(register, findings, week, as_of, settings, people, first_seen,
-                                                       skip=lambda key: True), to):
-                ledger.requeue(mail.key)
-        if preview is not None:
-            skip = lambda key: False                              # noqa: E731 - a preview shows every message
-        elif dry_run:
-            skip = lambda key: True                               # noqa: E731 - a dry run lists subjects only
-        else:
-            skip = lambda key: _before(ledger, key) != TO_SEND    # noqa: E731 - what was sent is not rendered again
-        mails = select_recipients(weekly_mails(register, findings, week, as_of, settings, people, first_seen,
-                                               skip=skip), to)
-        run = WeeklyRun(week, as_of, mails, {m.key: _before(ledger, m.key) for m in mails}, missing)
-        if preview is not None:
-            run.preview_index = write_preview(mails, Path(preview), settings, week, as_of, run.before)
-        if readonly:
-            run.unconfirmed = ledger.unconfirmed()
-            return run
-        enqueue(ledger, mails, settings, clock())
-        run.delivery = send_queued(ledger, transport, clock)
+            first_seen = ledger.observe(snapshot.findings, snapshot.as_of, complete=snapshot.complete)
+        run = plan_weekly(snapshot, settings, ledger, first_seen, week=week, to=to, preview=preview,
+                          dry_run=dry_run, resend=resend)
+        if not readonly:
+            enqueue(ledger, [m for m in run.mails if run.status(m) == TO_SEND], settings, now())
+            run.delivery = send_queued(ledger, transport, now)
         run.unconfirmed = ledger.unconfirmed()
     return run
 
 
 def write_weekly_outbox(source: str, settings: Settings, as_of: date, outbox: str | Path = "outbox", *,
-                        state_dir: str | Path | None = None, register: Register | None = None) -> WeeklyRun:
+                        state_dir: str | Path | None = None, snapshot: Snapshot | None = None) -> WeeklyRun:
     """The weekly reports of the week before ``as_of`` as ``.eml`` files in ``outbox``, never over SMTP.
 
     The ledger of ``state_dir`` (default: the settings' state folder) still applies: a second call writes
@@ -229,26 +246,5 @@ def write_weekly_outbox(source: str, settings: Settings, as_of: date, outbox: st
     if state_dir is not None:
         update["state_dir"] = str(state_dir)
     at = datetime.combine(as_of, time(8), SHANGHAI)   # the scheduled Monday morning, never the wall clock
-    return send_weekly(settings.model_copy(update=update), source=source, as_of=as_of, register=register,
+    return send_weekly(settings.model_copy(update=update), source=source, as_of=as_of, snapshot=snapshot,
                        now=lambda: at)
-
-
-def demo_weekly_mail(*, path: Path, out_dir: Path, settings: Settings, console, as_of: date,
-                     register: Register | None = None, **_other) -> WeeklyRun:
-    """The demo's mail step: the demo week's reports into ``outbox/`` and a browsable preview in
-    ``<out_dir>/preview/``. It uses a throw-away ledger, so every demo run writes every message and the
-    real state folder never records demo mail."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="huimao-demo-") as state:
-        run = write_weekly_outbox(str(path), settings, as_of, settings.outbox_dir, state_dir=state, register=register)
-    index = write_preview(run.mails, Path(out_dir) / "preview", settings, run.week, run.as_of, run.before)
-    say = lambda line: console.print(line, markup=False, highlight=False)  # noqa: E731
-    say(f"\n周报 {run.week.label}（{run.week.span()}）: {len(run.delivery.sent)} 封邮件已写入 "
-        f"{Path(settings.outbox_dir).resolve()}/（.eml，可用 Outlook/Foxmail/Thunderbird 打开）")
-    say(f"在浏览器中预览: {index.resolve()}")
-    for finding in run.missing:
-        say(f"  {finding.message}（已交给 {finding.owner}）")
-    say("真正发信: huimao-sheets report weekly --source 工作簿.xlsx --smtp smtps://用户@邮件服务器:465"
-        "（密码放在环境变量 HUIMAO_SMTP_PASSWORD 中）")
-    return run

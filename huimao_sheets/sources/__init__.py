@@ -8,7 +8,7 @@ or ``None``/``""`` for a blank.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 
 @dataclass
@@ -17,10 +17,6 @@ class Table:
 
     title: str
     rows: Iterable[list[Any]]
-
-    def numbered_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """``(sheet_row_number, cells)`` pairs, 1-based like the spreadsheet."""
-        return enumerate(self.rows, start=1)
 
 
 class Source(Protocol):
@@ -39,8 +35,19 @@ def is_google_source(spec: str) -> bool:
     return spec.startswith("gsheet:") or spec.startswith("https://docs.google.com/spreadsheets/")
 
 
+DEFAULT_SOURCE = "客户登记.xlsx"
+
+
+def resolve_source(spec: str | None, settings) -> str:
+    """Where the register is: ``--source``, else ``source`` of huimao.toml, else ``./客户登记.xlsx``."""
+    return spec or settings.source or DEFAULT_SOURCE
+
+
 def open_source(spec: str, credentials: str | None = None, *, write: bool = False) -> Source:
-    """Pick the source from its spelling: a Google Sheets URL or ``gsheet:KEY``, else an ``.xlsx`` path."""
+    """Pick the source from its spelling: a Google Sheets URL or ``gsheet:KEY``, else an ``.xlsx`` path.
+
+    The two backends are imported here, on demand, on purpose: gspread and google-auth are heavy and an
+    ``.xlsx`` run never needs them (and the backends import this module's ``Table``)."""
     if is_google_source(spec):
         from huimao_sheets.sources.gsheets import GoogleSheetSource
 

@@ -1,7 +1,8 @@
 """Findings: the contract every output is built from (DESIGN §4).
 
 A ``Finding`` says what is wrong (``code``), where (``sheet``, 1-based ``rows``, ``column``), about whom
-(``client_ids``, ``staff``), who must act (``owner``) and what to do (``message``, zh or en).
+(``client_ids``, ``staff``), who must act (``owner``), who else must know (``notify``: the colleagues of a
+collision, the other account managers of a duplicate registration) and what to do (``message``, zh or en).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class Finding:
     client_ids: list[str] = field(default_factory=list)
     staff: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
-    severity: str = ""              # set by the check's descriptor (checks.spec): ERROR or WARNING
+    severity: str = ""                                # set by the check's descriptor (checks.spec)
+    notify: list[str] = field(default_factory=list)   # everyone else who must know (not the owner)
 
     def __post_init__(self) -> None:
         self.rows = sorted(set(self.rows))
@@ -36,7 +38,8 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         return {k: d[k] for k in (
-            "code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "message", "details")}
+            "code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "notify", "message",
+            "details")}
 
 
 @dataclass

@@ -9,6 +9,7 @@ that staff edit is ever written.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Mapping
 
 from huimao_sheets.config import Settings
@@ -17,7 +18,7 @@ from huimao_sheets.findings import CheckResult, join_rows
 from huimao_sheets.layout import FINDINGS_SHEET, SHEETS, header_key
 from huimao_sheets.ledger import Ledger, finding_fingerprint
 from huimao_sheets.register import sheet_title
-from huimao_sheets.sources import Source, xlsx_write
+from huimao_sheets.sources import Source, google_key, is_google_source, xlsx_write
 from huimao_sheets.sources.xlsx import XlsxSource
 
 HEADERS = {
@@ -78,3 +79,16 @@ def replace_findings_sheet(source: Source, result: CheckResult, settings: Settin
     else:
         source.replace_sheet(title, rows)  # GoogleSheetSource
     return len(rows) - 1
+
+
+def findings_sheet_info(settings: Settings, source_name: str) -> dict[str, str | None]:
+    """Where a person finds their full list, as a mail names it: the worksheet (with its workbook for an
+    .xlsx), the column to filter on, and for Google a link that opens the spreadsheet."""
+    title = findings_title(settings)
+    link = None
+    if is_google_source(source_name):
+        key = google_key(source_name)
+        link = f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
+    else:
+        title = f"{title}（{Path(source_name).name}）" if settings.language == "zh" else f"{title} ({Path(source_name).name})"
+    return {"title": title, "owner_column": HEADERS[settings.language][2], "link": link}

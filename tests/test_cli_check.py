@@ -13,7 +13,8 @@ from huimao_sheets.demo import DemoSpec, write_demo_workbook
 from huimao_sheets.checks import CHECKS
 from workbooks import make_workbook
 
-FINDING_KEYS = ["code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "message", "details"]
+FINDING_KEYS = ["code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "notify", "message",
+                "details"]
 
 
 def run(*args, cwd=None):

@@ -105,7 +105,9 @@ def test_a_persons_week(activity, open_findings):
     assert p["followups"]["rows"] == [{"due": "2026-12-02", "client": "鼎盛贸易有限公司（KH0001）",
                                        "reason": "followup_date", "rating": "A", "cadence_days": 14, "row": 2,
                                        "last_visit": "2026-11-24"}]
-    assert [(f["code"], f["days_open"]) for f in p["findings"]["rows"]] == [("missing_required", 0)]
+    assert p["findings"]["rows"] == [], "no business finding: the missing cell is data hygiene"
+    assert [(g["code"], g["count"], [r["days_open"] for r in g["rows"]]) for g in p["hygiene"]] == [
+        ("missing_required", 1, [0])]
 
 
 def test_a_new_client_counts_for_whoever_made_its_first_visit(activity, open_findings):
@@ -127,7 +129,7 @@ def test_findings_show_how_long_they_have_been_open(checked, activity):
     findings = checked[1]
     first_seen = {finding_fingerprint(f): date(2026, 11, 9) for f in findings if f.code == "missing_required"}
     p = person_context(activity, "张伟", OpenFindings(findings, first_seen, AS_OF), T)
-    assert [(f["days_open"], f["first_seen"]) for f in p["findings"]["rows"]] == [(21, "2026-11-09")]
+    assert [(f["days_open"], f["first_seen"]) for g in p["hygiene"] for f in g["rows"]] == [(21, "2026-11-09")]
 
 
 def test_a_department_rolls_up_its_members(activity, open_findings):

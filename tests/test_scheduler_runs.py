@@ -305,7 +305,7 @@ def test_run_by_hand_counts_for_the_schedule(server, register, run_cli):
     assert len(server.received) == 7
     code, _, err = once(run_cli, server, register, "2026-11-30T08:00")
     assert code == 0 and "weekly-report" not in err and "daily-check 2026-11-30 成功" in err
-    assert [k for k, _, _ in received(server)].count("daily-digest") == 3 and len(server.received) == 10
+    assert [k for k, _, _ in received(server)].count("daily-digest") == 4 and len(server.received) == 11
 
 
 def test_run_dry_run_lists_the_messages(server, register, run_cli):
@@ -317,7 +317,8 @@ def test_run_dry_run_lists_the_messages(server, register, run_cli):
         "  daily-digest       张伟 <zhangwei@huimao.cn>  【慧茂日报】张伟 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
         "  daily-digest       李娜 <lina@huimao.cn>  【慧茂日报】李娜 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
         "  daily-digest       赵经理 <zhao@huimao.cn>  【慧茂日报】赵经理 11/30（周一）今日跟进 0 · 逾期 0 · 待改 2",
-        f"将写入数据检查表 4 条 → {register}; 日报 3 封待发送",
+        "  daily-digest       周敏 <zhoumin@huimao.cn>  【慧茂日报】周敏 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
+        f"将写入数据检查表 4 条 → {register}; 日报 4 封待发送",
     ]
     assert server.received == []
 
@@ -327,7 +328,7 @@ def test_jobs_lists_schedule_next_and_last_run(server, register, run_cli):
     code, out, err = run_cli("jobs", "--now", "2026-12-01T12:00", "--state", "state")
     assert code == 0, err
     assert out.splitlines()[1:3] == ["  下次运行: 2026-12-02 08:00 周三",
-                                     f"  上次运行: 2026-11-30 成功（2026-11-30 08:00）数据检查表 4 条 → {register}; 日报 3 封已发送 → {server.url}"]
+                                     f"  上次运行: 2026-11-30 成功（2026-11-30 08:00）数据检查表 4 条 → {register}; 日报 4 封已发送 → {server.url}"]
     assert "  下次运行: 2026-12-07 08:00 周一" in out.splitlines()
 
 

@@ -61,20 +61,21 @@ def test_sigterm_during_a_job_finishes_it_starts_nothing_else_and_exits_cleanly(
     register = str(write_workbook(tmp_path / "register.xlsx"))
     args = ("schedule", "--once", "--now", "2026-11-30T08:00", "--source", register, "--state", "state",
             "--smtp", slow_server.url)
-    process = cli(*args, cwd=tmp_path)   # due: daily-check (3 digests), then weekly-report (7 reports)
+    process = cli(*args, cwd=tmp_path)   # due: daily-check (4 digests), then weekly-report (7 reports)
     wait_for(lambda: len(slow_server.received) >= 1)
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
 
     assert process.returncode == 0, err
     assert sorted(delivered(slow_server)) == [("daily-digest 2026-11-30", a)
-                                              for a in ("lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn")]
+                                              for a in ("lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn",
+                                                        "zhoumin@huimao.cn")]
     assert "daily-check 2026-11-30 成功" in err
     assert "weekly-report 运行周 2026-W49 未开始: 收到停止信号" in err
     assert "收到 SIGTERM，完成当前任务后退出" in err
     with Ledger.in_state_dir(tmp_path / "state") as ledger:
         assert [(r.job, r.period, r.status) for r in ledger.runs()] == [("daily-check", "2026-11-30", "ok")]
-        assert {m.status for m in ledger.mail()} == {"sent"} and len(ledger.mail()) == 3
+        assert {m.status for m in ledger.mail()} == {"sent"} and len(ledger.mail()) == 4
         assert ledger.unconfirmed() == [] and ledger.queued() == []
 
     # Started again the same morning: the weekly report goes out, no digest goes twice.
@@ -83,7 +84,7 @@ def test_sigterm_during_a_job_finishes_it_starts_nothing_else_and_exits_cleanly(
     _, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
     sent = delivered(slow_server)
-    assert len(sent) == len(set(sent)) == 10
+    assert len(sent) == len(set(sent)) == 11
     assert sum(1 for report, _ in sent if report.endswith("2026-W48")) == 7
 
 

@@ -43,6 +43,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
 
 ORDER = {code: i for i, code in enumerate(CHECKS)}
 CLIENT_LEVEL = frozenset(code for code, check in CHECKS.items() if check.client_level)
+HYGIENE = frozenset(code for code, check in CHECKS.items() if check.hygiene)
 
 
 def label(code: str, language: str) -> str:

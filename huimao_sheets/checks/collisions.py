@@ -92,10 +92,11 @@ def visit_collision(register: Register, as_of: date, settings: Settings) -> list
         for episode in _episodes(events, window, counter, lambda a, b: True):
             staff = _people(episode)
             start, end = episode[0].day, episode[-1].day
+            owner = client_owner(register, client)
             findings.append(Finding(
                 code="visit_collision", sheet=sheet, rows=[e.row for e in episode], column=None,
                 client_ids=[client.client_id] if client.client_id else [], staff=staff,
-                owner=client_owner(register, client),
+                owner=owner, notify=[s for s in staff if s != owner],
                 message=VISIT_COLLISION.text(settings.language, client=client_label(client),
                                 staff="、".join(staff), start=start.isoformat(), end=end.isoformat()),
                 details={"start": start.isoformat(), "end": end.isoformat(), "window_days": window},
@@ -121,10 +122,12 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
                 continue
             staff = _people(episode)
             start, end = episode[0].day, episode[-1].day
+            # The planner must act (talk before going); every colleague the plan collides with hears of it.
+            owner = next((e.person for e in episode if e.is_plan and e.person), None) or client_owner(register, client)
             findings.append(Finding(
                 code="plan_collision", sheet=sheet, rows=plan_rows, column=None,
                 client_ids=[client.client_id] if client.client_id else [], staff=staff,
-                owner=client_owner(register, client),
+                owner=owner, notify=[s for s in staff if s != owner],
                 message=PLAN_COLLISION.text(settings.language, client=client_label(client),
                                 staff="、".join(staff), window=window, start=start.isoformat(), end=end.isoformat()),
                 details={"visit_rows": sorted(e.row for e in episode if not e.is_plan),

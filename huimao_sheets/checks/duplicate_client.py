@@ -417,11 +417,12 @@ def _finding(register: Register, group: Group, language: str) -> Finding:
     rows = [c.row for c in clients]
     sheet = register.sheet_titles["clients"]
     separator = "；" if language == "zh" else "; "
+    managers = list(dict.fromkeys(c.account_manager for c in clients if c.account_manager))
+    owner = client_owner(register, keep)
     return Finding(
         code="duplicate_client", sheet=sheet, rows=rows, column=None,
         client_ids=sorted({c.client_id for c in clients if c.client_id}, key=_age),
-        staff=list(dict.fromkeys(c.account_manager for c in clients if c.account_manager)),
-        owner=client_owner(register, keep),
+        staff=managers, owner=owner, notify=[m for m in managers if m != owner],
         message=DUPLICATE_CLIENT.text(language, sheet=sheet, rows=join_rows(rows, language),
                         evidence=separator.join(evidence), keep=client_label(keep)),
         details={

@@ -118,6 +118,7 @@ def future_date(register: Register, as_of: date, settings: Settings) -> list[Fin
 
 MISSING_REQUIRED = Check(
     code="missing_required", severity=ERROR, function=missing_required,
+    hygiene=True,
     label={"zh": "必填项为空", "en": "Required cell blank"},
     message={
         "zh": "{sheet}第{row}行缺少“{column}”",
@@ -128,6 +129,7 @@ MISSING_REQUIRED = Check(
 
 INVALID_PHONE = Check(
     code="invalid_phone", severity=ERROR, function=invalid_phone,
+    hygiene=True,
     label={"zh": "手机号无效", "en": "Invalid mobile"},
     message={
         "zh": "{sheet}第{row}行“{column}”不是有效的大陆手机号码：“{value}”",
@@ -138,6 +140,7 @@ INVALID_PHONE = Check(
 
 INVALID_DATE = Check(
     code="invalid_date", severity=ERROR, function=invalid_date,
+    hygiene=True,
     label={"zh": "日期无法识别", "en": "Unreadable date"},
     message={
         "zh": "{sheet}第{row}行“{column}”无法识别为日期：“{value}”（请写成 2026-11-03）",
@@ -148,6 +151,7 @@ INVALID_DATE = Check(
 
 INVALID_VALUE = Check(
     code="invalid_value", severity=ERROR, function=invalid_value,
+    hygiene=True,
     label={"zh": "取值不在范围内", "en": "Value not in list"},
     message={
         "zh": "{sheet}第{row}行“{column}”的值“{value}”不在可选范围内（{choices}）",
@@ -158,6 +162,7 @@ INVALID_VALUE = Check(
 
 FUTURE_DATE = Check(
     code="future_date", severity=WARNING, function=future_date,
+    hygiene=True,
     label={"zh": "日期晚于今天", "en": "Date in the future"},
     message={
         "zh": "{sheet}第{row}行“{column}”为{value}，晚于检查日期{as_of}，年份是否写错？",

@@ -112,6 +112,7 @@ UNKNOWN_CLIENT = Check(
 
 DUPLICATE_ROW = Check(
     code="duplicate_row", severity=ERROR, function=duplicate_row,
+    hygiene=True,
     label={"zh": "重复录入", "en": "Duplicate entry"},
     message={
         "zh": "{sheet}第{rows}行是同一条记录，重复录入了{count}次，请删除多余的行",

@@ -26,6 +26,7 @@ class Check:
     message: Mapping[str, str]         # the message template per language (str.format fields)
     function: CheckFunction
     client_level: bool = False         # the ledger follows it by client, not by rows (rows move)
+    hygiene: bool = False              # a cell to correct (grouped in mails), not business a person must act on
 
     def text(self, language: str, **params: Any) -> str:
         """The finding's message in ``language`` (zh or en)."""

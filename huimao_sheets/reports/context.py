@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from huimao_sheets.checks import CHECKS, ORDER, label
+from huimao_sheets.checks import CHECKS, HYGIENE, ORDER, label
 from huimao_sheets.findings import ERROR, Finding
 from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
 from huimao_sheets.ledger import finding_fingerprint
@@ -25,6 +25,8 @@ from huimao_sheets.reports.activity import (
 from huimao_sheets.timing import Week
 
 LIST_LIMIT = 50          # rows of one list shown in a mail; the rest are counted ("… and 12 more")
+HYGIENE_SAMPLE = 3       # data-hygiene findings of one kind shown in a mail; the 数据检查 sheet has them all
+OWNER, NOTIFIED = "owner", "notify"   # how a person comes to read a finding
 SPOT_CHECK_SIZE = 5      # visits drawn for a department manager to verify
 TOP_N = 10               # longest-open findings in the company view
 COLLISION_CODES = ("visit_collision", "plan_collision")
@@ -38,33 +40,66 @@ _SUMMED = ("visits", "new_clients", "problems", "no_problems", "planned", "done"
 
 @dataclass
 class OpenFindings:
-    """The open findings with their first-seen dates, grouped by owner."""
+    """The open findings with their first-seen dates, and who reads each: its owner, the people it
+    notifies, and — for a person nobody can mail — the colleague who receives their mail on their behalf
+    (``on_behalf``: absent person → stand-in, ``recipients.stand_ins``)."""
 
     findings: list[Finding]
     first_seen: dict[str, date]
     as_of: date
+    on_behalf: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_owner: dict[str | None, list[Finding]] = defaultdict(list)
+        self.by_notified: dict[str, list[Finding]] = defaultdict(list)
         for f in self.findings:
             self.by_owner[f.owner].append(f)
+            for name in f.notify:
+                self.by_notified[name].append(f)
+        self.represented: dict[str, list[str]] = defaultdict(list)   # stand-in → the absent people
+        for absent, stand_in in self.on_behalf.items():
+            self.represented[stand_in].append(absent)
         self._rows: dict[int, dict[str, Any]] = {}
 
-    def row(self, f: Finding, t: dict) -> dict[str, Any]:
+    def for_person(self, name: str) -> list[tuple[Finding, str, str]]:
+        """What ``name`` reads: (finding, OWNER or NOTIFIED, on whose behalf or ""), each finding once."""
+        seen: set[int] = set()
+        found = []
+        for who, behalf in [(name, "")] + [(absent, absent) for absent in self.represented.get(name, [])]:
+            for role, findings in ((OWNER, self.by_owner.get(who, [])), (NOTIFIED, self.by_notified.get(who, []))):
+                for f in findings:
+                    if id(f) not in seen:
+                        seen.add(id(f))
+                        found.append((f, role, behalf))
+        return found
+
+    def row(self, f: Finding, t: dict, role: str = OWNER, behalf: str = "") -> dict[str, Any]:
         found = self._rows.get(id(f))
         if found is None:
             seen = self.first_seen.get(finding_fingerprint(f), self.as_of)
             found = self._rows[id(f)] = {
                 "code": f.code, "label": label(f.code, t["lang"]), "severity": f.severity,
                 "message": f.message, "owner": f.owner or "", "first_seen": seen.isoformat(),
-                "days_open": max((self.as_of - seen).days, 0)}
-        return found
+                "days_open": max((self.as_of - seen).days, 0), "new": seen >= self.as_of}
+        return {**found, "role": role, "on_behalf_of": behalf}
 
-    def rows(self, findings: list[Finding], t: dict) -> list[dict[str, Any]]:
-        """Longest open first, then in the order of the findings contract."""
-        rows = [self.row(f, t) for f in findings]
+    def rows(self, findings: list, t: dict) -> list[dict[str, Any]]:
+        """Longest open first, then in the order of the findings contract. ``findings``: findings, or the
+        (finding, role, on behalf of) entries of ``for_person``."""
+        entries = [f if isinstance(f, tuple) else (f, OWNER, "") for f in findings]
+        rows = [self.row(f, t, role, behalf) for f, role, behalf in entries]
         rows.sort(key=lambda r: (-r["days_open"], ORDER.get(r["code"], 99)))
         return rows
+
+
+def hygiene_groups(rows: list[dict[str, Any]], first: int = HYGIENE_SAMPLE) -> list[dict[str, Any]]:
+    """Data-hygiene findings grouped by kind, in the contract's order: the label, the count, the first rows."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[r["code"]].append(r)
+    return [{"code": code, "label": items[0]["label"], "severity": items[0]["severity"], "count": len(items),
+             "rows": items[:first], "more": max(len(items) - first, 0)}
+            for code, items in sorted(groups.items(), key=lambda kv: ORDER.get(kv[0], 99))]
 
 
 def limited(rows: list, limit: int = LIST_LIMIT) -> dict[str, Any]:
@@ -81,7 +116,9 @@ def person_context(activity: Activity, name: str, open_findings: OpenFindings, t
     """One person's week: visits by day and kind, new clients, problems, plans, follow-ups, findings."""
     figures = activity.figures(name)
     mine = open_findings.by_owner.get(name, [])
-    rows = open_findings.rows(mine, t)
+    rows = open_findings.rows(open_findings.for_person(name), t)
+    business = [r for r in rows if r["code"] not in HYGIENE]
+    hygiene = [r for r in rows if r["code"] in HYGIENE]
     return {
         **figures,
         "new_clients": limited(figures["new_clients"]),
@@ -89,7 +126,11 @@ def person_context(activity: Activity, name: str, open_findings: OpenFindings, t
         "no_problems": limited(figures["no_problems"]),
         "missed": limited(figures["missed"]),
         "followups": limited(figures["followups"]),
-        "findings": limited(rows),
+        "findings": limited(business, len(business)),   # business first, in full: what needs the person
+        "hygiene": hygiene_groups(hygiene),             # cells to correct, by kind; the sheet lists them all
+        "hygiene_count": len(hygiene),
+        "open_count": len(mine),
+        "on_behalf_of": open_findings.represented.get(name, []),
         "errors": sum(1 for f in mine if f.severity == ERROR),
         "warnings": sum(1 for f in mine if f.severity != ERROR),
     }
@@ -102,7 +143,7 @@ def summary(person: dict[str, Any]) -> dict[str, Any]:
         "new_clients": person["new_clients"]["count"], "problems": person["problems"]["count"],
         "no_problems": person["no_problems"]["count"], "planned": person["planned"], "done": person["done"],
         "unplanned": person["unplanned"], "followups": person["followups"]["count"],
-        "findings": person["findings"]["count"], "errors": person["errors"],
+        "findings": person["open_count"], "errors": person["errors"],
     }
 
 

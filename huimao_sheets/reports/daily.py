@@ -23,11 +23,12 @@ from typing import Any
 from huimao_sheets.checks.followup import followup_due
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding
+from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.mail import Mail
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import followup_row
-from huimao_sheets.reports.context import OpenFindings, limited
-from huimao_sheets.reports.recipients import Recipient
+from huimao_sheets.reports.context import OWNER, OpenFindings, limited
+from huimao_sheets.reports.recipients import Recipient, stand_ins
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.strings import strings
 
@@ -82,19 +83,23 @@ def digest_mails(register: Register, findings: list[Finding], as_of: date, setti
     """The day's digest for each of ``people`` who has something to do; plain data first, then templates."""
     t = daily_strings(settings.language)
     renderer = Renderer(settings)
-    open_findings = OpenFindings(findings, first_seen, as_of)
+    open_findings = OpenFindings(findings, first_seen, as_of, stand_ins(register))
     due = due_today(register, as_of, settings)
     day = {"iso": as_of.isoformat(), "md": f"{as_of.month}/{as_of.day}", "weekday": t["weekdays"][as_of.weekday()]}
     mails = []
     for person in people:
-        mine = open_findings.by_owner.get(person.name, [])
-        overdue = [f for f in mine if f.code == OVERDUE]
-        to_fix = [f for f in mine if f.code != OVERDUE]
-        today = due.get(person.name, [])
+        # What they own (or a colleague without an address owns), and what they are told of on the day it is new.
+        mine = [(f, role, behalf) for f, role, behalf in open_findings.for_person(person.name)
+                if role == OWNER or open_findings.row(f, t)["new"]]
+        overdue = [e for e in mine if e[0].code == OVERDUE]
+        to_fix = [e for e in mine if e[0].code != OVERDUE]
+        today = due.get(person.name, []) + [row for absent in open_findings.represented.get(person.name, [])
+                                            for row in due.get(absent, [])]
         if not (today or overdue or to_fix):
             continue   # nobody gets an empty mail
         context = {
             "t": t, "lang": settings.language, "as_of": as_of.isoformat(), "day": day, "about": person.name,
+            "findings_sheet": findings_sheet_info(settings, register.source),
             "recipient": {"name": person.name, "role": person.role},
             "due_today": limited(today), "overdue": limited(open_findings.rows(overdue, t)),
             "findings": limited(open_findings.rows(to_fix, t)),

@@ -45,3 +45,20 @@ def recipients(register: Register) -> list[Recipient]:
     Those without one are the ``missing_email`` check's findings."""
     return [Recipient(member.name, address, member.role, member.department, member.row)
             for member, address in mail_roster(register)[0]]
+
+
+def stand_ins(register: Register) -> dict[str, str]:
+    """Who receives the mail of a person nobody can mail (no valid 邮箱 of their own): their 上级, else their
+    department's 部门经理, else the 市场总监 — the first of them who can be mailed. Absent name → stand-in."""
+    reachable, unreachable = mail_roster(register)
+    mailable = {member.name for member, _address in reachable}
+    managers = {m.department: m.name for m, _a in reversed(reachable) if m.role == DEPARTMENT_MANAGER and m.department}
+    director = next((m.name for m, _a in reachable if m.role == DIRECTOR), None)
+    chosen = {}
+    for item in unreachable:
+        member = item.member
+        for candidate in (member.manager, managers.get(member.department), director):
+            if candidate and candidate in mailable and candidate != member.name:
+                chosen[member.name] = candidate
+                break
+    return chosen

@@ -28,6 +28,7 @@ from huimao_sheets.clock import SHANGHAI
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
+from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.ledger import SENDING, SENT, Ledger, MailRow, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
@@ -45,6 +46,7 @@ from huimao_sheets.reports.recipients import (
     PERSON,
     Recipient,
     recipients,
+    stand_ins,
 )
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.strings import strings
@@ -87,8 +89,8 @@ def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of:
     t = strings(settings.language)
     renderer = Renderer(settings)
     activity = Activity(register, week, as_of, settings)
-    open_findings = OpenFindings(findings, first_seen, as_of)
-    base = {"t": t, "lang": settings.language, "week": week_info(week), "next_week": week_info(week.shifted(1)),
+    open_findings = OpenFindings(findings, first_seen, as_of, stand_ins(register))
+    base = {"t": t, "lang": settings.language, "findings_sheet": findings_sheet_info(settings, register.source), "week": week_info(week), "next_week": week_info(week.shifted(1)),
             "as_of": as_of.isoformat()}
 
     @cache

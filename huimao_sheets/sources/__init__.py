@@ -7,6 +7,7 @@ or ``None``/``""`` for a blank.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -33,6 +34,14 @@ class Source(Protocol):
 
 def is_google_source(spec: str) -> bool:
     return spec.startswith("gsheet:") or spec.startswith("https://docs.google.com/spreadsheets/")
+
+
+def google_key(spec: str) -> str | None:
+    """The spreadsheet's key in ``gsheet:KEY`` or a Google Sheets address (None if there is none)."""
+    if spec.startswith("gsheet:"):
+        return spec[len("gsheet:"):].strip() or None
+    m = re.search(r"/spreadsheets/d/([a-zA-Z0-9_-]+)", spec)
+    return m.group(1) if m else None
 
 
 DEFAULT_SOURCE = "客户登记.xlsx"

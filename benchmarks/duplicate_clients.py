@@ -4,12 +4,18 @@
     .venv/bin/python benchmarks/duplicate_clients.py --sizes 5000 --seed 7
 
 The register is generated here, in code: distinct companies of Fujian (a 字号, trade words, a city, a
-district address, a contact and a mobile), then planted duplicate registrations — the same name spelled
-differently (places, legal forms, traditional characters, full width, spaces, a trade synonym), a short
-form, a one-character typo or homophone that shares the mobile, contact or address — and planted hard
-negatives that must stay apart: branches of one company, one 字号 in two trades under one boss's
-mobile, one-character-different names in one trade, and the same name in two cities. The rows go
-through the real register code (``register_from_tables``), so mobiles and names are read as in use.
+district address, a contact and a mobile; one 字号 per 行业), then planted duplicate registrations — the
+same name spelled differently (places, legal forms, traditional characters, full width, spaces, a trade
+synonym); the same name with another legal form (有限公司/有限责任公司/股份有限公司) and the place put
+otherwise (福建/福建省/福州/福州市 before the 字号, in full- or half-width brackets after it, between
+字号 and trade words, or left out) at another site in another district of the city, sharing no contact,
+mobile or address; a short form, a one-character typo or homophone that shares the mobile, contact or
+address — and planted hard negatives that must stay apart: branches of one company, one 字号 in two
+trades under one boss's mobile, a bare 字号 twice with two 行业 in two districts, two 字号 in one trade
+under one boss at one address, one-character-different names in one trade, the same name in two cities
+(also 福建省… against the bare name, the addresses in two cities) and in two counties of one city, each
+named. The rows go through the real register code (``register_from_tables``), so mobiles and names are
+read as in use.
 
 Printed per size: the check's time (the whole ``duplicate_client`` call; wall-clock and CPU seconds),
 pairwise precision and recall against the planted truth (pairs of rows put in one finding vs pairs of
@@ -98,6 +104,7 @@ class Company:
         self.street = f"{rng.choice(ROADS)}{rng.randint(1, 1999)}号"
         if rng.random() < 0.3:
             self.street += f"{rng.randint(2, 30)}{rng.randint(1, 20):02d}室"
+        self.other_street = f"{rng.choice(ROADS)}{rng.randint(1, 1999)}号"
 
     def name(self, region_style: str | None = None, form: str | None = None, trade: str | None = None,
              brand: str | None = None) -> str:
@@ -105,9 +112,11 @@ class Company:
                   "none": "", "both": "福建省" + self.city + "市"}[region_style or self.region_style]
         return f"{prefix}{brand or self.brand}{self.trade[0] if trade is None else trade}{self.form if form is None else form}"
 
-    def address(self, style: str = "full") -> str:
-        return {"full": f"福建省{self.city}市{self.district}{self.street}", "city": f"{self.city}市{self.district}{self.street}",
-                "district": f"{self.district}{self.street}", "spaced": f"{self.city}市 {self.district} {self.street}"}[style]
+    def address(self, style: str = "full", district: str | None = None) -> str:
+        """The address; with ``district``, another site of the company in that district, on another street."""
+        district, street = (self.district, self.street) if district is None else (district, self.other_street)
+        return {"full": f"福建省{self.city}市{district}{street}", "city": f"{self.city}市{district}{street}",
+                "district": f"{district}{street}", "spaced": f"{self.city}市 {district} {street}"}[style]
 
 
 def _person(rng: random.Random) -> str:
@@ -180,6 +189,21 @@ class Generator:
             name = name[:cut] + rng.choice([" ", "　"]) + name[cut:]
         return name
 
+    def relocated_name(self, c: Company) -> str:
+        """The name with another legal form and the place put otherwise: before the 字号, in brackets after
+        it (full or half width), between 字号 and trade words, or left out."""
+        rng = self.rng
+        form = rng.choice(["有限公司", "有限责任公司", "股份有限公司"])
+        place = rng.choice(["福建", "福建省", c.city, c.city + "市"])
+        trade = c.trade[0]
+        return rng.choice([
+            f"{place}{c.brand}{trade}{form}", f"{c.brand}（{place}）{trade}{form}", f"{c.brand}({place}){trade}{form}",
+            f"{c.brand}{place}{trade}{form}", f"{c.brand}{trade}{form}", f"福建省{c.city}市{c.brand}{trade}{form}",
+        ])
+
+    def other_district(self, c: Company) -> str:
+        return self.rng.choice([d for d in CITIES[c.city].split() if d != c.district])
+
     def shared(self, c: Company) -> dict:
         """Which of mobile, contact and address a second registration shares (at least one)."""
         rng = self.rng
@@ -194,8 +218,11 @@ class Generator:
 
     def plant_duplicate(self, c: Company) -> None:
         rng = self.rng
-        kind = rng.choices(["respelled", "short", "typo", "sound"], [50, 20, 15, 15])[0]
-        if kind == "respelled":
+        kind = rng.choices(["respelled", "elsewhere", "short", "typo", "sound"], [40, 20, 16, 12, 12])[0]
+        if kind == "elsewhere":  # another office or the factory: nothing in common but the name, city and trade
+            self.add(c, self.relocated_name(c), contact=_person(rng), mobile=_mobile(rng),
+                     address=c.address(rng.choice(["full", "city", "district"]), district=self.other_district(c)))
+        elif kind == "respelled":
             same = rng.random() < 0.6
             extra = {} if same else {"contact": _person(rng), "mobile": _mobile(rng)}
             self.add(c, self.respelled(c), **extra)
@@ -213,12 +240,16 @@ class Generator:
         if not spots:
             spots = list(range(len(brand)))
             sound = False
-        for _ in range(50):
+        for attempt in range(100):
+            if attempt == 50:  # every homophone is another company's 字号: a typo then
+                spots, sound = list(range(len(brand))), False
             i = rng.choice(spots)
             pool = HOMOPHONES[brand[i]] if sound else BRAND_CHARS.replace(brand[i], "")
             other = brand[:i] + rng.choice(pool) + brand[i + 1:]
             if (other, industry) not in self.names_taken:
                 break
+        else:
+            raise RuntimeError(f"no free misspelling of {brand}")  # never with 130 brand characters
         self.names_taken.add((other, industry))
         return other
 
@@ -226,7 +257,8 @@ class Generator:
 
     def plant_negative(self) -> None:
         rng = self.rng
-        kind = rng.choice(["branches", "two_trades", "one_char", "two_cities", "sound_alike"])
+        kind = rng.choice(["branches", "two_trades", "one_char", "two_cities", "sound_alike", "one_boss",
+                           "bare_two_trades", "two_counties", "province_two_cities"])
         base = self.new_company()
         first = self.add(base, base.name())
         if kind == "branches":  # one company's branches: other companies, often the boss's mobile
@@ -238,7 +270,7 @@ class Generator:
                 rows.append(self.add(branch, base.name(region_style="province") + f"{city}分公司"))
             self.hard_pairs.extend(combinations(rows, 2))
         elif kind == "two_trades":  # one boss, one 字号, two businesses
-            trade = rng.choice([t for t in TRADES if t[2] != base.trade[2]])
+            trade = rng.choice([t for t in TRADES if t[2] != base.trade[2] and (base.brand, t[2]) not in self.names_taken])
             other = self.new_company(city=base.city, brand=base.brand, trade=trade)
             other.mobile, other.contact = base.mobile, base.contact
             if rng.random() < 0.5:
@@ -249,6 +281,34 @@ class Generator:
             brand = self.misspelt(base.brand, base.trade[2], sound=kind == "sound_alike")
             other = self.new_company(city=base.city, brand=brand, trade=base.trade)
             self.hard_pairs.append((first, self.add(other, other.name(region_style=rng.choice(["city", "none"])))))
+        elif kind == "one_boss":  # one boss, one office, two companies with different 字号 in one trade
+            other = self.new_company(city=base.city, trade=base.trade)
+            while set(other.brand) & set(base.brand):  # not a misspelling of it
+                other.brand = "".join(rng.choice(BRAND_CHARS) for _ in range(2))
+            self.names_taken.add((other.brand, other.trade[2]))
+            other.mobile, other.contact, other.district, other.street = base.mobile, base.contact, base.district, base.street
+            self.hard_pairs.append((first, self.add(other, other.name(region_style=base.region_style))))
+        elif kind == "bare_two_trades":  # the bare 字号 twice, 行业 says two trades, two districts of one city
+            trade = rng.choice([t for t in TRADES if t[2] != base.trade[2] and (base.brand, t[2]) not in self.names_taken])
+            other = self.new_company(city=base.city, brand=base.brand, trade=trade)
+            self.rows[first][1] = base.brand
+            self.hard_pairs.append((first, self.add(other, base.brand, address=other.address(district=self.other_district(base)))))
+        elif kind == "two_counties":  # the same name registered in two counties of one city, each named
+            counties = [d for d in CITIES[base.city].split() if d[-1] in "市县"]
+            if len(counties) < 2:
+                return
+            one, two = rng.sample(counties, 2)
+            other = self.new_company(city=base.city, brand=base.brand, trade=base.trade)
+            other.district, base.district = two, one
+            self.rows[first][1] = f"{one[:-1]}{base.brand}{base.trade[0]}{base.form}"
+            self.rows[first][3] = base.address()
+            self.hard_pairs.append((first, self.add(other, f"{two[:-1]}{base.brand}{base.trade[0]}{other.form}")))
+        elif kind == "province_two_cities":  # 福建省… and the bare name, the addresses in two cities
+            city = rng.choice([c for c in CITIES if c != base.city])
+            other = self.new_company(city=city, brand=base.brand, trade=base.trade)
+            self.rows[first][1] = base.name(region_style="province")
+            self.rows[first][3] = base.address(rng.choice(["full", "city", "district"]))
+            self.hard_pairs.append((first, self.add(other, other.name(region_style="none"))))
         else:  # the same name in another city, another contact
             city = rng.choice([c for c in CITIES if c != base.city])
             other = self.new_company(city=city, brand=base.brand, trade=base.trade)

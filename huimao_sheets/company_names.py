@@ -4,8 +4,9 @@ A registered name is built as 行政区划 + 字号 + 行业 + 组织形式, e.g
 branch adds its own place and marker after it (… 有限公司 · 厦门分公司). ``parse_company`` returns those
 parts:
 
-- ``region``  the places the name states: leading words (福建省, 福州市, 厦门, 晋江) and a bracketed place
-  in the middle (兴海（福建）建材), as (province, city, county); they say where a company is, not who it is;
+- ``region``  the places the name states: leading words (福建省, 福州市, 厦门, 晋江), a bracketed place
+  in the middle (兴海（福建）建材) and a province or city between 字号 and trade words without brackets
+  (环银福建建材, 铁达福州市贸易), as (province, city, county); they say where a company is, not who it is;
 - ``brand``   the 字号 (鑫达): what is left after region, trade words and legal form are taken off;
 - ``trades``  the trade words (贸易, 建筑材料 → 建材, 电子 + 科技), canonical, so synonyms compare equal;
 - ``branch``  a branch marker (厦门分公司, 五四路分店) — part of the identity: two branches are two clients;
@@ -458,6 +459,25 @@ def _take_trades(text: str, guess: bool = True) -> tuple[str, list[str], str]:
     return text[:end], canon, text[end:]
 
 
+def _take_infix_place(brand: str, region: Region, removed: list[str]) -> tuple[str, Region]:
+    """A place written between the 字号 and the trade words without brackets (环银福建建材, 铁达福州市贸易).
+
+    Only a province or a city, or a place written with 省/市/区/县, and only when it agrees with the
+    places already read and a 字号 of ``MIN_BRAND`` characters is left: a bare county (华安, 永安)
+    ends many a 字号.
+    """
+    for start in range(MIN_BRAND, len(brand) - 1):
+        tail = brand[start:]
+        place = PLACES.get(tail)
+        if place is None or place is NOWHERE or not (place.county is None or tail[-1] in _PLACE_SUFFIXES):
+            continue
+        merged = region.merged(place)
+        if merged is not None:
+            removed.append(tail)
+            return brand[:start], merged
+    return brand, region
+
+
 def _parse(text: str) -> CompanyName:
     removed: list[str] = []
     rest, branch = _take_branch(text)
@@ -476,6 +496,7 @@ def _parse(text: str) -> CompanyName:
             places.pop()
             region = leading_places("".join(places))[0]
     removed.extend(places)
+    brand, region = _take_infix_place(brand, region, removed)
     region = region.merged(bracket_region) or region
     trades = tuple(canon) if len(canon) < 2 else tuple(sorted(set(canon)))
     return CompanyName(text, brand, trades, trade_text, region, branch, tuple(removed))

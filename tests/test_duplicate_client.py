@@ -60,8 +60,6 @@ NOT_THE_SAME = [
      "the same name in two cities"),
     ("鑫达贸易有限公司", "鑫达贸易有限公司", (), {}, {"地址": "厦门市思明区湖滨南路100号"},
      "the same name, the addresses in two cities"),
-    ("鑫达贸易有限公司", "鑫达贸易有限公司", (), {}, {"地址": "福州市仓山区浦上大道100号"},
-     "the same name, the addresses in two districts, nothing else in common"),
     ("晋江鑫达鞋业有限公司", "石狮鑫达鞋业有限公司", ("mobile",), {}, {}, "two counties named"),
     ("鑫达贸易有限公司", "恒通贸易有限公司", ("mobile", "contact", "address"), {}, {},
      "one boss, two companies with different 字号"),
@@ -69,7 +67,70 @@ NOT_THE_SAME = [
      "the same street and number in another district is another address"),
     ("瑞丰食品有限公司", "端丰食品有限公司", (), {"负责人": "王总"}, {"负责人": "王总"},
      "王总 is a surname and a title, not who the contact is"),
+    # the same name alone is enough within one city and trade, not beyond
+    ("环银（福建）建筑材料有限公司", "环银建筑材料有限公司", (), {"行业": "建材"},
+     {"行业": "建材", "地址": "厦门市思明区湖滨南路100号"}, "a province in one name, the addresses in two cities"),
+    ("福建省铁达贸易有限公司", "铁达贸易有限责任公司", (), {}, {"地址": "泉州市丰泽区田安路8号"},
+     "福建省 and no place, the addresses in two cities"),
+    ("铁达", "铁达", (), {"行业": "贸易"}, {"行业": "物流", "地址": "福州市仓山区浦上大道100号"},
+     "a bare 字号 twice, 行业 says two trades, two districts"),
+    ("铁达", "铁达有限公司", (), {"行业": None}, {"行业": None, "地址": "福州市仓山区浦上大道100号"},
+     "a bare 字号 twice, no trade said anywhere, two districts"),
+    ("铁达贸易有限公司", "铁达贸易有限公司", (), {"行业": "贸易"}, {"行业": "食品", "地址": "福州市仓山区浦上大道100号"},
+     "one name, 行业 says two trades, two districts"),
+    ("晋江鑫达鞋业有限公司", "鑫达鞋业有限公司", (), {"地址": "晋江市陈埭镇工业区8号"}, {"地址": "泉州市石狮市湖滨街3号"},
+     "a name that names 晋江 is unique in 晋江, not in 石狮"),
+    ("福州铁达贸易有限公司", "福州铁达物流有限责任公司", (), {}, {"地址": "福州市仓山区浦上大道100号"},
+     "one 字号, two trades, two districts"),
 ]
+
+OTHER_DISTRICT = "福建省福州市仓山区浦上大道100号"
+
+# Two registrations of one company in two districts of one city, sharing no contact, mobile or address
+# (an office and a factory): the same name once places and legal forms are set aside, in one city and
+# trade, is one company. (name, name, row changes, the names' evidence)
+ONE_CITY = [
+    ("福州铁达贸易有限公司", "福州铁达贸易有限责任公司", {}, "名称去掉“有限公司/有限责任公司”后相同"),
+    ("环银（福建）建筑材料有限公司", "环银建筑材料有限公司", {"行业": "建材"}, "名称去掉“（福建）”后相同"),
+    ("福建省铁达贸易股份有限公司", "铁达（福州）贸易有限公司", {},
+     "名称去掉“股份有限公司/福建省/（福州）/有限公司”后相同"),
+    ("铁达(福州市)贸易有限公司", "福州市铁达贸易有限公司", {}, "名称去掉“（福州市）/福州市”后相同"),
+    ("环银福建建筑材料有限公司", "环银建材有限公司", {"行业": "建材"}, "名称去掉“福建”后相同，“建筑材料”即“建材”"),
+    ("福建省福州市铁达贸易有限公司", "铁达福州贸易有限公司", {}, "名称去掉“福建省/福州市/福州”后相同"),
+    ("铁达", "铁达有限公司", {}, "名称去掉“有限公司”后相同"),
+]
+
+
+@pytest.mark.parametrize("name_a, name_b, changes, names", ONE_CITY, ids=[f"{a} / {b}" for a, b, *_ in ONE_CITY])
+def test_one_name_in_one_city_and_trade_is_one_company_whatever_the_districts(tmp_path, name_a, name_b, changes, names):
+    path = make_workbook(tmp_path, clients=two(name_a, name_b, a=changes, b={**changes, "地址": OTHER_DISTRICT}))
+    [found] = findings(path, "duplicate_client")
+    assert located([found]) == [("客户档案", [2, 3], None)]
+    assert found.details["evidence"] == [names, "同在福州市、同一行业（注册名称在本市唯一，各行地址在不同区县）"]
+
+
+def test_a_county_level_city_is_a_district_of_its_city(tmp_path):
+    path = make_workbook(tmp_path, clients=two("福州铁达贸易有限公司", "铁达贸易有限责任公司", b={"地址": "福清市音西街道1号"}))
+    [found] = findings(path, "duplicate_client")
+    assert located([found]) == [("客户档案", [2, 3], None)]
+    assert found.details["evidence"] == ["名称去掉“有限公司/福州/有限责任公司”后相同",
+                                         "同在福州市、同一行业（注册名称在本市唯一，各行地址在不同区县）"]
+
+
+def test_without_a_city_on_either_row_a_missing_place_is_no_different_place(tmp_path):
+    path = make_workbook(tmp_path, clients=two("福建省铁达贸易有限公司", "铁达贸易有限责任公司",
+                                                a={"地址": "工业区8号"}, b={"地址": None}))
+    [found] = findings(path, "duplicate_client")
+    assert located([found]) == [("客户档案", [2, 3], None)]
+    assert found.details["evidence"] == ["名称去掉“有限公司/福建省/有限责任公司”后相同"]
+
+
+def test_across_districts_the_english_evidence_names_the_city(tmp_path):
+    path = make_workbook(tmp_path, clients=two("福州铁达贸易有限公司", "福州铁达贸易有限责任公司", b={"地址": OTHER_DISTRICT}))
+    [found] = findings(path, "duplicate_client", settings=Settings(language="en"))
+    assert found.details["evidence"] == [
+        "names match after removing “有限公司/有限责任公司”",
+        "both in 福州, one trade (a registered name is unique in its city; the addresses are in different districts)"]
 
 
 def _ids(cases):

@@ -15,9 +15,19 @@ form and branch. Two rows are judged as follows.
 
 **One company** when nothing above forbids it and
   - the names are the same once places, legal forms, width, traditional characters, brackets, spaces and
-    trade synonyms are set aside (福建省鑫达贸易有限公司 = 鑫达商贸): a registered name is unique in its
-    city, so that is enough — unless the addresses put them in different districts and they share
-    nothing else (the same name in two places);
+    trade synonyms are set aside (福建省鑫达贸易有限公司 = 鑫达商贸, 福州铁达贸易有限公司 = 福州铁达贸易有限
+    责任公司, 环银（福建）建筑材料有限公司 = 环银建筑材料有限公司): a registered name is unique within the
+    area it names, so that is enough whatever the districts and contacts (an office and a factory). "One
+    city" is the city of the name's place words, else of the address (环银（福建）… names only the
+    province: its address gives the city); two cities known and different keep the rows apart (above).
+    A row that states no city, in its name or its address, is in no different city: when neither row
+    gives one (or one row only) the rows are taken to be in one city — a missing place is not another
+    place, and the evidence says nothing of a city then. When the addresses put the rows in different districts of their city, the
+    name needs one trade besides: every source that states the trade agrees — the names' trade words
+    and the 行业 column — and one of them states it (鑫达 and 鑫达 with no trade said, or 行业 贸易 and
+    物流, may be two companies), and a county one name names is the county of the other row (晋江鑫达鞋业 is
+    unique in 晋江, not in 泉州); the evidence then says so (同在福州市、同一行业). Otherwise, across
+    districts, the name needs a shared mobile, contact or address too;
   - one is a short form of the other — the same 字号 with fewer trade words (兴海 / 兴海建材), or a bare
     字号 that begins the other (千恒 / 千恒水暖器材) — and the rows share the mobile, the address, or
     the contact in the same district;
@@ -215,6 +225,23 @@ def _other_district(a: Entry, b: Entry) -> bool:
     return bool(a.county and b.county and a.county != b.county)
 
 
+def _one_area(a: Entry, b: Entry) -> bool:
+    """Two rows whose same name is enough whatever their districts: one trade, and no county named in
+    one name that the other row is outside of (晋江鑫达鞋业 is unique in 晋江, not in 泉州).
+
+    The trade is one when every source that states it agrees and one does: the names' trade words
+    (``_relation`` has found them equal) and the 行业 column. Cities that differ were ruled out by
+    ``_never``; a city neither row states is no different city.
+    """
+    ia, ib = a.client.industry, b.client.industry
+    if ia and ib and ia != ib:
+        return False
+    if not a.name.trades and not (ia and ib):
+        return False  # 鑫达 and 鑫达 with no trade said: two companies may share a bare 字号
+    named_a, named_b = a.name.region.county, b.name.region.county
+    return not (named_a and b.county and b.county != named_a) and not (named_b and a.county and a.county != named_b)
+
+
 def _same_address(a: Entry, b: Entry) -> bool:
     if a.street is None or b.street is None or _other_district(a, b):
         return False
@@ -231,8 +258,9 @@ def _link(a: Entry, b: Entry) -> Link | None:
     contact = a.contact is not None and a.contact == b.contact
     address = _same_address(a, b)
     same_district = not _other_district(a, b)
+    across_districts = relation == SAME and not same_district and bool(a.city) and _one_area(a, b)
     if relation == SAME:
-        convinced = mobile or address or contact or same_district
+        convinced = mobile or address or contact or same_district or across_districts
     else:
         convinced = mobile or address or (contact and same_district)
     if not convinced:
@@ -247,6 +275,8 @@ def _link(a: Entry, b: Entry) -> Link | None:
         evidence.append(("contact", a.contact))
     if address:
         evidence.append(("address", min(a.client.address, b.client.address, key=len)))
+    if across_districts and not (mobile or address or contact):
+        evidence.append(("one_city", a.city))
     return Link(a, b, round(min(score, 1.0), 2), evidence)
 
 
@@ -347,6 +377,7 @@ EVIDENCE = {
         "mobile": "同一手机号{0}",
         "contact": "同一负责人{0}",
         "address": "同一地址“{0}”",
+        "one_city": "同在{0}市、同一行业（注册名称在本市唯一，各行地址在不同区县）",
     },
     "en": {
         "same_name": "same name",
@@ -359,6 +390,7 @@ EVIDENCE = {
         "mobile": "same mobile {0}",
         "contact": "same contact {0}",
         "address": "same address “{0}”",
+        "one_city": "both in {0}, one trade (a registered name is unique in its city; the addresses are in different districts)",
     },
 }
 

@@ -23,6 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from huimao_sheets.checks import CHECKS
 from huimao_sheets.config import Settings, load_toml
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.layout import (
@@ -96,7 +97,6 @@ def _strings(key: str, value: Any) -> list[str]:
 
 
 def _checks(value: Any) -> tuple[str, ...] | None:
-    from huimao_sheets.checks import CHECKS
 
     items = _strings("checks", value)
     if len(items) == 1 and items[0].lower() in ALL:

@@ -37,8 +37,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
+import schedule
+
 from huimao_sheets.errors import HuimaoError
-from huimao_sheets.ledger import FAILED, MISSED, OK
+from huimao_sheets.ledger import FAILED, MISSED, OK, Ledger
+from huimao_sheets.runner import run_job
 from huimao_sheets.timing import (
     INTERVAL,
     TZ,
@@ -56,7 +59,7 @@ from huimao_sheets.workdays import WorkCalendar
 if TYPE_CHECKING:
     from huimao_sheets.config import Settings
     from huimao_sheets.jobs import Job
-    from huimao_sheets.ledger import Ledger, Run
+    from huimao_sheets.ledger import Run
 
 ON_TIME = timedelta(minutes=15)      # a run this late is still on time
 RETRY_AFTER = timedelta(minutes=30)  # a failed attempt is tried again after this long
@@ -128,8 +131,6 @@ class JobStatus:
 
 def job_statuses(settings: "Settings", jobs: list["Job"], now: datetime) -> list[JobStatus]:
     """Each job's next slot after ``now`` and its last recorded run (the ledger is only read)."""
-    from huimao_sheets.ledger import Ledger
-
     calendar = work_calendar(settings)
     with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
         return [JobStatus(job, next_slot(job.when, now, calendar) if job.enabled else None,
@@ -241,8 +242,6 @@ def run_due(settings: "Settings", jobs: list["Job"], now: datetime, *, stop: "St
     The same pass serves the loop (once a minute) and ``schedule --once``. When ``stop`` is set (SIGTERM),
     the job in progress finishes and no other starts.
     """
-    from huimao_sheets.ledger import Ledger
-
     now = now.astimezone(TZ)
     text = TEXT[settings.language]
     calendar = work_calendar(settings)
@@ -275,8 +274,6 @@ def run_due(settings: "Settings", jobs: list["Job"], now: datetime, *, stop: "St
 def _run_slot(job: "Job", decision: Decision, settings: "Settings", now: datetime, env: Mapping[str, str],
               text: dict) -> Outcome:
     """Run one job for its slot; a failure is logged, never raised (the loop carries on)."""
-    from huimao_sheets.runner import run_job
-
     slot = decision.slot
     how = "" if decision.why == ON_TIME_RUN else text[decision.why].format(at=_at(slot))
     started = _time.monotonic()
@@ -396,8 +393,6 @@ def run_forever(settings: "Settings", jobs: list["Job"], *, clock: Callable[[], 
     On start it runs what is due (catching up what was missed today), then looks again every minute on the
     minute, on its own ``schedule.Scheduler``. SIGTERM/SIGINT let the job in progress finish, then it exits.
     """
-    import schedule
-
     text = TEXT[settings.language]
     stop = stop or Stop()
     with SchedulerLock(settings.state_dir), stop_on_signals(stop):

@@ -27,7 +27,9 @@ from huimao_sheets.register import (
     sheet_names,
     sheet_title,
 )
+from huimao_sheets.sources import is_google_source
 from huimao_sheets.sources.changes import Rule, SheetChange
+from huimao_sheets.sources.xlsx_setup import XlsxBackend
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,9 @@ def describe(changes: list[SheetChange], language: str = "zh") -> list[str]:
 def setup_sheet(source_spec: str, settings: Settings, credentials: str | None = None, *,
                 transport: Any = None) -> list[SheetChange]:
     """Set up the spreadsheet ``source_spec`` (Google or xlsx); returns the changes made (empty: none)."""
-    from huimao_sheets.sources import is_google_source
 
     if is_google_source(source_spec):
+        # Deferred on purpose: gspread and google-auth are heavy and an .xlsx set-up never needs them.
         from huimao_sheets.sources.gsheets import GoogleSheetSource
         from huimao_sheets.sources.gsheets_setup import GoogleBackend
 
@@ -170,7 +172,6 @@ def setup_sheet(source_spec: str, settings: Settings, credentials: str | None = 
                                         transport=transport)
         backend: Backend = GoogleBackend(source, HEADER_SEARCH_ROWS + 1)
     else:
-        from huimao_sheets.sources.xlsx_setup import XlsxBackend
 
         backend = XlsxBackend(source_spec, HEADER_SEARCH_ROWS + 1)
     changes = plan_changes(backend, settings)

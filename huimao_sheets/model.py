@@ -89,6 +89,9 @@ class Register:
     # Cells met while reading that the cell checks report: (sheet key, field key) → records, in sheet order.
     empty_cells: dict[tuple[str, str], list] = field(default_factory=dict)       # blank or a placeholder
     unreadable_cells: dict[tuple[str, str], list] = field(default_factory=dict)  # Unreadable values
+    # Formula errors (#REF!, #N/A…): (sheet key, field key) → [(record, CellError)], in sheet order.
+    formula_errors: dict[tuple[str, str], list] = field(default_factory=dict)
+    stray_cells: dict[str, list[str]] = field(default_factory=dict)  # sheet key → far cells (XFD1048576)
     plans_by_client: list[list[PlannedVisit]] = field(default_factory=list)
 
     def managers_of(self, department: str | None) -> list[Staff]:

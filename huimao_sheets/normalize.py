@@ -35,6 +35,15 @@ class Unreadable:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class CellError(Unreadable):
+    """A formula error such as ``#REF!``, ``#DIV/0!`` or ``#N/A``, as the source read it: never a blank,
+    never a value. Parsers keep it as it is (``register.read_records``); the checks report it on its cell."""
+
+    def __str__(self) -> str:
+        return self.raw
+
+
 def cell_text(value: Any) -> str:
     """A cell as text a person would read: numbers without a spurious '.0', dates as ISO."""
     if value is None:

@@ -22,6 +22,7 @@ from huimao_sheets.errors import SheetLayoutError
 from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
 from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
 from huimao_sheets.normalize import (
+    CellError,
     Unreadable,
     cell_text,
     clean_text,
@@ -168,7 +169,7 @@ def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: d
     if cache is None:
         short = _short_text(parse)
         return [(s if len(s := v.strip()) > SHORT_TEXT else short(s)) if v.__class__ is str
-                else (None if v is None else parse(v)) for v in values]
+                else (None if v is None else v if v.__class__ is CellError else parse(v)) for v in values]
     get = cache.get
     out = [get(v, _MISS) for v in values]
     if _MISS in out:
@@ -176,8 +177,8 @@ def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: d
             if result is _MISS:
                 value = values[i]
                 result = get(value, _MISS)  # an earlier miss in this chunk may have filled it
-                if result is _MISS:
-                    result = cache[value] = parse(value)
+                if result is _MISS:  # a formula error stays itself: the checks report it as it is
+                    result = cache[value] = value if value.__class__ is CellError else parse(value)
                 out[i] = result
     return out
 
@@ -233,16 +234,30 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
         if register is not None:
             for f, values in zip(spec.fields, columns):
                 if f.key in by_field:
-                    _note_cells(register, (spec.key, f.key), chunk_records, values)
+                    _note_cells(register, (spec.key, f), chunk_records, values)
     return records, set(mapping)
 
 
-def _note_cells(register: Register, key: tuple[str, str], records: list, values: list) -> None:
+# Kinds whose records may hold an Unreadable value; in any other (free text, names, ids) a formula error
+# leaves the record's value blank (None) once noted.
+READ_KINDS = (layout.DATE, layout.MOBILE, layout.CHOICE, layout.EMAIL)
+
+
+def _note_cells(register: Register, key: tuple[str, Field], records: list, values: list) -> None:
+    sheet, f = key
+    key = (sheet, f.key)
     if None in values:
         register.empty_cells.setdefault(key, []).extend(r for r, v in zip(records, values) if v is None)
-    if Unreadable in set(map(type, values)):
+    kinds = set(map(type, values))
+    if Unreadable in kinds:
         register.unreadable_cells.setdefault(key, []).extend(
             r for r, v in zip(records, values) if v.__class__ is Unreadable)
+    if CellError in kinds:
+        errors = [(r, v) for r, v in zip(records, values) if v.__class__ is CellError]
+        register.formula_errors.setdefault(key, []).extend(errors)
+        if f.kind not in READ_KINDS:
+            for record, _ in errors:
+                setattr(record, f.key, None)
 
 
 def _has_content(cells: tuple[Any, ...]) -> bool:
@@ -294,6 +309,8 @@ def register_from_tables(source_name: str, tables: dict[str, Table], settings: S
             register.columns[spec.key] = set()
             continue
         records, present = read_records(spec, table, settings, as_of, caches, register)
+        if table.stray:
+            register.stray_cells[spec.key] = list(table.stray)
         setattr(register, spec.key, records)
         register.columns[spec.key] = present
     _index(register)

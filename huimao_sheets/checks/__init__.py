@@ -15,6 +15,7 @@ from huimao_sheets.checks.fields import (
     INVALID_PHONE,
     INVALID_VALUE,
     MISSING_REQUIRED,
+    STRAY_CELL,
 )
 from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP
 from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
@@ -38,6 +39,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     PLAN_COLLISION,
     DUPLICATE_CLIENT,
     OVERDUE_FOLLOWUP,
+    STRAY_CELL,
     MISSING_EMAIL,
 )}
 

@@ -5,15 +5,20 @@
 ``invalid_date``      a date cell that no supported form reads
 ``invalid_value``     a value outside its list (rating, likelihood, stage, visit type, role)
 ``future_date``       a visit dated after the as-of date (a warning: usually a mistyped year)
+``stray_cell``        a value far from the data (XFD1048576), which the reader left out: delete it
+
+A formula error (``#REF!``, ``#N/A``…) is never a blank: in a date column it is ``invalid_date``, in any other
+column ``invalid_value``, its message (``FORMULA_ERROR``) quoting the error.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Iterator
 
 from huimao_sheets import layout
-from huimao_sheets.checks.common import client_ids, header, record_owner
+from huimao_sheets.checks.common import client_ids, department_manager, header, record_owner
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import ERROR, WARNING, Finding
@@ -43,15 +48,16 @@ def _row_staff(spec: SheetSpec, record) -> list[str]:
 
 
 def _cell_finding(check: Check, register: Register, settings: Settings, spec: SheetSpec, record, f: Field,
-                  **params) -> Finding:
+                  template: dict[str, str] | None = None, **params) -> Finding:
+    """The finding on ``record``'s cell of ``f``; its message is the check's, or ``template``'s."""
     column = header(spec, f.key, settings)
     sheet = register.sheet_titles[spec.key]
     return Finding(
         code=check.code, sheet=sheet, rows=[record.row], column=column,
         client_ids=_row_clients(record), staff=_row_staff(spec, record),
         owner=record_owner(register, spec.key, record),
-        message=check.text(settings.language, sheet=sheet, row=record.row, column=column,
-                           column_en=f.english, **params),
+        message=(template[settings.language].format if template else partial(check.text, settings.language))(
+            sheet=sheet, row=record.row, column=column, column_en=f.english, **params),
         details={k: v for k, v in params.items() if k in ("value", "choices")},
     )
 
@@ -91,16 +97,53 @@ def _unreadable(register: Register, settings: Settings, check: Check, kinds: tup
     return findings
 
 
+# The message of invalid_date/invalid_value on a cell that holds a formula error.
+FORMULA_ERROR = {
+    "zh": "{sheet}第{row}行“{column}”是公式错误“{value}”，请修正公式或填入实际内容",
+    "en": "{sheet} row {row}: “{column}” is the formula error “{value}”; fix the formula or type the value",
+}
+
+
+def _formula_errors(register: Register, settings: Settings, check: Check, dates: bool) -> list[Finding]:
+    """Formula errors in date columns (``dates``) or in every other column, each quoted in its message."""
+    findings = []
+    for spec in SHEETS:
+        for f in spec.fields:
+            if (f.kind == layout.DATE) == dates:
+                findings += [_cell_finding(check, register, settings, spec, record, f, FORMULA_ERROR, value=error.raw)
+                             for record, error in register.formula_errors.get((spec.key, f.key), ())]
+    return findings
+
+
 def invalid_phone(register: Register, as_of: date, settings: Settings) -> list[Finding]:
     return _unreadable(register, settings, INVALID_PHONE, (layout.MOBILE,))
 
 
 def invalid_date(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    return _unreadable(register, settings, INVALID_DATE, (layout.DATE,))
+    return (_unreadable(register, settings, INVALID_DATE, (layout.DATE,))
+            + _formula_errors(register, settings, INVALID_DATE, dates=True))
 
 
 def invalid_value(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    return _unreadable(register, settings, INVALID_VALUE, (layout.CHOICE,))
+    return (_unreadable(register, settings, INVALID_VALUE, (layout.CHOICE,))
+            + _formula_errors(register, settings, INVALID_VALUE, dates=False))
+
+
+def stray_cell(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    """A value far from the data, which the reader left out so as never to read the empty grid between."""
+    from huimao_sheets.sources.xlsx_scan import COLUMN_GAP, ROW_GAP
+
+    findings = []
+    owner = department_manager(register, None)
+    for spec in SHEETS:
+        sheet = register.sheet_titles.get(spec.key, spec.title)
+        for cell in register.stray_cells.get(spec.key, ()):
+            row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            findings.append(Finding(
+                code=STRAY_CELL.code, sheet=sheet, rows=[row], column=None, owner=owner,
+                message=STRAY_CELL.text(settings.language, sheet=sheet, cell=cell, rows=ROW_GAP, columns=COLUMN_GAP),
+                details={"cell": cell}))
+    return findings
 
 
 def future_date(register: Register, as_of: date, settings: Settings) -> list[Finding]:
@@ -167,5 +210,16 @@ FUTURE_DATE = Check(
     message={
         "zh": "{sheet}第{row}行“{column}”为{value}，晚于检查日期{as_of}，年份是否写错？",
         "en": "{sheet} row {row}: “{column}” is {value}, after the as-of date {as_of}; is the year mistyped?",
+    },
+)
+
+
+STRAY_CELL = Check(
+    code="stray_cell", severity=WARNING, function=stray_cell,
+    label={"zh": "远离数据的单元格", "en": "Stray cell"},
+    message={
+        "zh": "{sheet}的单元格 {cell} 有内容，但离数据很远（隔着至少{rows}个空行或{columns}个空列），检查时已忽略。请删除该单元格的内容",
+        "en": "{sheet} cell {cell} holds a value far from the data (past {rows} empty rows or {columns} empty columns); "
+              "it was ignored: delete it",
     },
 )

@@ -2,13 +2,14 @@
 
 A ``Table`` keeps the sheet's own row numbering: ``rows[0]`` is sheet row 1 (the header, normally).
 Cells are whatever the spreadsheet stores: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime``
-or ``None``/``""`` for a blank.
+``None``/``""`` for a blank, or a ``CellError`` for a formula error; a merged range reads as its top-left
+value on every cell it covers (``sources.cells``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
 
@@ -18,6 +19,7 @@ class Table:
 
     title: str
     rows: Iterable[list[Any]]
+    stray: list[str] = field(default_factory=list)   # A1 references of values far from the data, not in rows
 
 
 class Source(Protocol):

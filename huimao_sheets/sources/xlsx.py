@@ -1,11 +1,16 @@
 """The embedded default source: a local ``.xlsx`` workbook, read with python-calamine.
 
 python-calamine (Rust) reads cells about ten times faster than openpyxl; it returns date cells as
-``date``/``datetime`` and numbers as ``float``, which is what the register expects.
+``date``/``datetime`` and numbers as ``float``, which is what the register expects. Before calamine reads a
+worksheet, ``xlsx_scan`` streams its XML to learn its real extent (so a stray value at ``XFD1048576`` never
+makes calamine allocate the empty grid between), its formula errors (which calamine reads as blank) and its
+merged ranges. A worksheet with stray cells is read from a copy of the workbook without them.
 """
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -13,6 +18,11 @@ from python_calamine import CalamineWorkbook
 
 from huimao_sheets.errors import SourceError
 from huimao_sheets.sources import Table
+from huimao_sheets.sources.cells import as_person_reads
+from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, scan_sheet, without_cells
+from huimao_sheets.sources.xlsx_write import Package
+
+SHARED_STRINGS = "/sharedStrings"
 
 
 class XlsxSource:
@@ -21,34 +31,86 @@ class XlsxSource:
         self.name = str(path)
         self._workbook: CalamineWorkbook | None = None
 
-    def _open(self) -> CalamineWorkbook:
+    def _check_file(self) -> None:
+        if not self.path.exists():
+            raise SourceError(f"找不到工作簿 {self.path}（file not found）。请检查 --source 的路径。")
+        if self.path.is_dir():
+            raise SourceError(f"{self.path} 是一个文件夹，不是 .xlsx 工作簿。")
+
+    def _open(self, path: Path | None = None) -> CalamineWorkbook:
+        if path is not None:
+            return self._calamine(path)
         if self._workbook is None:
-            if not self.path.exists():
-                raise SourceError(f"找不到工作簿 {self.path}（file not found）。请检查 --source 的路径。")
-            if self.path.is_dir():
-                raise SourceError(f"{self.path} 是一个文件夹，不是 .xlsx 工作簿。")
-            try:
-                self._workbook = CalamineWorkbook.from_path(str(self.path))
-            except Exception as exc:  # calamine raises its own error types for every malformed file
-                raise SourceError(
-                    f"无法读取工作簿 {self.path}: {exc}. "
-                    "请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
-                ) from exc
+            self._check_file()
+            self._workbook = self._calamine(self.path)
         return self._workbook
+
+    def _calamine(self, path: Path) -> CalamineWorkbook:
+        try:
+            return CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for every malformed file
+            raise SourceError(
+                f"无法读取工作簿 {self.path}: {exc}. "
+                "请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
+            ) from exc
 
     def sheet_titles(self) -> list[str]:
         return list(self._open().sheet_names)
 
+    def scan(self, titles: Sequence[str]) -> dict[str, SheetScan]:
+        """Each named worksheet's extent, stray cells, errors and merges, streamed from the zip (no grid)."""
+        self._check_file()
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                package = Package(archive)
+                targets = package.targets()
+                parts = {name: targets.get(rid, ("", ""))[1] for name, _, rid in package.sheets()}
+                for kind, part in targets.values():
+                    if kind.endswith(SHARED_STRINGS) and part in archive.namelist():
+                        check_part_size(archive.getinfo(part), "、".join(titles), "共享字符串（sharedStrings.xml）")
+                return {title: scan_sheet(archive, parts[title], title)
+                        for title in titles if parts.get(title) in archive.namelist()}
+        except SourceError:
+            raise
+        except (zipfile.BadZipFile, KeyError, StopIteration, ValueError, OSError) as exc:
+            raise SourceError(
+                f"无法读取工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
+            ) from exc
+
     def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
         workbook = self._open()
-        tables = {}
-        for title in titles:
-            try:
-                sheet = workbook.get_sheet_by_name(title)
-            except Exception as exc:
-                raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
-            tables[title] = Table(title=title, rows=_rows(sheet))
+        scans = self.scan(titles)
+        stray = {title: scan for title, scan in scans.items() if scan.stray}
+        with tempfile.TemporaryDirectory(prefix="huimao-read-") as folder:
+            if stray:  # read those worksheets from a copy without their stray cells
+                workbook = self._open(self._without_stray(stray, Path(folder) / "read.xlsx"))
+            tables = {}
+            for title in titles:
+                try:
+                    sheet = workbook.get_sheet_by_name(title)
+                except Exception as exc:
+                    raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
+                scan = scans.get(title) or SheetScan(title)
+                rows = as_person_reads(_rows(sheet), scan.errors, scan.merges, width=scan.last_column or None)
+                tables[title] = Table(title=title, rows=rows, stray=scan.stray)
         return tables
+
+    def _without_stray(self, scans: dict[str, SheetScan], target: Path) -> Path:
+        """A copy of the workbook whose worksheets in ``scans`` lack their stray cells."""
+        with zipfile.ZipFile(self.path) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
+                                                                     compresslevel=1) as out:
+            package = Package(archive)
+            targets = package.targets()
+            refs = {targets.get(rid, ("", ""))[1]: scans[name].stray
+                    for name, _, rid in package.sheets() if name in scans}
+            for info in archive.infolist():
+                if info.filename in refs:
+                    without_cells(archive, info.filename, refs[info.filename], out)
+                else:
+                    with archive.open(info) as src, out.open(info.filename, "w", force_zip64=True) as dst:
+                        while data := src.read(1 << 20):
+                            dst.write(data)
+        return target
 
 
 def _rows(sheet) -> Iterator[list]:

@@ -1,0 +1,221 @@
+"""Know a worksheet before reading it: its real extent, stray cells, formula errors and merged ranges.
+
+python-calamine holds a worksheet as a dense grid from its first to its last cell, so one value typed at
+``XFD1048576`` makes it allocate 16,384 × 1,048,576 cells (hundreds of GB: the process aborts). This module
+streams the worksheet's XML inside the xlsx zip, a megabyte at a time, and never builds a grid:
+
+- the **data block** runs from the first row and column down and right until a gap of at least
+  ``ROW_GAP`` empty rows or ``COLUMN_GAP`` empty columns. A cell holding a value beyond such a gap is a
+  **stray cell**: it is reported (``stray_cell``) and left out of the read. A cell with only a format and no
+  value is not a value (calamine skips it too). The ``<dimension>`` element is not trusted;
+- ``t="e"`` cells are formula errors (``#REF!``…), which calamine reads as blank: their text is kept here;
+- ``<mergeCell ref="G2:G3"/>`` ranges are kept, so that a merged cell reads as its top-left value;
+- limits (``MAX_*``) bound what a read may cost; beyond them the read stops with a ``SourceError`` that
+  names the sheet and the limit (exit 2).
+
+The common case is cheap: row numbers are compared a chunk at a time and no cell reference is read unless a
+chunk has a gap of ``ROW_GAP`` rows or a cell beyond column Z. Only then is every cell reference read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from huimao_sheets.errors import SourceError
+
+ROW_GAP = 1000                  # a value below this many empty rows is far from the data
+COLUMN_GAP = 26                 # … or right of this many empty columns (a whole alphabet)
+MAX_ROWS = 1_048_576            # rows of the data block (Excel's own maximum)
+MAX_COLUMNS = 1_000             # columns of the data block
+MAX_CELLS = 30_000_000          # rows × columns of the data block: calamine holds ~32 bytes a cell (≈1 GB)
+MAX_PART_BYTES = 1 << 30        # a worksheet's or the shared strings' XML, unpacked (1 GiB)
+MAX_EXPANSION = 100             # a part over BOMB_FLOOR that unpacks to more than 100× its packed size
+BOMB_FLOOR = 50 << 20           # … is a zip bomb, not a register (real sheets pack 5–15×)
+CHUNK = 1 << 20
+
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE_REF = re.compile(rb'<c r="[A-Z]{2}')   # a literal prefix: fast (a prefixed sheet is read cell by cell)
+# A cell's opening tag: its reference and whether it closes at once (``<c r="A5" s="1"/>`` holds nothing).
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?(/?)>')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_ROW_END = re.compile(rb'</(?:\w+:)?row>')
+
+
+def column_number(letters: str | bytes) -> int:
+    """``A`` → 1, ``Z`` → 26, ``AA`` → 27, ``XFD`` → 16384."""
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@dataclass
+class SheetScan:
+    """What a worksheet holds, found without reading its values. Rows and columns are 1-based."""
+
+    title: str
+    last_row: int = 0                      # of the data block
+    last_column: int = 0
+    stray: list[str] = field(default_factory=list)              # A1 references, in sheet order
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) → "#REF!"
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2)
+
+
+def check_part_size(info: zipfile.ZipInfo, title: str, what: str) -> None:
+    """Refuse a part whose declared unpacked size is beyond the limits, before unpacking anything."""
+    if info.file_size > MAX_PART_BYTES:
+        raise _too_big(title, what, info.file_size)
+    if info.file_size > BOMB_FLOOR and info.file_size > MAX_EXPANSION * max(info.compress_size, 1):
+        raise SourceError(
+            f"工作表“{title}”的{what}解压后有 {info.file_size / 2**20:.0f} MB，是压缩大小的 "
+            f"{info.file_size // max(info.compress_size, 1)} 倍（上限 {MAX_EXPANSION} 倍），不像正常的工作簿，没有读取。"
+            "请用 Excel/WPS 打开后另存为新的 .xlsx 再试。"
+        )
+
+
+def _too_big(title: str, what: str, size: int) -> SourceError:
+    return SourceError(
+        f"工作表“{title}”的{what}解压后超过 {MAX_PART_BYTES / 2**20:.0f} MB（上限），没有读取。"
+        "请把旧数据移到另一个工作簿，或删除不需要的内容后再试。"
+    )
+
+
+def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
+    """Stream worksheet ``part`` of ``archive`` and find its data block, stray cells, errors and merges."""
+    info = archive.getinfo(part)
+    check_part_size(info, title, "XML")
+    scan = SheetScan(title)
+    last_row = 0                  # the last row number seen, while no gap has been met
+    detailed = False              # whether every cell reference must be read
+    unpacked = 0
+    buffer = b""
+    with archive.open(part) as stream:
+        while True:
+            data = stream.read(CHUNK)
+            unpacked += len(data)
+            if unpacked > MAX_PART_BYTES:
+                raise _too_big(title, "XML", unpacked)
+            buffer += data
+            end = _last_row_end(buffer) if data else len(buffer)
+            if end <= 0 and data:
+                continue
+            piece, buffer = buffer[:end], buffer[end:]
+            if not detailed:
+                bounds = _row_bounds(piece)
+                if bounds is None or _WIDE_REF.search(piece) or (bounds and bounds[0] - last_row > ROW_GAP):
+                    detailed = True     # a gap, a row without a number or a cell beyond column Z
+                elif bounds:
+                    last_row = bounds[1]
+            if b't="e"' in piece:
+                for attrs, body in _ERROR_CELL.findall(piece):
+                    ref, value = _REF_ATTR.search(attrs), _VALUE.search(body)
+                    if ref:
+                        text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+                        scan.errors[(int(ref.group(2)), column_number(ref.group(1)))] = text
+            if not data and b"mergeCell" in piece:   # <mergeCells> follows the last row
+                scan.merges += [(int(r1), column_number(c1), int(r2), column_number(c2))
+                                for c1, r1, c2, r2 in _MERGE.findall(piece)]
+            if not data:
+                break
+    if detailed:
+        _find_block(archive, part, scan)
+    else:
+        scan.last_row = last_row
+        scan.last_column = 26 if last_row else 0   # no reference beyond column Z
+    scan.errors = {rc: v for rc, v in scan.errors.items() if rc[0] <= scan.last_row and rc[1] <= scan.last_column}
+    _check_limits(scan)
+    return scan
+
+
+def _last_row_end(buffer: bytes) -> int:
+    """The end of the last complete ``</row>`` in ``buffer`` (0 when there is none)."""
+    end = buffer.rfind(b"row>")
+    while end >= 0:
+        start = buffer.rfind(b"<", 0, end)
+        if start >= 0 and buffer[start + 1:start + 2] == b"/":
+            return end + 4
+        end = buffer.rfind(b"row>", 0, end)
+    return 0
+
+
+def _row_bounds(piece: bytes) -> tuple[int, int] | tuple[()] | None:
+    """The first and last row number of ``piece`` (``()`` when it has no row); None when it may hold a gap
+    of ``ROW_GAP`` rows or rows without a number: then every cell is read."""
+    count = piece.count(b"<row ")   # opening tags (text holds no "<": it is escaped)
+    if not count:
+        return None if b"<row>" in piece or b":row " in piece else ()
+    first = _ROW_TAG.search(piece)
+    last = _ROW_TAG.search(piece, piece.rfind(b"<row "))
+    if first is None or last is None:
+        return None
+    lo, hi = int(first.group(1)), int(last.group(1))
+    # ``count`` rows span hi - lo + 1 numbers: fewer than ROW_GAP of them missing means no gap of ROW_GAP.
+    return (lo, hi) if hi - lo + 1 - count < ROW_GAP else None
+
+
+def _block_end(numbers: list[int], gap: int) -> int:
+    """The last number before the first gap of at least ``gap`` missing numbers (``numbers`` ascending)."""
+    numbers = sorted(set(numbers))
+    last = numbers[0]
+    for n in numbers[1:]:
+        if n - last > gap:
+            break
+        last = n
+    return last
+
+
+def _find_block(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> None:
+    """Read every cell reference (the slow, exact pass) and set the data block and the stray cells."""
+    cells: list[tuple[int, int]] = []
+    buffer = b""
+    with archive.open(part) as stream:
+        while data := stream.read(CHUNK):
+            buffer += data
+            end = _last_row_end(buffer)
+            if end:
+                cells += [(int(r), column_number(c)) for c, r, empty in _CELL.findall(buffer[:end]) if not empty]
+                buffer = buffer[end:]
+        cells += [(int(r), column_number(c)) for c, r, empty in _CELL.findall(buffer) if not empty]
+    if not cells:
+        return
+    scan.last_row = _block_end([r for r, _ in cells], ROW_GAP)
+    scan.last_column = _block_end([c for r, c in cells if r <= scan.last_row], COLUMN_GAP)
+    scan.stray = [a1(r, c) for r, c in cells if r > scan.last_row or c > scan.last_column]
+
+
+def a1(row: int, column: int) -> str:
+    letters = ""
+    while column:
+        column, rem = divmod(column - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
+
+
+def _check_limits(scan: SheetScan) -> None:
+    for value, limit, what in ((scan.last_row, MAX_ROWS, "行"), (scan.last_column, MAX_COLUMNS, "列"),
+                               (scan.last_row * scan.last_column, MAX_CELLS, "个单元格")):
+        if value > limit:
+            raise SourceError(
+                f"工作表“{scan.title}”的数据区有 {value:,} {what}，超过上限 {limit:,} {what}，没有读取。"
+                "请删除不需要的行列，或把旧数据移到另一个工作簿后再试。"
+            )
+
+
+def without_cells(archive: zipfile.ZipFile, part: str, refs: list[str], out: zipfile.ZipFile) -> None:
+    """Copy worksheet ``part`` into ``out`` with the cells ``refs`` removed, a megabyte at a time."""
+    wanted = b"|".join(re.escape(r.encode()) for r in refs)
+    cell = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="(?:' + wanted + rb')"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)', re.S)
+    with archive.open(part) as stream, out.open(part, "w", force_zip64=True) as target:
+        buffer = b""
+        while data := stream.read(CHUNK):
+            buffer += data
+            end = _last_row_end(buffer)
+            if end:
+                target.write(cell.sub(b"", buffer[:end]))
+                buffer = buffer[end:]
+        target.write(cell.sub(b"", buffer))

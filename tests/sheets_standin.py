@@ -80,6 +80,7 @@ class Sheet:
     hidden: bool = False
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)     # (row, col), 0-based
     validations: list[tuple[dict, dict | None]] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)                      # A1 ranges, e.g. "G2:G3"
 
     def values(self) -> list[list[Any]]:
         """The sheet's cells as rows, blanks as "" and trailing blanks trimmed, for assertions in tests."""
@@ -264,6 +265,12 @@ def user_entered(value: Any) -> Any:
     return value
 
 
+def _grid_range(sheet: Sheet, a1: str) -> dict:
+    r0, c0, r1, c1 = parse_cells(a1, sheet)
+    return {"sheetId": sheet.sheet_id, "startRowIndex": r0, "endRowIndex": r1,
+            "startColumnIndex": c0, "endColumnIndex": c1}
+
+
 # --- field masks ---------------------------------------------------------------------------------
 
 def parse_mask(text: str) -> dict:
@@ -443,6 +450,8 @@ class SheetsStandIn(BaseAdapter):
         sheets = []
         for index, sheet in enumerate(book.sheets):
             entry: dict[str, Any] = {"properties": sheet.properties(index)}
+            if sheet.merges:  # as the real API: a GridRange per merge, only when the sheet has any
+                entry["merges"] = [_grid_range(sheet, rng) for rng in sheet.merges]
             if with_data and (sheet.title in ranges or not ranges):
                 entry["data"] = [self._grid_data(sheet, cells) for cells in ranges.get(sheet.title, [""])]
             sheets.append(entry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 
 from rich.console import Console
@@ -46,6 +47,16 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+# C0 and C1 control characters and DEL: ESC starts a terminal escape sequence (\x1b[2J clears the screen).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Cell text made safe for a terminal: control characters (escape sequences) removed; tabs and line
+    breaks are kept."""
+    return _CONTROL.sub("", text)
+
+
 def print_table(result: CheckResult, console: Console, language: str = "zh", limit_per_owner: int | None = None) -> None:
     labels = LABELS[language]
     by_owner: dict[str, list] = defaultdict(list)
@@ -56,7 +67,8 @@ def print_table(result: CheckResult, console: Console, language: str = "zh", lim
         return
     for owner in sorted(by_owner, key=lambda o: (-len(by_owner[o]), o)):
         items = by_owner[owner]
-        table = RichTable(title=f"{labels['owner']}: {owner} ({len(items)})", title_justify="left", expand=False)
+        table = RichTable(title=f"{labels['owner']}: {printable(owner)} ({len(items)})", title_justify="left",
+                          expand=False)
         table.add_column(labels["severity"], no_wrap=True)
         table.add_column(labels["code"], no_wrap=True)
         table.add_column(labels["where"], overflow="fold")
@@ -67,7 +79,8 @@ def print_table(result: CheckResult, console: Console, language: str = "zh", lim
             where = f"{f.sheet} {rows}" + (f" {f.column}" if f.column else "")
             style = "red" if f.severity == "error" else "yellow"
             # Text(...) keeps cell content literal: no rich markup from a client's name.
-            table.add_row(Text(labels[f.severity], style=style), f.code, Text(where), Text(f.message))
+            table.add_row(Text(labels[f.severity], style=style), f.code, Text(printable(where)),
+                          Text(printable(f.message)))
         if len(shown) < len(items):
             table.caption = f"… +{len(items) - len(shown)}"
         console.print(table)

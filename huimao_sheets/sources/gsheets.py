@@ -29,6 +29,7 @@ from gspread.utils import absolute_range_name, extract_id_from_url, rowcol_to_a1
 
 from huimao_sheets.errors import SourceError
 from huimao_sheets.sources import Table
+from huimao_sheets.sources.cells import as_person_reads
 from huimao_sheets.sources.google_credentials import load_service_account
 
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -213,7 +214,21 @@ class GoogleSheetSource:
         value_ranges = body.get("valueRanges", [])
         if len(value_ranges) != len(titles):
             raise SourceError(f"Google Sheets 返回了 {len(value_ranges)} 个区域，而请求的是 {len(titles)} 个。请重试。")
-        return {title: Table(title, vr.get("values", [])) for title, vr in zip(titles, value_ranges)}
+        return {title: self._table(title, vr.get("values", [])) for title, vr in zip(titles, value_ranges)}
+
+    def _table(self, title: str, values: list[list[Any]]) -> Table:
+        """A worksheet's values with formula errors kept (Google sends ``#REF!`` as text) and its merged
+        ranges (from the metadata already read) filled with their top-left value."""
+        props = self.sheet_properties()[title]
+        merges = [(m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
+                   m.get("endRowIndex", 0), m.get("endColumnIndex", 0))
+                  for m in self.sheet_merges().get(title, [])]
+        width = props.get("gridProperties", {}).get("columnCount")
+        return Table(title, list(as_person_reads(values, merges=merges, width=width, error_text=True)))
+
+    def sheet_merges(self) -> dict[str, list[dict]]:
+        """Worksheet title → its merged ranges (GridRanges, 0-based, end exclusive), from the metadata."""
+        return {s["properties"]["title"]: s.get("merges", []) for s in self.metadata().get("sheets", [])}
 
     def grid_heads(self, titles: Sequence[str], rows: int) -> dict[str, list[list[dict]]]:
         """The first ``rows`` rows of each worksheet as cells with ``formattedValue`` and ``dataValidation``

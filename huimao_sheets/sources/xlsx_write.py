@@ -8,8 +8,9 @@ Staff keep their register in this file, so:
   parts), and every other part — staff worksheets, styles, formulas with their cached results, images,
   charts, pivot tables, macros — is copied byte for byte. (Loading and saving the workbook with openpyxl
   would drop images and charts and every formula's cached result, which the reader relies on.);
-- the new package goes to a temporary file in the same folder, then replaces the original with
-  ``os.replace``, keeping its permissions: a crash never leaves half a workbook;
+- the new package goes to a temporary file in the same folder (``.~huimao-*.xlsx``), flushed to disk with
+  ``fsync``, then replaces the original with ``os.replace``, keeping its permissions: a crash never leaves
+  half a workbook, and the temporary files a killed write left behind are removed by the next write;
 - every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text.
 """
 
@@ -52,14 +53,43 @@ def refuse_if_open(path: Path) -> None:
             )
 
 
+TEMP_PREFIX = ".~huimao-"
+
+
+def remove_leftovers(path: Path, keep: Path | None = None) -> list[Path]:
+    """Remove the temporary files that a killed write left in ``path``'s folder (all but ``keep``, our own);
+    returns them. A write running beside us at that moment fails with a clear error and loses nothing."""
+    removed = []
+    for leftover in path.parent.glob(f"{TEMP_PREFIX}*{path.suffix}"):
+        if leftover == keep:
+            continue
+        try:
+            leftover.unlink()
+            removed.append(leftover)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
-    """Write ``path`` through a temporary file in the same folder, then replace it in one step."""
+    """Write ``path`` through a temporary file in the same folder, flushed to disk, then replace it in one
+    step; the leftovers of an earlier killed write are removed first."""
     refuse_if_open(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~huimao-", suffix=path.suffix, dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    remove_leftovers(path, keep=tmp)
     try:
         write_to(tmp)
+        _fsync(tmp)
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
         refuse_if_open(path)  # someone may have opened it while we worked

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from huimao_sheets.demo import DemoSpec, write_demo_workbook
-from huimao_sheets.findings import CODES
+from huimao_sheets.checks import CHECKS
 from workbooks import make_workbook
 
 FINDING_KEYS = ["code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "notify", "message",
@@ -33,13 +33,13 @@ def test_json_output_follows_the_findings_contract_on_the_demo_workbook(demo_wor
     doc = json.loads(done.stdout)
     assert list(doc) == ["as_of", "source", "counts", "findings"]
     assert doc["as_of"] == "2026-11-27" and doc["source"] == str(demo_workbook)
-    expected_codes = set(CODES) - {"duplicate_client", "missing_email", "stray_cell"}
+    expected_codes = set(CHECKS) - {"duplicate_client", "missing_email", "stray_cell"}
     assert expected_codes <= set(doc["counts"]), "every finding code of the core checks is present in the demo"
     assert sum(doc["counts"].values()) == len(doc["findings"])
     staff_names = set()
     for f in doc["findings"]:
         assert list(f) == FINDING_KEYS
-        assert f["severity"] == CODES[f["code"]]
+        assert f["severity"] == CHECKS[f["code"]].severity
         assert f["sheet"] in ("客户档案", "拜访记录", "员工", "拜访计划")
         assert f["rows"] == sorted(f["rows"]) and all(isinstance(r, int) and r >= 2 for r in f["rows"])
         assert f["owner"], f"every finding has someone to act on it: {f}"

@@ -217,7 +217,9 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
     records: list = []
     while chunk := list(islice(numbered, CHUNK_ROWS)):
         picked = [(n, pick(row if len(row) >= width else (row + padding)[:width])) for n, row in chunk]
-        kept = [(n, cells) for n, cells in picked if any(cells) and _has_content(cells)]
+        # any() is a quick first test; a CellError is falsy, so a row of formula errors is tested again
+        kept = [(n, cells) for n, cells in picked if (any(cells) or CellError in map(type, cells))
+                and _has_content(cells)]
         if not kept:
             continue
         numbers, rows = zip(*kept)

@@ -77,7 +77,7 @@ def test_limits_stop_the_read_with_a_message_naming_the_sheet_and_the_limit(tmp_
 def test_shared_strings_that_unpack_far_beyond_their_size_are_refused(tmp_path, monkeypatch):
     path = make_workbook(tmp_path, clients=[client(备注="重复" * 30000)])
     monkeypatch.setattr(xlsx_scan, "BOMB_FLOOR", 10_000)
-    with pytest.raises(SourceError, match=r"工作表“客户档案”的(共享字符串（sharedStrings.xml）|XML)解压后有 0 MB，是压缩大小的 \d+ 倍（上限 100 倍）"):
+    with pytest.raises(SourceError, match=r"(工作簿 .*register.xlsx 的共享字符串（xl/sharedStrings.xml）|工作表“客户档案”的 XML )解压后有 0 MB，是压缩大小的 \d+ 倍（上限 100 倍）"):
         check(str(path), AS_OF, Settings())
 
 
@@ -96,6 +96,14 @@ def test_formula_errors_are_findings_quoting_the_error_never_blanks(tmp_path):
         ("invalid_value", "客户档案", [2], "负责人", "客户档案第2行“负责人”是公式错误“#DIV/0!”，请修正公式或填入实际内容"),
         ("invalid_value", "拜访记录", [3], "拜访人", "拜访记录第3行“拜访人”是公式错误“#NAME?”，请修正公式或填入实际内容"),
     ]
+
+
+def test_a_row_holding_only_a_formula_error_is_a_record_not_a_separator(tmp_path):
+    path = make_workbook(tmp_path, clients=[client(), {"客户经理": "#REF!"}])
+    found = all_findings(path)
+    assert [(f["code"], f["column"]) for f in found if f["rows"] == [3] and f["code"] == "invalid_value"] == [
+        ("invalid_value", "客户经理")]
+    assert "客户编号" in [f["column"] for f in found if f["rows"] == [3] and f["code"] == "missing_required"]
 
 
 def test_a_formula_error_message_in_english(tmp_path):

@@ -66,21 +66,22 @@ class SheetScan:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2)
 
 
-def check_part_size(info: zipfile.ZipInfo, title: str, what: str) -> None:
-    """Refuse a part whose declared unpacked size is beyond the limits, before unpacking anything."""
+def check_part_size(info: zipfile.ZipInfo, part: str) -> None:
+    """Refuse a part whose declared unpacked size is beyond the limits, before unpacking anything.
+    ``part`` names it for the user: 工作表“客户档案”的 XML, 工作簿的共享字符串（sharedStrings.xml）."""
     if info.file_size > MAX_PART_BYTES:
-        raise _too_big(title, what, info.file_size)
+        raise _too_big(part)
     if info.file_size > BOMB_FLOOR and info.file_size > MAX_EXPANSION * max(info.compress_size, 1):
         raise SourceError(
-            f"工作表“{title}”的{what}解压后有 {info.file_size / 2**20:.0f} MB，是压缩大小的 "
+            f"{part}解压后有 {info.file_size / 2**20:.0f} MB，是压缩大小的 "
             f"{info.file_size // max(info.compress_size, 1)} 倍（上限 {MAX_EXPANSION} 倍），不像正常的工作簿，没有读取。"
             "请用 Excel/WPS 打开后另存为新的 .xlsx 再试。"
         )
 
 
-def _too_big(title: str, what: str, size: int) -> SourceError:
+def _too_big(part: str) -> SourceError:
     return SourceError(
-        f"工作表“{title}”的{what}解压后超过 {MAX_PART_BYTES / 2**20:.0f} MB（上限），没有读取。"
+        f"{part}解压后超过 {MAX_PART_BYTES / 2**20:.0f} MB（上限），没有读取。"
         "请把旧数据移到另一个工作簿，或删除不需要的内容后再试。"
     )
 
@@ -88,7 +89,7 @@ def _too_big(title: str, what: str, size: int) -> SourceError:
 def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
     """Stream worksheet ``part`` of ``archive`` and find its data block, stray cells, errors and merges."""
     info = archive.getinfo(part)
-    check_part_size(info, title, "XML")
+    check_part_size(info, f"工作表“{title}”的 XML ")
     scan = SheetScan(title)
     last_row = 0                  # the last row number seen, while no gap has been met
     detailed = False              # whether every cell reference must be read
@@ -99,7 +100,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
             data = stream.read(CHUNK)
             unpacked += len(data)
             if unpacked > MAX_PART_BYTES:
-                raise _too_big(title, "XML", unpacked)
+                raise _too_big(f"工作表“{title}”的 XML ")
             buffer += data
             end = _last_row_end(buffer) if data else len(buffer)
             if end <= 0 and data:

@@ -136,6 +136,7 @@ def test_google_merges_come_from_the_one_metadata_request(standin, key_file):  #
     book.sheet(CLIENTS.title).merges.append("G2:G3")
     register, result = check("gsheet:KEY1", AS_OF, Settings(credentials=str(key_file)))
     assert [(c.method, c.path.split("/")[-1]) for c in standin.calls] == [("GET", "KEY1"), ("GET", "values:batchGet")]
+    assert standin.calls[0].query["fields"] == ["spreadsheetId,properties(title),sheets(properties,merges)"]
     assert [c.account_manager for c in register.clients] == ["张伟", "张伟"]
     assert not [f for f in result.findings if f.code == "missing_required"]
     assert [(f.code, f.rows, f.column, f.details["value"]) for f in result.findings if f.code == "invalid_value"] == [

@@ -32,6 +32,8 @@ from huimao_sheets.sources import Table
 from huimao_sheets.sources.cells import as_person_reads
 from huimao_sheets.sources.google_credentials import load_service_account
 
+# The one metadata request: every worksheet's properties and merged ranges, no cell data.
+METADATA_PARAMS = {"includeGridData": "false", "fields": "spreadsheetId,properties(title),sheets(properties,merges)"}
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                "majorDimension": "ROWS"}
 RAW = {"valueInputOption": "RAW"}
@@ -190,9 +192,9 @@ class GoogleSheetSource:
     # --- reading -------------------------------------------------------------------------------
 
     def metadata(self) -> dict:
-        """The spreadsheet's properties and its worksheets' properties (one request, then cached)."""
+        """The spreadsheet's title and its worksheets' properties and merges (one request, then cached)."""
         if self._metadata is None:
-            self._metadata = self._call(self.http.fetch_sheet_metadata, self.key)
+            self._metadata = self._call(self.http.fetch_sheet_metadata, self.key, params=dict(METADATA_PARAMS))
         return self._metadata
 
     def sheet_properties(self) -> dict[str, dict]:

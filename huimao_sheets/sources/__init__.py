@@ -1,7 +1,7 @@
 """Sources know spreadsheets, not clients: they read named worksheets as tables of cells.
 
 A ``Table`` keeps the sheet's own row numbering: ``rows[0]`` is sheet row 1 (the header, normally).
-Cells are whatever the spreadsheet stores: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime``
+Cells are whatever the spreadsheet stores: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime``,
 ``None``/``""`` for a blank, or a ``CellError`` for a formula error; a merged range reads as its top-left
 value on every cell it covers (``sources.cells``).
 """

@@ -41,7 +41,7 @@ def test_a_stray_far_cell_is_named_and_the_data_is_checked_as_usual(tmp_path, ce
     row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     assert strays == [{
         "code": "stray_cell", "severity": "warning", "sheet": "客户档案", "rows": [row], "column": None,
-        "client_ids": [], "staff": [], "owner": "陈总",
+        "client_ids": [], "staff": [], "owner": "陈总", "notify": [],
         "message": f"客户档案的单元格 {cell} 有内容，但离数据很远（隔着至少1000个空行或26个空列），检查时已忽略。请删除该单元格的内容",
         "details": {"cell": cell}}]
     assert [f for f in found if f["code"] != "stray_cell"] == all_findings(clean)

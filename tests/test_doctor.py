@@ -126,7 +126,7 @@ def test_a_broken_config_is_reported_and_the_other_checks_still_run(home, monkey
     path = make_workbook(home)
     code, lines = doctor(monkeypatch, capsys, "--source", str(path))
     assert code == 2
-    assert lines[0].startswith("✗ 配置文件: huimao.toml 有误: language: Input should be 'zh' or 'en'")
+    assert lines[0] == '✗ 配置文件: 配置文件 huimao.toml 中的 language = "fr" 有误: 可选: "zh", "en"'
     assert any(line.startswith("✓ 表格可以打开: ") for line in lines)
 
 

@@ -184,7 +184,8 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except HuimaoError as exc:
-        Console(stderr=True, highlight=False).print(f"错误: {exc}", markup=False)
+        Console(stderr=True, highlight=False).print(f"{'Error' if exc.language == 'en' else '错误'}: {exc}",
+                                                    markup=False)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

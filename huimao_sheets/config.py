@@ -96,10 +96,10 @@ def load_toml(path: Path, what: str, language: str = "zh") -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(text["unreadable"].format(what=what, path=path, exc=exc)) from exc
+        raise ConfigError(text["unreadable"].format(what=what, path=path, exc=exc)).in_language(language) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(text["not_toml"].format(what=what.capitalize() if language == "en" else what, path=path,
-                                                  exc=exc)) from exc
+                                                  exc=exc)).in_language(language) from exc
 
 
 def _why(info: ValidationInfo, name: str, **values: Any) -> str:
@@ -169,7 +169,7 @@ class Settings(_Strict):
             path = DEFAULT_CONFIG
         path = Path(path)
         if not path.exists():
-            raise ConfigError(TEXT[_language(language)]["not_found"].format(path=path))
+            raise ConfigError(TEXT[_language(language)]["not_found"].format(path=path)).in_language(_language(language))
         return cls.from_dict(load_toml(path, "配置文件", _language(language)), path=str(path), language=language)
 
     @classmethod
@@ -188,7 +188,7 @@ class Settings(_Strict):
             problems += [p for p in map(lambda e: _explain(e, text), exc.errors()) if p[0] not in named]
         if problems:
             raise ConfigError("\n".join(text["entry"].format(origin=where, key=key, value=_shown(value, text), why=why)
-                                        for key, value, why in problems)) from None
+                                        for key, value, why in problems)).in_language(language) from None
         settings._path = path
         return settings
 

@@ -104,7 +104,7 @@ def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
     """Sheet key → the title the source uses (see ``match_title``); a missing worksheet, or one that the
     config names and the workbook lacks, is an error."""
     if problems := configured_sheet_problems(titles, settings):
-        raise SheetLayoutError(_config_mismatch(problems, settings))
+        raise SheetLayoutError(_config_mismatch(problems, settings)).in_language(settings.language)
     found = {}
     for spec in SHEETS:
         if (title := match_title(titles, *sheet_names(spec, settings))) is not None:
@@ -152,7 +152,7 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
     that is missing, or a configured header that the sheet lacks, is a ``SheetLayoutError`` naming it, the
     headers found and the nearest one."""
     if problems := configured_header_problems(spec, title, rows, settings):
-        raise SheetLayoutError(_config_mismatch(problems, settings))
+        raise SheetLayoutError(_config_mismatch(problems, settings)).in_language(settings.language)
     best_index, best_mapping = locate_columns(spec, rows, settings)
     header_cells = [cell_text(c).strip() for c in (rows[best_index] if rows else []) if cell_text(c).strip()]
     missing = [f for f in spec.fields if f.required and f.key not in best_mapping]

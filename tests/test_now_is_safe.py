@@ -199,7 +199,7 @@ def test_the_refusal_in_english(tmp_path, server, register, run_cli):
                            "--lang", "en")
     assert code == 2
     assert err.strip() == (
-        "错误: --now 2099-06-01T08:00 is later than the clock: the run would really be written, sent and recorded, "
+        "Error: --now 2099-06-01T08:00 is later than the clock: the run would really be written, sent and recorded, "
         "and the real run at that time would then be skipped. To see what would run then, use "
         "`huimao-sheets jobs --now 2099-06-01T08:00`; to do it anyway, add --force.")
 

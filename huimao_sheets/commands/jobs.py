@@ -116,7 +116,7 @@ def refuse_the_future(language: str, command: str, *, now: datetime | None = Non
         what = text["future_as_of"].format(day=as_of.isoformat())
     else:
         return
-    raise ConfigError(what + text[f"future_{command}"].format(now=shown))
+    raise ConfigError(what + text[f"future_{command}"].format(now=shown)).in_language(language)
 
 
 @app.command("run")

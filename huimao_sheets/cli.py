@@ -89,18 +89,15 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def settings_for(ctx: typer.Context) -> Settings:
     """Settings from the config file, overridden by the global options given before or after the subcommand."""
     g = _globals(ctx)
-    settings = Settings.load(g.config)
-    updates = {
+    settings = Settings.load(g.config, language=g.lang)
+    return settings.with_overrides({
         "state_dir": str(g.state) if g.state else None,
         "source": g.source,
         # --credentials, else GOOGLE_APPLICATION_CREDENTIALS, else the config's credentials
         "credentials": str(g.credentials) if g.credentials else os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
         "smtp": g.smtp,
         "language": g.lang,
-    }
-    data = settings.model_dump()
-    data.update({k: v for k, v in updates.items() if v is not None})
-    return Settings.from_dict(data, origin="命令行选项（--lang、--smtp、--state 等）")
+    })
 
 
 @app.callback()
@@ -187,7 +184,8 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except HuimaoError as exc:
-        Console(stderr=True, highlight=False).print(f"错误: {exc}", markup=False)
+        Console(stderr=True, highlight=False).print(f"{'Error' if exc.language == 'en' else '错误'}: {exc}",
+                                                    markup=False)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

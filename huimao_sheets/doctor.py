@@ -18,7 +18,13 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.layout import SHEETS, header_key
-from huimao_sheets.register import HEADER_SEARCH_ROWS, find_sheets, map_columns
+from huimao_sheets.register import (
+    HEADER_SEARCH_ROWS,
+    configured_header_problems,
+    configured_sheet_problems,
+    find_sheets,
+    map_columns,
+)
 from huimao_sheets.sources import is_google_source
 
 OK, WRONG, INFO = "ok", "wrong", "info"
@@ -26,11 +32,11 @@ SMTP_TIMEOUT = 10.0
 
 LABELS = {
     "zh": {"config": "配置文件", "credentials": "Google 凭据", "key_permissions": "凭据文件权限",
-           "sheet": "表格可以打开", "worksheets": "工作表", "headers": "表头", "findings": "数据检查表",
+           "sheet": "表格可以打开", "config_workbook": "配置与工作簿", "worksheets": "工作表", "headers": "表头", "findings": "数据检查表",
            "smtp": "SMTP 邮件服务器", OK: "✓", WRONG: "✗", INFO: "·", "fix": "如何解决",
            "all_well": "一切正常。", "problems": "发现 {n} 个问题。"},
     "en": {"config": "config file", "credentials": "Google credentials", "key_permissions": "key file permissions",
-           "sheet": "spreadsheet reachable", "worksheets": "worksheets", "headers": "headers",
+           "sheet": "spreadsheet reachable", "config_workbook": "config vs workbook", "worksheets": "worksheets", "headers": "headers",
            "findings": "findings sheet", "smtp": "SMTP server", OK: "✓", WRONG: "✗", INFO: "·", "fix": "fix",
            "all_well": "All is well.", "problems": "{n} problem(s) found."},
 }
@@ -127,6 +133,8 @@ def _credential_items(settings: Settings) -> Iterator[Item]:
 
 
 def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterator[Item]:
+    sheet_items, settings = _configured_sheets(titles, settings)
+    yield from sheet_items
     try:
         found = find_sheets(titles, settings)
     except HuimaoError as exc:
@@ -134,11 +142,14 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
         return
     yield Item("worksheets", OK, "、".join(found.values()))
     tables = source.read_tables(list(found.values()))
+    heads = {key: list(islice(tables[title].rows, HEADER_SEARCH_ROWS)) for key, title in found.items()}
+    header_items, settings = _configured_headers(found, heads, settings, checked=bool(sheet_items))
+    yield from header_items
     for spec in SHEETS:
         if spec.key not in found:
             continue
         title = found[spec.key]
-        head = list(islice(tables[title].rows, HEADER_SEARCH_ROWS))
+        head = heads[spec.key]
         try:
             map_columns(spec, title, head, settings)
         except HuimaoError as exc:
@@ -150,6 +161,38 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
         yield Item("findings", OK, f"“{own}”存在。")
     else:
         yield Item("findings", INFO, f"还没有“{own}”：第一次运行 `check --write-findings` 时会创建。")
+
+
+def _configured_sheets(titles: list[str], settings: Settings) -> tuple[list[Item], Settings]:
+    """The config's ``[sheets]`` against the workbook: a wrong item per entry naming no worksheet, and the
+    settings without those entries, so that the rest is checked as if they were not there."""
+    problems = configured_sheet_problems(titles, settings)
+    items = [_mismatch_item(problem, settings) for problem in problems]
+    bad = {key.split(".", 1)[1] for key, _, _ in problems}
+    return items, settings.model_copy(update={"sheets": {k: v for k, v in settings.sheets.items() if k not in bad}})
+
+
+def _configured_headers(found: dict[str, str], heads: dict[str, list], settings: Settings,
+                        checked: bool) -> tuple[list[Item], Settings]:
+    """The config's ``[columns.*]`` against each sheet's header row, as ``_configured_sheets``; when the
+    config names sheets or headers and all are found (``checked``: sheet entries were wrong), one ok item."""
+    problems = [p for spec in SHEETS if spec.key in found
+                for p in configured_header_problems(spec, found[spec.key], heads[spec.key], settings)]
+    items = [_mismatch_item(problem, settings) for problem in problems]
+    bad = {tuple(key.split(".")[1:]) for key, _, _ in problems}
+    columns = {sheet: {k: v for k, v in fields.items() if (sheet, k) not in bad}
+               for sheet, fields in settings.columns.items()}
+    named = sum(1 for k in settings.sheets if k in found) + sum(len(f) for f in settings.columns.values())
+    if not items and not checked and named:
+        where = settings.path or "huimao.toml"
+        items.append(Item("config_workbook", OK, f"{where} 中配置的 {named} 个工作表名和表头在工作簿中都能找到。"))
+    return items, settings.model_copy(update={"columns": columns})
+
+
+def _mismatch_item(problem: tuple[str, str, str], settings: Settings) -> Item:
+    key, value, why = problem
+    return Item("config_workbook", WRONG, settings.entry_error(key, value, why),
+                f"改正或删掉 {settings.path or 'huimao.toml'} 中的 {key}，然后再运行 `huimao-sheets doctor`。")
 
 
 def _smtp_item(settings: Settings, timeout: float) -> Item:

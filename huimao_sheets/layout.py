@@ -110,6 +110,37 @@ PLANS = SheetSpec("plans", "拜访计划", "Plans", (
 
 SHEETS = (CLIENTS, VISITS, STAFF, PLANS)
 FINDINGS_SHEET = "数据检查"
+CONFIG_SHEET_KEYS = (*(spec.key for spec in SHEETS), "findings")   # the keys of [sheets] in huimao.toml
+
+# Why a [sheets] or [columns.*] entry of the config does not fit the workbook (``Settings.entry_error`` adds
+# the file, the key and the value).
+_MISMATCH = {
+    "zh": {"sheet": "工作簿中没有这个工作表。工作簿中的工作表: {found}。{nearest}",
+           "header": "工作表“{title}”中没有这个表头。找到的表头: {found}。{nearest}",
+           "nearest": "最接近的是“{name}”。", "fix": "请改正这一项，或删掉它以使用默认名称。",
+           "none": "（无）", "sep": "、"},
+    "en": {"sheet": "the workbook has no such worksheet. Its worksheets: {found}.{nearest}",
+           "header": "worksheet \"{title}\" has no such header. Headers found: {found}.{nearest}",
+           "nearest": " The nearest is \"{name}\".", "fix": " Correct the entry, or delete it to use the default.",
+           "none": "(none)", "sep": ", "},
+}
+
+
+def missing_sheet_why(titles: list[str], nearest: str | None, language: str) -> str:
+    text = _MISMATCH.get(language, _MISMATCH["zh"])
+    hint = text["nearest"].format(name=nearest) if nearest else ""
+    return text["sheet"].format(found=text["sep"].join(titles) or text["none"], nearest=hint)
+
+
+def missing_header_why(title: str, headers: list[str], nearest: str | None, language: str) -> str:
+    text = _MISMATCH.get(language, _MISMATCH["zh"])
+    hint = text["nearest"].format(name=nearest) if nearest else ""
+    return text["header"].format(title=title, found=text["sep"].join(headers) or text["none"], nearest=hint)
+
+
+def mismatch_fix(language: str) -> str:
+    return _MISMATCH.get(language, _MISMATCH["zh"])["fix"]
+
 
 _HEADER_JUNK = re.compile(r"[\s_\-*:：]|[（(](必填|选填|required|optional)[)）]")
 

@@ -70,8 +70,41 @@ def match_title(titles: Sequence[str], *names: str) -> str | None:
     return next((by_key[k] for k in map(header_key, names) if k in by_key), None)
 
 
+def configured_sheet_problems(titles: list[str], settings: Settings) -> list[tuple[str, str, str]]:
+    """(key, configured title, why) of each ``[sheets]`` entry that names no worksheet among ``titles``."""
+    return [(f"sheets.{spec.key}", configured,
+             layout.missing_sheet_why(titles, _nearest(configured, titles), settings.language))
+            for spec in SHEETS
+            if (configured := settings.sheets.get(spec.key)) is not None and match_title(titles, configured) is None]
+
+
+def configured_header_problems(spec: SheetSpec, title: str, rows: list[list[Any]],
+                               settings: Settings) -> list[tuple[str, str, str]]:
+    """(key, configured header, why) of each ``[columns.<sheet>]`` entry that is not a header of the sheet's
+    header row. A sheet with no header at all has none: ``map_columns`` says what it lacks."""
+    configured = settings.columns.get(spec.key, {})
+    if not configured:
+        return []
+    index, _mapping = locate_columns(spec, rows, settings)
+    headers = [text for c in (rows[index] if rows else []) if (text := cell_text(c).strip())]
+    if not headers:
+        return []
+    present = {header_key(h) for h in headers}
+    return [(f"columns.{spec.key}.{key}", header,
+             layout.missing_header_why(title, headers, _nearest(header, headers), settings.language))
+            for key, header in configured.items() if header_key(header) not in present]
+
+
+def _config_mismatch(problems: list[tuple[str, str, str]], settings: Settings) -> str:
+    fix = layout.mismatch_fix(settings.language)
+    return "\n".join(settings.entry_error(key, value, why + fix) for key, value, why in problems)
+
+
 def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
-    """Sheet key → the title the source uses (see ``match_title``); a missing worksheet is an error."""
+    """Sheet key → the title the source uses (see ``match_title``); a missing worksheet, or one that the
+    config names and the workbook lacks, is an error."""
+    if problems := configured_sheet_problems(titles, settings):
+        raise SheetLayoutError(_config_mismatch(problems, settings)).in_language(settings.language)
     found = {}
     for spec in SHEETS:
         if (title := match_title(titles, *sheet_names(spec, settings))) is not None:
@@ -94,7 +127,9 @@ def locate_columns(spec: SheetSpec, rows: list[list[Any]], settings: Settings) -
     """
     # header text → (field, rank): the configured header ranks first, then the default, the key, the aliases.
     # A sheet with both 联系电话 (an office line, an alias) and 负责人手机 reads the mobile from 负责人手机.
-    candidates: dict[str, tuple[str, int]] = {}
+    # A configured header names its field even when it is another field's default or alias.
+    candidates: dict[str, tuple[str, int]] = {
+        header_key(text): (key, 0) for key, text in reversed(settings.columns.get(spec.key, {}).items())}
     for f in spec.fields:
         for rank, text in enumerate((field_header(spec, f, settings), f.header, f.key, *f.aliases)):
             candidates.setdefault(header_key(text), (f.key, rank))
@@ -114,7 +149,10 @@ def locate_columns(spec: SheetSpec, rows: list[list[Any]], settings: Settings) -
 
 def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Settings) -> tuple[int, dict[str, int]]:
     """(header row index, field key → column index) as ``locate_columns`` finds them; a required header
-    that is missing is a ``SheetLayoutError`` naming it, the headers found and the nearest one."""
+    that is missing, or a configured header that the sheet lacks, is a ``SheetLayoutError`` naming it, the
+    headers found and the nearest one."""
+    if problems := configured_header_problems(spec, title, rows, settings):
+        raise SheetLayoutError(_config_mismatch(problems, settings)).in_language(settings.language)
     best_index, best_mapping = locate_columns(spec, rows, settings)
     header_cells = [cell_text(c).strip() for c in (rows[best_index] if rows else []) if cell_text(c).strip()]
     missing = [f for f in spec.fields if f.required and f.key not in best_mapping]

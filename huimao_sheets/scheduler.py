@@ -20,6 +20,9 @@ its report's, the log calls it the run week: ``weekly-report 运行周 2026-W49 
   already sent is never sent again (the mail ledger), so a retry only does what was left.
 
 An interval slot is not bound by ``catch_up_until``: the next slot supersedes it anyway.
+
+``next_run()`` is what ``huimao-sheets jobs`` shows: the first instant at which ``decide()`` says run, so that
+``jobs`` and ``schedule`` never disagree (a catch-up due now is "now", a period already done is passed over).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from huimao_sheets.ledger import FAILED, MISSED, OK, Ledger
 from huimao_sheets.runner import run_job
 from huimao_sheets.timing import (
     INTERVAL,
+    SEARCH_DAYS,
     TZ,
     WEEKLY,
     Slot,
@@ -121,19 +125,68 @@ def decide(when: When, now: datetime, calendar: WorkCalendar, last_run: Callable
 
 
 @dataclass(frozen=True)
+class NextRun:
+    """When the scheduler will next start a job, and why (on_time / catch_up / retry)."""
+
+    at: datetime        # ``now`` itself when the job is due already
+    slot: Slot
+    why: str
+
+
+def next_run(when: When, now: datetime, calendar: WorkCalendar, last_run: Callable[[str | None], "Run | None"],
+             catch_up_until: time, first_day: date | None = None) -> NextRun | None:
+    """The first instant from ``now`` at which ``decide`` says RUN, if nothing else runs meanwhile: ``now``
+    itself (due, a catch-up, a retry), the retry of a failed attempt, or the first later slot whose period has
+    not run yet. Asking ``decide`` keeps ``jobs`` and ``schedule`` in agreement. None: nothing in three weeks."""
+    moment = now.astimezone(TZ)
+    horizon, retry = moment + timedelta(days=SEARCH_DAYS), None
+    while True:
+        decision = decide(when, moment, calendar, last_run, catch_up_until, first_day)
+        if decision.action == RUN:
+            return NextRun(moment, decision.slot, decision.why)
+        if decision.why == RETRY_LATER:   # the loop looks once a minute, on the minute
+            started = datetime.fromisoformat(last_run(decision.slot.period).started_at).astimezone(TZ)
+            retry = _next_minute(started + RETRY_AFTER)
+        slot = next_slot(when, moment, calendar)
+        candidates = [t for t in (retry, slot.at if slot else None) if t is not None]
+        if not candidates or min(candidates) > horizon:
+            return None
+        moment = min(candidates)
+        if moment == retry:
+            retry = None
+
+
+def _next_minute(moment: datetime) -> datetime:
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
 class JobStatus:
     """A job as ``huimao-sheets jobs`` shows it: when it runs next and how its last run went."""
 
     job: "Job"
-    next: Slot | None
+    next: NextRun | None
     last: "Run | None"
 
 
+def _first_day(ledger: "Ledger") -> date | None:
+    first = ledger.first_run()
+    return datetime.fromisoformat(first.started_at).astimezone(TZ).date() if first else None
+
+
+def _runs_of(ledger: "Ledger", job: "Job") -> Callable[[str | None], "Run | None"]:
+    return lambda period: ledger.last_run(job.name, period)
+
+
 def job_statuses(settings: "Settings", jobs: list["Job"], now: datetime) -> list[JobStatus]:
-    """Each job's next slot after ``now`` and its last recorded run (the ledger is only read)."""
+    """Each job's next run from ``now`` as the scheduler would take it (``next_run``, catch-up and retries
+    included) and its last recorded run. The ledger is only read."""
     calendar = work_calendar(settings)
     with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
-        return [JobStatus(job, next_slot(job.when, now, calendar) if job.enabled else None,
+        first_day = _first_day(ledger)
+        return [JobStatus(job, next_run(job.when, now, calendar, _runs_of(ledger, job), catch_up_limit(job, settings),
+                                        first_day) if job.enabled else None,
                           ledger.last_run(job.name)) for job in jobs]
 
 
@@ -248,12 +301,10 @@ def run_due(settings: "Settings", jobs: list["Job"], now: datetime, *, stop: "St
     outcomes: list[Outcome] = []
     to_run: list[tuple["Job", Decision]] = []
     with Ledger.in_state_dir(settings.state_dir) as ledger:
-        first = ledger.first_run()
-        first_day = datetime.fromisoformat(first.started_at).astimezone(TZ).date() if first else None
+        first_day = _first_day(ledger)
         for job in jobs:
             limit = catch_up_limit(job, settings)
-            decision = decide(job.when, now, calendar, lambda period, name=job.name: ledger.last_run(name, period),
-                              limit, first_day)
+            decision = decide(job.when, now, calendar, _runs_of(ledger, job), limit, first_day)
             for slot in reversed(decision.older_missed):
                 outcomes.append(_record_missed(ledger, job, slot, text["older"], now, text))
             if decision.action == MISSED:

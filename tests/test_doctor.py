@@ -126,7 +126,7 @@ def test_a_broken_config_is_reported_and_the_other_checks_still_run(home, monkey
     path = make_workbook(home)
     code, lines = doctor(monkeypatch, capsys, "--source", str(path))
     assert code == 2
-    assert lines[0].startswith("✗ 配置文件: huimao.toml 有误: language: Input should be 'zh' or 'en'")
+    assert lines[0] == '✗ 配置文件: 配置文件 huimao.toml 中的 language = "fr" 有误: 可选: "zh", "en"'
     assert any(line.startswith("✓ 表格可以打开: ") for line in lines)
 
 
@@ -166,3 +166,32 @@ def test_an_unreachable_smtp_server_and_a_missing_password_are_wrong(home, monke
     monkeypatch.setenv("HUIMAO_SMTP_PASSWORD", "secret")
     code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
     assert code == 0 and "secret" not in "\n".join(lines)
+
+
+def test_the_config_is_checked_against_the_workbook(home, monkeypatch, capsys):
+    """A [sheets] or [columns.*] entry the workbook lacks is wrong, named with the nearest; the rest of the
+    layout is then checked as if the entry were not there."""
+    path = make_workbook(home)
+    (home / "huimao.toml").write_text('[sheets]\nclients = "客户表"\n[columns.staff]\nemail = "电子信箱"\n',
+                                      encoding="utf-8")
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path))
+    assert code == 2
+    assert lines[2:8] == [
+        '✗ 配置与工作簿: 配置文件 huimao.toml 中的 sheets.clients = "客户表" 有误: 工作簿中没有这个工作表。'
+        '工作簿中的工作表: 客户档案、拜访记录、员工、拜访计划。最接近的是“客户档案”。',
+        "    → 如何解决: 改正或删掉 huimao.toml 中的 sheets.clients，然后再运行 `huimao-sheets doctor`。",
+        "✓ 工作表: 客户档案、拜访记录、员工、拜访计划",
+        '✗ 配置与工作簿: 配置文件 huimao.toml 中的 columns.staff.email = "电子信箱" 有误: 工作表“员工”中没有这个表头。'
+        '找到的表头: 姓名、邮箱、角色、所属部门、上级。最接近的是“邮箱”。',
+        "    → 如何解决: 改正或删掉 huimao.toml 中的 columns.staff.email，然后再运行 `huimao-sheets doctor`。",
+        "✓ 表头: “客户档案”的表头齐全。",
+    ]
+    assert lines[-1] == "发现 2 个问题。"
+
+
+def test_a_config_whose_names_all_fit_the_workbook_is_ok(home, monkeypatch, capsys):
+    path = make_workbook(home)
+    (home / "huimao.toml").write_text('[sheets]\nstaff = "员工"\n[columns.staff]\nemail = "邮箱"\n', encoding="utf-8")
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path))
+    assert "✓ 配置与工作簿: huimao.toml 中配置的 2 个工作表名和表头在工作簿中都能找到。" in lines
+    assert code == 0, lines

@@ -117,8 +117,9 @@ def test_a_missing_jobs_dir_is_a_config_error(tmp_path):
 
 def test_a_bad_catch_up_limit_in_the_config_names_the_key():
     with pytest.raises(ConfigError) as exc:
-        Settings.from_dict({"scheduler": {"catch_up_until": "17.30"}}, origin="huimao.toml")
-    assert "scheduler.catch_up_until" in str(exc.value) and "“17.30”不是时刻" in str(exc.value)
+        Settings.from_dict({"scheduler": {"catch_up_until": "17.30"}}, path="huimao.toml")
+    assert str(exc.value) == ('配置文件 huimao.toml 中的 scheduler.catch_up_until = "17.30" 有误: '
+                              '不是时刻；请写成 HH:MM，例如 08:00 或 17:30')
 
 
 def test_the_cli_shows_a_job_file_error_and_exits_2(tmp_path, run_cli):

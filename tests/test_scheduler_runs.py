@@ -118,7 +118,8 @@ def test_days_the_scheduler_was_down_are_logged_once_as_missed(tmp_path, server,
 # --- China's calendar ----------------------------------------------------------------------------------------
 
 def once(run_cli, server, register, now):
-    return run_cli("schedule", "--once", "--now", now, "--source", register, "--state", "state", "--smtp", server.url)
+    # --force: these replay days that may lie ahead of the clock the suite runs on
+    return run_cli("schedule", "--once", "--now", now, "--force", "--source", register, "--state", "state", "--smtp", server.url)
 
 
 def test_nothing_is_sent_on_the_national_day_holiday(server, register, run_cli):
@@ -298,7 +299,7 @@ def test_a_second_scheduler_refuses_with_a_clear_message(tmp_path, server, regis
 
 
 def test_run_by_hand_counts_for_the_schedule(server, register, run_cli):
-    code, out, err = run_cli("run", "weekly-report", "--as-of", "2026-11-30", "--source", register, "--state", "state",
+    code, out, err = run_cli("run", "weekly-report", "--as-of", "2026-11-30", "--force", "--source", register, "--state", "state",
                              "--smtp", server.url)
     assert code == 0, err
     assert out.splitlines()[0] == "任务 weekly-report（每周一 08:00（逢休息日顺延至本周下一个工作日）），周期 2026-W49，数据截至 2026-11-30"
@@ -327,7 +328,8 @@ def test_jobs_lists_schedule_next_and_last_run(server, register, run_cli):
     once(run_cli, server, register, "2026-11-30T08:00")
     code, out, err = run_cli("jobs", "--now", "2026-12-01T12:00", "--state", "state")
     assert code == 0, err
-    assert out.splitlines()[1:3] == ["  下次运行: 2026-12-02 08:00 周三",
+    # Tuesday's 08:00 run did not happen: the scheduler would catch it up now, and jobs says so.
+    assert out.splitlines()[1:3] == ["  下次运行: 现在（补跑 2026-12-01 08:00 的任务）",
                                      f"  上次运行: 2026-11-30 成功（2026-11-30 08:00）数据检查表 4 条 → {register}; 日报 4 封已发送 → {server.url}"]
     assert "  下次运行: 2026-12-07 08:00 周一" in out.splitlines()
 
@@ -357,7 +359,7 @@ def test_the_demo_runs_every_job_once_and_says_where_things_went(tmp_path, small
 
 
 def test_run_by_hand_is_recorded_at_its_own_now(server, register, run_cli):
-    code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T09:15", "--source", register,
+    code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T09:15", "--force", "--source", register,
                              "--state", "state", "--smtp", server.url)
     assert code == 0, err
     assert "周期 2026-11-30，数据截至 2026-11-30" in out.splitlines()[0]

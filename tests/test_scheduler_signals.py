@@ -59,7 +59,7 @@ def delivered(server) -> list[tuple[str, str]]:
 
 def test_sigterm_during_a_job_finishes_it_starts_nothing_else_and_exits_cleanly(tmp_path, slow_server):
     register = str(write_workbook(tmp_path / "register.xlsx"))
-    args = ("schedule", "--once", "--now", "2026-11-30T08:00", "--source", register, "--state", "state",
+    args = ("schedule", "--once", "--now", "2026-11-30T08:00", "--force", "--source", register, "--state", "state",
             "--smtp", slow_server.url)
     process = cli(*args, cwd=tmp_path)   # due: daily-check (4 digests), then weekly-report (7 reports)
     wait_for(lambda: len(slow_server.received) >= 1)

@@ -1,10 +1,14 @@
 """Jobs and the scheduler on the command line — thin layers over ``huimao_sheets.jobs``, ``runner``,
 ``scheduler`` and ``scaffold``:
 
-    huimao-sheets run JOB [--as-of DATE] [--now ISO] [--dry-run]   run one job of jobs/ by hand
+    huimao-sheets run JOB [--as-of DATE] [--now ISO] [--dry-run] [--force]   run one job of jobs/ by hand
     huimao-sheets jobs [--now ISO]                     each job, its schedule, its next run (Asia/Shanghai)
-    huimao-sheets schedule [--once] [--now ISO]        the scheduler; --once runs what is due and exits
+    huimao-sheets schedule [--once] [--now ISO] [--force]   the scheduler; --once runs what is due and exits
     huimao-sheets init [DIR]                           huimao.toml (commented), jobs/ and templates/ to customise
+
+A ``--now`` (or ``run``'s ``--as-of``) later than the clock is refused without ``--force``: the run would really
+write, send and be recorded, and the real run at that time would then be skipped. ``run --dry-run`` records
+nothing and is always allowed. The comparison with ``clock.now()`` is made here, on the command line.
 
 Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or mail could not be sent
 (it stays queued), on a set-up error, or when another scheduler already runs.
@@ -12,7 +16,7 @@ Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or m
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -31,13 +35,16 @@ from huimao_sheets.errors import ConfigError
 from huimao_sheets.timing import TZ
 
 NowOpt = Annotated[Optional[str], typer.Option("--now", help="pretend it is this instant, e.g. 2026-11-30T14:00 (Asia/Shanghai)")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="allow a --now (or --as-of) later than the clock: the run really writes, sends and is recorded")]
 
 TEXT = {
     "zh": {
         "run_head": "任务 {job}（{when}），周期 {period}，数据截至 {as_of}",
         "dry": "演练：不写入、不发送、不记录",
         "mail": "  {kind:<18} {name} <{address}>  {subject}",
-        "next": "  下次运行: {at}",
+        "next": "  下次运行: {at}{how}",
+        "now": "现在",
+        "how": {"on_time": "（{slot} 的任务）", "catch_up": "（补跑 {slot} 的任务）", "retry": "（重试 {slot} 的任务）"},
         "never_next": "  下次运行: —（未来三周内没有）",
         "disabled": "  已停用（enabled = false）",
         "last": "  上次运行: {period} {status}（{at}）{summary}",
@@ -51,12 +58,18 @@ TEXT = {
         "kept": "已存在，保留 {path}",
         "init_next": "下一步: 编辑 {config}（source、smtp、mail_from），然后运行 huimao-sheets doctor 和 huimao-sheets jobs",
         "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+        "future_now": "--now {now} 晚于现在的时间：这样会真的写入、发送并记录这次运行，到了那个时间真正的运行反而会被跳过。",
+        "future_as_of": "--as-of {day} 晚于今天：这样会真的写入、发送并记录这次运行，到了那天真正的运行反而会被跳过。",
+        "future_run": "只想预览请加 --dry-run；确实要这样做，请加 --force。",
+        "future_schedule": "想看那时会运行什么，请用 `huimao-sheets jobs --now {now}`；确实要这样做，请加 --force。",
     },
     "en": {
         "run_head": "Job {job} ({when}), period {period}, data as of {as_of}",
         "dry": "dry run: nothing written, sent or recorded",
         "mail": "  {kind:<18} {name} <{address}>  {subject}",
-        "next": "  next run: {at}",
+        "next": "  next run: {at}{how}",
+        "now": "now",
+        "how": {"on_time": " (due {slot})", "catch_up": " (catch-up of {slot})", "retry": " (retry of {slot})"},
         "never_next": "  next run: — (none in the next three weeks)",
         "disabled": "  disabled (enabled = false)",
         "last": "  last run: {period} {status} ({at}) {summary}",
@@ -70,6 +83,12 @@ TEXT = {
         "kept": "exists, kept {path}",
         "init_next": "Next: edit {config} (source, smtp, mail_from), then run huimao-sheets doctor and huimao-sheets jobs",
         "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "future_now": "--now {now} is later than the clock: the run would really be written, sent and recorded, "
+                      "and the real run at that time would then be skipped.",
+        "future_as_of": "--as-of {day} is later than today: the run would really be written, sent and recorded, "
+                        "and the real run on that day would then be skipped.",
+        "future_run": " To preview it, add --dry-run; to do it anyway, add --force.",
+        "future_schedule": " To see what would run then, use `huimao-sheets jobs --now {now}`; to do it anyway, add --force.",
     },
 }
 
@@ -87,6 +106,19 @@ def parse_now(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=TZ) if moment.tzinfo is None else moment.astimezone(TZ)
 
 
+def refuse_the_future(language: str, command: str, *, now: datetime | None = None, as_of: date | None = None) -> None:
+    """A ConfigError when ``now`` is later than the clock, or ``as_of`` later than today (``--force`` skips this)."""
+    text = TEXT[language]
+    shown = f"{now:%Y-%m-%dT%H:%M}" if now else ""
+    if now is not None and now > clock.now():
+        what = text["future_now"].format(now=shown)
+    elif now is None and as_of is not None and as_of > clock.today():
+        what = text["future_as_of"].format(day=as_of.isoformat())
+    else:
+        return
+    raise ConfigError(what + text[f"future_{command}"].format(now=shown)).in_language(language)
+
+
 @app.command("run")
 @global_options
 def run_command(
@@ -95,6 +127,7 @@ def run_command(
     as_of: AsOfOpt = None,
     now: NowOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read, check and render, but write, send and record nothing")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Run one job of jobs/ by hand, whatever its schedule.
 
@@ -107,6 +140,8 @@ def run_command(
     found = find_job(settings, job)
     day = parse_as_of(as_of) if as_of else None
     moment = parse_now(now)
+    if not (force or dry_run):
+        refuse_the_future(settings.language, "run", now=moment, as_of=day)
     if moment is None:
         moment = (datetime.combine(day, found.when.at or time(0), TZ) if day else clock.now())
     run = run_job(found, settings, now=moment, as_of=day, dry_run=dry_run)
@@ -147,8 +182,7 @@ def jobs_command(
         elif status.next is None:
             typer.echo(text["never_next"])
         else:
-            at = status.next.at
-            typer.echo(text["next"].format(at=f"{at:%Y-%m-%d %H:%M} {text['weekdays'][at.weekday()]}"))
+            typer.echo(_next_line(status.next, moment, text))
         last = status.last
         if last is None:
             typer.echo(text["no_last"])
@@ -159,12 +193,22 @@ def jobs_command(
         typer.echo(text["file"].format(path=job.path))
 
 
+def _next_line(next_run, now: datetime, text: dict) -> str:
+    """``下次运行: 现在（补跑 2026-11-30 08:00 的任务）`` or ``下次运行: 2026-12-02 08:00 周三``."""
+    at = next_run.at
+    shown = text["now"] if at == now else f"{at:%Y-%m-%d %H:%M} {text['weekdays'][at.weekday()]}"
+    slot = f"{next_run.slot.at:%Y-%m-%d %H:%M}"
+    how = "" if at != now and next_run.why == "on_time" else text["how"][next_run.why].format(slot=slot)
+    return text["next"].format(at=shown, how=how)
+
+
 @app.command("schedule")
 @global_options
 def schedule_command(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="run what is due now (and was missed today), then exit: for cron")] = False,
     now: NowOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """The scheduler: runs each job of jobs/ when it is due; one instance per state folder."""
     from huimao_sheets.jobs import jobs_folder, load_jobs
@@ -177,6 +221,8 @@ def schedule_command(
     if not jobs:
         raise ConfigError(TEXT[settings.language]["no_jobs"].format(folder=jobs_folder(settings)))
     moment = parse_now(now)
+    if moment is not None and not force:
+        refuse_the_future(settings.language, "schedule", now=moment)
     with scheduler_log(settings):
         if not once:
             run_forever(settings, jobs, clock=clock.now)

@@ -50,6 +50,8 @@ INDUSTRY_WORDS = {
     "纺织服装": ["纺织", "服饰", "鞋业"], "食品": ["食品", "茶业"], "医药": ["医药", "生物科技"], "建材": ["建材", "建筑材料"],
 }
 LEGAL_FORMS = ["有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司"]
+# A given name's last character and a homophone an input method offers first (张伟 → 张玮).
+STAFF_SLIPS = dict(zip("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚", "玮方纳民晶莉墙蕾君阳永燕洁鹃滔鸣潮侠萍钢"))
 HOMOPHONES = dict(zip("鼎盛兴鑫达瑞丰祥恒通华宏远金源泰福隆昌德顺佳润康信诚辉腾启振", "顶胜星新大锐峰翔衡同化鸿园今元太富龙长得舜家闰糠欣成晖滕起镇"))
 TRADITIONAL = str.maketrans("贸达华业电东龙发丰兴汇顺荣宝贵鸿锦聚药饰筑设备", "貿達華業電東龍發豐興匯順榮寶貴鴻錦聚藥飾築設備")
 MOBILE_PREFIXES = "130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 177 180 181 182 183 185 186 187 188 189 191 198 199".split()
@@ -271,6 +273,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
         plant.plant_staff(staff_rows)
         plant.plant_plans(plan_rows)
         visit_rows = plant.plant_visits(list(visit_rows))
+        plant.plant_unknown_staff(client_rows, visit_rows)
     book.sheets = {CLIENTS.title: client_rows, VISITS.title: visit_rows, STAFF.title: staff_rows,
                    PLANS.title: plan_rows}
     return book
@@ -388,6 +391,31 @@ class Planted:
 
     def plant_staff(self, rows: list[list[Any]]) -> None:
         rows.append(["临时工小李", None, "实习生", "市场一部", rows[3][0]])
+
+    def plant_unknown_staff(self, client_rows: list[list[Any]], visit_rows: list[list[Any]]) -> None:
+        """Names that are nobody on 员工 (unknown_staff): an account manager's name mistyped by the input
+        method on two of their visits (张玮 for 张伟), and a manager who has left, whose clients — one with a
+        所属部门, one without — wait to be handed over."""
+        rng = random.Random(self.spec.seed + 5)   # its own stream: the other planted problems stay put
+        names = {p.name for p in self.staff}
+        slips = [(p, p.name[:-1] + STAFF_SLIPS[p.name[-1]]) for p in self.staff
+                 if p.role == "客户经理" and p.name[-1] in STAFF_SLIPS]
+        slips = [(p, slip) for p, slip in slips if slip not in names]
+        if slips:
+            person, slip = slips[0]
+            visitor = VISIT_HEADER.index("拜访人")
+            theirs = [r for r in visit_rows[1:] if r and isinstance(r[visitor], str) and r[visitor].strip() == person.name]
+            for r in theirs[:2]:
+                r[visitor] = slip
+        departed = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        while departed in names:
+            departed = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        idx = {h: i for i, h in enumerate(CLIENT_HEADER) if h}
+        rows = [r for r in client_rows[1:] if r]
+        for r, department in zip(rng.sample(rows, min(2, len(rows))), (True, False)):
+            r[idx["客户经理"]] = departed
+            if not department:
+                r[idx["所属部门"]] = None
 
     def plant_plans(self, rows: list[list[Any]]) -> None:
         by_dept: dict[str, list[Person]] = {}

@@ -34,7 +34,7 @@ from openpyxl.styles import Font, PatternFill
 WINDOW = 7                                  # collision window, days, inclusive
 CADENCE = {"A": 14, "B": 30, "C": 60}       # days since the last visit
 CODES = ("missing_required", "invalid_phone", "invalid_date", "invalid_value", "future_date", "unknown_client",
-         "duplicate_row", "visit_collision", "plan_collision", "overdue_followup")
+         "duplicate_row", "visit_collision", "plan_collision", "overdue_followup", "unknown_staff")
 
 CLIENTS, VISITS, STAFF, PLANS = "客户档案", "拜访记录", "员工", "拜访计划"
 BLANKS = [None, "", "  ", "\u3000", "无", "-", "N/A", "暂无", "待定"]
@@ -539,7 +539,7 @@ class Generator:
         v.client = None
         v.planted.append(("unknown_client", "客户编号"))
         v.clean = False
-        # Someone not on the staff list visits: no core finding.
+        # Someone not on the staff list visits: unknown_staff (the truth finds it from the cells).
         c = self.quiet_client()
         self.add_visit(c, self.ago(self.free_day(c, 5, 120)), "实习生小刘", next_followup=None).clean = False
 
@@ -713,6 +713,19 @@ class Generator:
 
 # ---------------------------------------------------------------------------------------------------------
 # The truth of the relational checks, from the clean records.
+
+
+def unknown_staff(g) -> list[tuple[str, str, tuple[int, ...]]]:
+    """(sheet, column, rows) per person cell naming nobody on 员工, spaces of any width set aside."""
+    known = {name for name, *_ in STAFF_ROWS}
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for records, fld in ((g.visits, "拜访人"), (g.plans, "拜访人"), (g.clients, "客户经理"), (g.staff, "上级")):
+        for rec in records:
+            value = rec.cells.get(fld)
+            name = "".join(value.split()) if isinstance(value, str) else None
+            if name and value not in BLANKS and name not in known:
+                groups.setdefault((rec.sheet, fld, name), []).append(rec.row)
+    return [(sheet, fld, tuple(sorted(rows))) for (sheet, fld, _name), rows in groups.items()]
 
 
 def _components(nodes: list, linked) -> list[list]:
@@ -924,6 +937,8 @@ def write_register(folder: Path, seed: int = 1, as_of: date = date(2026, 11, 27)
         expected.append(("visit_collision", VISITS, tuple(sorted(v.row for v in grp)), None))
     for grp in plan_collisions([p for p in g.plans if p.clean], clean):
         expected.append(("plan_collision", PLANS, tuple(sorted(p.row for p in grp)), None))
+    for sheet, fld, rows in unknown_staff(g):
+        expected.append(("unknown_staff", sheet, rows, fld))
     overdue = overdue_clients(g.clients, clean, as_of)
     for c in overdue:
         expected.append(("overdue_followup", CLIENTS, (c.row,), None))

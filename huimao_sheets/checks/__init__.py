@@ -20,7 +20,7 @@ from huimao_sheets.checks.fields import (
 from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP
 from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
 from huimao_sheets.checks.spec import Check
-from huimao_sheets.checks.staff import MISSING_EMAIL
+from huimao_sheets.checks.staff import MISSING_EMAIL, UNKNOWN_STAFF
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
@@ -34,6 +34,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     INVALID_VALUE,
     FUTURE_DATE,
     UNKNOWN_CLIENT,
+    UNKNOWN_STAFF,
     DUPLICATE_ROW,
     VISIT_COLLISION,
     PLAN_COLLISION,

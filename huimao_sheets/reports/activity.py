@@ -149,7 +149,9 @@ class Activity:
 
     def _followups(self, settings: Settings) -> None:
         next_week = self.week.shifted(1)
+        self.dues: dict[int, Due] = {}   # Client.index → its next follow-up
         for d in followup_due(self.register, self.as_of, settings):
+            self.dues[d.client.index] = d
             if d.owner is None or not next_week.contains(d.due):
                 continue
             self.person(d.owner).followups.append(followup_row(d))

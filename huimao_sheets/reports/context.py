@@ -11,10 +11,12 @@ from datetime import date
 from typing import Any, Callable
 
 from huimao_sheets.checks import CHECKS, HYGIENE, ORDER, label
+from huimao_sheets.checks.common import client_label
+from huimao_sheets.checks.staff import departed_clients
 from huimao_sheets.findings import ERROR, Finding
 from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
 from huimao_sheets.ledger import finding_fingerprint
-from huimao_sheets.model import Register
+from huimao_sheets.model import Client, Register
 from huimao_sheets.reports.activity import (
     TREND_WEEKS,
     Activity,
@@ -175,6 +177,32 @@ def spot_check(activity: Activity, members: list[str], department: str, limit: i
     return [visit_row(v) for v in sorted(sample, key=lambda v: (v.visit_date, v.row))]
 
 
+def handover(activity: Activity, clients: list[Client]) -> dict[str, Any]:
+    """Clients whose 客户经理 has left 员工, as a handover list: the client, the manager named, the last visit
+    (on or before the as-of date) and the next follow-up due; soonest due first, never-due last. Listed in
+    full: each is a client nobody looks after."""
+    rows = []
+    for c in clients:
+        days = [v.visit_date for v in activity.register.visits_by_client[c.index]
+                if isinstance(v.visit_date, date) and v.visit_date <= activity.as_of]
+        due = activity.dues.get(c.index)
+        rows.append({"client": client_label(c), "manager": c.account_manager or "", "row": c.row,
+                     "last_visit": max(days).isoformat() if days else "", "due": due.due.isoformat() if due else "",
+                     "overdue": due is not None and due.due < activity.as_of})
+    rows.sort(key=lambda r: (not r["due"], r["due"], r["row"]))
+    return {"rows": rows, "count": len(rows)}
+
+
+def departed_by_department(register: Register) -> dict[str | None, list[Client]]:
+    """The handover lists: clients whose 客户经理 is not on 员工, by the department whose 部门经理 takes them
+    over — their 所属部门 — and under None those of no department, or of one without a 部门经理 (the
+    director's)."""
+    found: dict[str | None, list[Client]] = defaultdict(list)
+    for c in departed_clients(register):
+        found[c.department if c.department and register.managers_of(c.department) else None].append(c)
+    return found
+
+
 class _Nobody:
     visits: list = []
 
@@ -204,6 +232,7 @@ def department_context(activity: Activity, department: str, open_findings: OpenF
         "max_day": max((d["total"] for d in days), default=0),
         "collisions": limited(open_findings.rows(collisions, t)),
         "spot_check": spot_check(activity, members, department),
+        "handover": handover(activity, departed_by_department(activity.register).get(department, [])),
     }
 
 
@@ -267,4 +296,5 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
         "top_owners": [{"name": o, "department": dept_of.get(o) or "", "count": n, "errors": errors.get(o, 0)}
                        for o, n in owners.most_common(5)],
         "findings": len(open_findings.findings),
+        "handover": handover(activity, departed_by_department(register).get(None, [])),
     }

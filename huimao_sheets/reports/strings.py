@@ -66,6 +66,16 @@ STRINGS: dict[str, dict] = {
         "collisions_note": "同一客户被不同同事在短期内拜访或计划拜访，请先互相沟通。",
         "spot_check": "抽查样本",
         "spot_check_note": "从本周团队拜访中随机抽取（同一周抽取结果相同），请逐条核实。",
+        "handover": "待交接客户",
+        "handover_note": "以下客户的客户经理不在员工表中（已离职，或姓名写错）。客户是公司的资源：请指定在职同事接手，"
+                         "并在客户档案中改写“客户经理”；改写后即从此列表消失。",
+        "handover_company": "无部门的待交接客户",
+        "handover_company_note": "以下客户的客户经理不在员工表中，且客户没有所属部门（或该部门没有部门经理）。"
+                                 "请指定在职同事接手，并在客户档案中改写“客户经理”。",
+        "former_manager": "原客户经理",
+        "last_visit": "最近拜访",
+        "next_due": "下次跟进",
+        "client_row_ref": "客户档案第{row}行",
         "visitor": "拜访人",
         "outcome": "拜访结果",
         "department": "部门",
@@ -142,6 +152,18 @@ STRINGS: dict[str, dict] = {
         "spot_check": "Spot-check sample",
         "spot_check_note": "Drawn at random from the team's visits this week (the same week gives the same "
                            "sample); please verify each.",
+        "handover": "Clients to hand over",
+        "handover_note": "The account manager of these clients is not on the staff sheet (they have left, or the "
+                         "name is misspelt). Clients belong to the company: choose a colleague to take each over "
+                         "and write their name as “客户经理” in the client register; it then leaves this list.",
+        "handover_company": "Clients to hand over, no department",
+        "handover_company_note": "The account manager of these clients is not on the staff sheet and the client has "
+                                 "no department (or one without a department manager). Choose a colleague to take "
+                                 "each over and write their name as “客户经理” in the client register.",
+        "former_manager": "Account manager",
+        "last_visit": "Last visit",
+        "next_due": "Next follow-up",
+        "client_row_ref": "clients row {row}",
         "visitor": "Visitor",
         "outcome": "Outcome",
         "department": "Department",

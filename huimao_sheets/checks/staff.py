@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
@@ -151,9 +152,10 @@ def unknown_staff(register: Register, as_of: date, settings: Settings) -> list[F
     findings = []
     for spec, key, records_key in _PERSON_COLUMNS:
         groups: dict[str, list] = {}   # unknown name → its records, in sheet order
+        known, named = register.staff_by_name, attrgetter(key)   # this loop runs once per visit
         for record in getattr(register, records_key):
-            name = getattr(record, key)
-            if name and not on_staff(register, name):
+            name = named(record)
+            if name and name not in known:
                 groups.setdefault(name, []).append(record)
         if not groups:
             continue

@@ -45,6 +45,7 @@ from huimao_sheets.reports.recipients import (
     DEPARTMENT,
     PERSON,
     Recipient,
+    recipient_key,
     recipients,
     stand_ins,
 )
@@ -131,10 +132,10 @@ def select_recipients(mails: list[Mail], to: str | None) -> list[Mail]:
     """``--to 张伟,lina@huimao.cn``: only the mail of these people (by name or address)."""
     if not to:
         return mails
-    wanted = {w.strip().casefold() for w in re.split(r"[,，;；]", to) if w.strip()}
-    chosen = [m for m in mails if m.to_name.casefold() in wanted or m.to_address.casefold() in wanted]
-    found = {m.to_name.casefold() for m in chosen} | {m.to_address.casefold() for m in chosen}
-    unknown = sorted(wanted - found)
+    typed = {recipient_key(w): w.strip() for w in re.split(r"[,，;；]", to) if w.strip()}
+    chosen = [m for m in mails if recipient_key(m.to_name) in typed or recipient_key(m.to_address) in typed]
+    found = {recipient_key(m.to_name) for m in chosen} | {recipient_key(m.to_address) for m in chosen}
+    unknown = [typed[key] for key in typed if key not in found]
     if unknown:
         names = "、".join(dict.fromkeys(m.to_name for m in mails)) or "（无）"
         raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +65,10 @@ class Job:
 
 
 def packaged_jobs() -> Path:
-    """The jobs shipped with the package (``huimao_sheets/jobs`` → ``jobs/`` in the repository)."""
-    return Path(str(files("huimao_sheets") / "jobs"))
+    """The jobs shipped with the package (``jobs/`` of the repository; see ``huimao_sheets.shipped``)."""
+    from huimao_sheets.shipped import shipped_folder
+
+    return shipped_folder("jobs")
 
 
 def jobs_folder(settings: Settings) -> Path:

@@ -278,8 +278,9 @@ def test_the_templates_ship_inside_the_package_from_the_one_copy_in_templates():
     from huimao_sheets.reports.render import packaged_templates
 
     root = Path(__file__).resolve().parent.parent
-    assert packaged_templates().resolve() == (root / "templates").resolve(), "huimao_sheets/templates → ../templates"
+    assert packaged_templates().resolve() == (root / "templates").resolve(), "a checkout reads the top-level templates/"
     for kind in ("weekly-person", "weekly-department", "weekly-company"):
         assert all((packaged_templates() / f"{kind}.{part}.j2").is_file() for part in ("subject", "txt", "html"))
-    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
-    assert "templates/*.j2" in package_data["huimao_sheets"]
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert setuptools["package-dir"]["huimao_sheets.shipped_templates"] == "templates"
+    assert "*.j2" in setuptools["package-data"]["huimao_sheets.shipped_templates"]

@@ -35,9 +35,9 @@ app = typer.Typer(
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="huimao.toml (default ./huimao.toml when present)")]
 StateOpt = Annotated[Optional[Path], typer.Option("--state", help="state folder: ledger, sent mail, first-seen dates (default .huimao/)")]
-SourceOpt = Annotated[Optional[str], typer.Option("--source", help="an .xlsx path, a Google Sheets URL or gsheet:KEY")]
+SourceOpt = Annotated[Optional[str], typer.Option("--source", help="an .xlsx path, a Google Sheets URL or gsheet:KEY (default: source in huimao.toml, else 客户登记.xlsx in the current folder)")]
 CredsOpt = Annotated[Optional[Path], typer.Option("--credentials", help="Google service-account JSON file")]
-SmtpOpt = Annotated[Optional[str], typer.Option("--smtp", help="smtp://[user@]host:port or smtps://[user@]host:465")]
+SmtpOpt = Annotated[Optional[str], typer.Option("--smtp", help="smtp://[user@]host:port or smtps://[user@]host:465 (default: smtp in huimao.toml, else .eml files in ./outbox/)")]
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="zh (default) or en")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="the date to check as of, e.g. 2026-11-27 (default today, Asia/Shanghai)")]
 DemoAsOfOpt = Annotated[str, typer.Option("--as-of", help="the date the demo's data and checks are as of")]
@@ -184,7 +184,7 @@ def demo(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the demo workbook")] = Path("demo-out"),
     as_of: DemoAsOfOpt = "2026-11-27",
-    seed: Annotated[int, typer.Option("--seed")] = 20261127,
+    seed: Annotated[int, typer.Option("--seed", help="the sample data's random seed: the same seed, the same workbook")] = 20261127,
 ) -> None:
     """Write a realistic sample workbook and run the checks on it."""
     from huimao_sheets.demo_run import run_demo

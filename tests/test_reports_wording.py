@@ -14,7 +14,7 @@ from huimao_sheets.reports.activity import Activity, weekly_visit_counts
 from huimao_sheets.reports.context import OpenFindings, person_context, signed
 from huimao_sheets.reports.recipients import recipients
 from huimao_sheets.reports.strings import strings
-from huimao_sheets.reports.week import Week
+from huimao_sheets.timing import Week
 from huimao_sheets.reports.weekly import weekly_mails, write_preview
 from reports_helpers import AS_OF, VISITS, write_workbook
 
@@ -25,8 +25,7 @@ W48 = Week(2026, 48)
 def checked(tmp_path_factory):
     path = write_workbook(tmp_path_factory.mktemp("wb") / "register.xlsx")
     register, result = check(str(path), AS_OF, Settings())
-    people, missing = recipients(register, Settings())
-    return register, result.findings + missing, people
+    return register, result.findings, recipients(register)
 
 
 def mails_in(checked, language="zh", first_seen=None):
@@ -57,12 +56,13 @@ def test_follow_ups_say_the_dates_they_are_due_in(checked):
 def test_a_finding_seen_for_the_first_time_says_new_and_an_older_one_its_age(checked):
     findings = checked[1]
     zh = mails_in(checked)
-    assert "- [必填项为空] 员工第8行缺少“邮箱” (新发现)" in zh["赵经理"].text
-    assert "已存在 0天" not in zh["赵经理"].text and "0天" not in zh["赵经理"].html
+    line = "- [缺少有效邮箱] 员工第8行“刘洋”没有有效邮箱，收不到周报"
+    assert f"{line} (新发现)" in zh["赵经理"].text
+    assert "已存在 0天" not in zh["赵经理"].text and ">0天<" not in zh["赵经理"].html
     assert "新发现" in zh["赵经理"].html
     assert "(new)" in mails_in(checked, "en")["赵经理"].text
-    older = {finding_fingerprint(f): date(2026, 11, 9) for f in findings if f.code == "missing_required"}
-    assert "- [必填项为空] 员工第8行缺少“邮箱” (已存在 21天)" in mails_in(checked, first_seen=older)["赵经理"].text
+    older = {finding_fingerprint(f): date(2026, 11, 9) for f in findings if f.code == "missing_email"}
+    assert f"{line} (已存在 21天)" in mails_in(checked, first_seen=older)["赵经理"].text
 
 
 def test_a_findings_owner_is_called_the_handler_not_the_contact_person(checked):

@@ -189,3 +189,9 @@ def test_demo_help_shows_the_demo_date_as_its_default_and_nothing_else():
     done = run("demo", "--help")
     assert "default today" not in done.stdout
     assert "[default: 2026-11-27]" in done.stdout
+
+
+def test_check_help_says_which_workbook_is_read_without_source():
+    done = run("check", "--help")
+    flat = " ".join(done.stdout.split())
+    assert "--source <str> an .xlsx path, a Google Sheets URL or gsheet:KEY (default: source in huimao.toml, else 客户登记.xlsx in the current folder)" in flat

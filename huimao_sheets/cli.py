@@ -35,11 +35,19 @@ app = typer.Typer(
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="huimao.toml (default ./huimao.toml when present)")]
 StateOpt = Annotated[Optional[Path], typer.Option("--state", help="state folder: ledger, sent mail, first-seen dates (default .huimao/)")]
-SourceOpt = Annotated[Optional[str], typer.Option("--source", help="an .xlsx path, a Google Sheets URL or gsheet:KEY")]
+SourceOpt = Annotated[Optional[str], typer.Option("--source", help="an .xlsx path, a Google Sheets URL or gsheet:KEY (default: source in huimao.toml, else 客户登记.xlsx in the current folder)")]
 CredsOpt = Annotated[Optional[Path], typer.Option("--credentials", help="Google service-account JSON file")]
-SmtpOpt = Annotated[Optional[str], typer.Option("--smtp", help="smtp://[user@]host:port or smtps://[user@]host:465")]
+SmtpOpt = Annotated[Optional[str], typer.Option("--smtp", help="smtp://[user@]host:port or smtps://[user@]host:465 (default: smtp in huimao.toml, else .eml files in ./outbox/)")]
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="zh (default) or en")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="the date to check as of, e.g. 2026-11-27 (default today, Asia/Shanghai)")]
+DemoAsOfOpt = Annotated[str, typer.Option("--as-of", help="the date the demo's data and checks are as of")]
+
+SOURCE_NOTE = {
+    "zh": {"config": "读取工作簿 {spec}（未给 --source，用的是 {config} 中的 source）",
+           "default": "读取工作簿 {spec}（未给 --source，用的是默认文件：当前文件夹中的 {spec}）"},
+    "en": {"config": "Reading {spec} (no --source given: the source in {config})",
+           "default": "Reading {spec} (no --source given: the default, {spec} in the current folder)"},
+}
 
 
 @dataclass
@@ -120,6 +128,17 @@ def parse_as_of(text: str | None) -> date:
         raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
 
 
+def written_note(n: int, title: str, spec: str, language: str) -> str:
+    """What ``check --write-findings`` wrote: the worksheet, its rows and the workbook or Google Sheet."""
+    if language == "en":
+        if not n:
+            return f"Wrote the worksheet “{title}” of {spec}: no findings, only the header row is left."
+        return f"Wrote {n} findings to the worksheet “{title}” of {spec}: rows 2–{n + 1} (header in row 1); the worksheet was replaced as a whole."
+    if not n:
+        return f"已写入 {spec} 的工作表“{title}”：没有问题，只留下表头行。"
+    return f"已把 {n} 条问题写入 {spec} 的工作表“{title}”：第2–{n + 1}行（表头在第1行），该表已整体替换。"
+
+
 @app.command()
 @global_options
 def check(
@@ -138,8 +157,18 @@ def check(
     if format not in ("table", "json", "csv"):
         raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
-    _register, result = library.check(resolve_source(None, settings), parse_as_of(as_of), settings, codes,
-                                      write_findings=write_findings)
+    spec = resolve_source(None, settings)
+    g = _globals(ctx)
+    if not g.source:  # say which workbook a default chose, on stderr so that --format json stays clean
+        note = SOURCE_NOTE[settings.language]["config" if settings.source else "default"]
+        config = g.config or "huimao.toml"
+        Console(stderr=True, highlight=False, soft_wrap=True).print(note.format(spec=spec, config=config), markup=False)
+    _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings)
+    if write_findings:
+        from huimao_sheets.findings_sheet import findings_title
+
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)
     if format == "json":
         sys.stdout.write(out.to_json(result) + "\n")
     elif format == "csv":
@@ -154,8 +183,8 @@ def check(
 def demo(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the demo workbook")] = Path("demo-out"),
-    as_of: AsOfOpt = "2026-11-27",
-    seed: Annotated[int, typer.Option("--seed")] = 20261127,
+    as_of: DemoAsOfOpt = "2026-11-27",
+    seed: Annotated[int, typer.Option("--seed", help="the sample data's random seed: the same seed, the same workbook")] = 20261127,
 ) -> None:
     """Write a realistic sample workbook and run the checks on it."""
     from huimao_sheets.demo_run import run_demo
@@ -184,8 +213,8 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except HuimaoError as exc:
-        Console(stderr=True, highlight=False).print(f"{'Error' if exc.language == 'en' else '错误'}: {exc}",
-                                                    markup=False)
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"{'Error' if exc.language == 'en' else '错误'}: {exc}", markup=False)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

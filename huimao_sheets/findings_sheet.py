@@ -22,7 +22,7 @@ from huimao_sheets.sources import Source, google_key, is_google_source, xlsx_wri
 from huimao_sheets.sources.xlsx import XlsxSource
 
 HEADERS = {
-    "zh": ["问题代码", "级别", "负责人", "工作表", "行", "列", "客户", "说明", "首次发现"],
+    "zh": ["问题代码", "级别", "处理人", "工作表", "行", "列", "客户", "说明", "首次发现"],
     "en": ["code", "severity", "owner", "sheet", "row", "column", "client", "message", "first seen"],
 }
 SEVERITY = {"zh": {"error": "错误", "warning": "提醒"}, "en": {"error": "error", "warning": "warning"}}

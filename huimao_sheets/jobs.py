@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +65,10 @@ class Job:
 
 
 def packaged_jobs() -> Path:
-    """The jobs shipped with the package (``huimao_sheets/jobs`` → ``jobs/`` in the repository)."""
-    return Path(str(files("huimao_sheets") / "jobs"))
+    """The jobs shipped with the package (``jobs/`` of the repository; see ``huimao_sheets.shipped``)."""
+    from huimao_sheets.shipped import shipped_folder
+
+    return shipped_folder("jobs")
 
 
 def jobs_folder(settings: Settings) -> Path:
@@ -117,7 +118,8 @@ def _outputs(value: Any) -> tuple[str, ...]:
 
 
 def _roles(value: Any) -> tuple[str, ...]:
-    items = _strings("recipients", value)
+    # width and spaces folded as the register reads 角色 on 员工: "部门　经理" is 部门经理
+    items = [_role_text(r) for r in _strings("recipients", value)]
     if len(items) == 1 and items[0].lower() in ALL:
         return ROLES
     unknown = [r for r in items if r.lower() not in ROLE_ALIASES and r not in ROLE_ALIASES]
@@ -125,6 +127,13 @@ def _roles(value: Any) -> tuple[str, ...]:
         raise _Problem("recipients", value, f"未知的角色 {', '.join(unknown)}；可选 \"all\" 或员工表的角色: "
                                             f"{'、'.join(ROLES)}（或 {', '.join(k for k in ROLE_ALIASES if k not in ROLES)}）")
     return tuple(dict.fromkeys(ROLE_ALIASES.get(r, ROLE_ALIASES.get(r.lower())) for r in items))
+
+
+def _role_text(text: str) -> str:
+    from huimao_sheets.normalize import parse_choice
+
+    role = parse_choice(text, ROLES)
+    return role if isinstance(role, str) else text
 
 
 def parse_job(data: dict[str, Any], path: Path) -> Job:

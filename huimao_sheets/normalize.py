@@ -202,6 +202,50 @@ def parse_date(value: Any, as_of: date) -> date | Unreadable | None:
     return found if found else Unreadable(text.strip())
 
 
+def _date_parts(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a text written in one of the date forms, whether or not that day exists."""
+    s = _WEEKDAY.sub("", unicodedata.normalize("NFKC", text).strip())
+    if m := _FULL_DATE.match(s) or _COMPACT_DATE.match(s):
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if m := _YEARLESS.match(s):
+        return None, int(m.group(1)), int(m.group(2))
+    return None
+
+
+DATE_HINTS = {
+    "zh": {"form": "（日期请写成“年-月-日”，例如 2026-11-03）",
+           "month": "（没有{month}月：月份应为 1–12）",
+           "day": "（{when}只有{days}天，没有{day}日）"},
+    "en": {"form": " (write dates as year-month-day, e.g. 2026-11-03)",
+           "month": " (there is no month {month}: months are 1–12)",
+           "day": " ({when} has {days} days, not {day})"},
+}
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+
+
+def date_hint(text: str, language: str = "zh") -> str:
+    """What is wrong with a date cell that does not read: a day the month does not have (2026-11-31), a
+    month that does not exist (2026-13-01), or a form that is not a date's (the form is shown)."""
+    import calendar
+
+    hints = DATE_HINTS[language]
+    parts = _date_parts(str(text))
+    if parts is None:
+        return hints["form"]
+    year, month, day = parts
+    if not 1 <= month <= 12:
+        return hints["month"].format(month=month)
+    days = calendar.monthrange(year if year else 2025, month)[1]   # a year-less 2/29 is a finding: say 28
+    if 1 <= day <= days:
+        return hints["form"]   # a real day in a form we do not read (e.g. a year before 1900)
+    if language == "en":
+        when = f"{_MONTHS_EN[month - 1]} {year}" if year else _MONTHS_EN[month - 1]
+    else:
+        when = f"{year}年{month}月" if year else f"{month}月"
+    return hints["day"].format(when=when, days=days, day=day)
+
+
 # --- mobiles ---------------------------------------------------------------------------------
 
 _PHONE_JUNK = re.compile(r"[\s\-()（）.·‐‑–—_/]")

@@ -170,8 +170,9 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
         nearest = _nearest(wanted, unmapped)
         hint = f"最接近的是“{nearest}”。" if nearest else ""
         raise SheetLayoutError(
-            f"工作表“{title}”缺少表头“{wanted}”（{f.english}）。找到的表头: {'、'.join(header_cells) or '（无）'}。{hint}"
-            f"请在第1行添加该列，或在 huimao.toml 的 [columns.{spec.key}] 中写明 {f.key} = \"实际表头\"。"
+            f"工作表“{title}”缺少表头“{wanted}”（{f.english}）。表头行是第{best_index + 1}行，其中的表头: "
+            f"{'、'.join(header_cells) or '（无）'}。{hint}"
+            f"请在第{best_index + 1}行添加该列，或在 huimao.toml 的 [columns.{spec.key}] 中写明 {f.key} = \"实际表头\"。"
         )
     return best_index, best_mapping
 

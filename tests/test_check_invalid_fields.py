@@ -36,6 +36,37 @@ def test_unreadable_dates_are_found_in_every_date_column(tmp_path):
     ]
 
 
+
+@pytest.mark.parametrize("value, hint", [
+    ("2026-11-31", "（2026年11月只有30天，没有31日）"),
+    ("2026/2/29", "（2026年2月只有28天，没有29日）"),
+    ("2028年2月30日", "（2028年2月只有29天，没有30日）"),
+    ("20261131", "（2026年11月只有30天，没有31日）"),
+    ("4月31日", "（4月只有30天，没有31日）"),
+    ("2026-13-01", "（没有13月：月份应为 1–12）"),
+    ("下周一", "（日期请写成“年-月-日”，例如 2026-11-03）"),
+    ("3.11.2026", "（日期请写成“年-月-日”，例如 2026-11-03）"),
+])
+def test_an_unreadable_date_says_what_is_wrong_with_it(tmp_path, value, hint):
+    """An impossible day says the month has no such day; a wrong form shows the form to write."""
+    path = make_workbook(tmp_path, clients=[client(下次跟进日期=value)])
+    [found] = findings(path, "invalid_date")
+    assert found.message == f"客户档案第2行“下次跟进日期”无法识别为日期：“{value}”{hint}"
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("2026-11-31", " (November 2026 has 30 days, not 31)"),
+    ("2026-13-01", " (there is no month 13: months are 1–12)"),
+    ("next Monday", " (write dates as year-month-day, e.g. 2026-11-03)"),
+])
+def test_date_hints_in_english(tmp_path, value, hint):
+    from huimao_sheets.config import Settings
+
+    path = make_workbook(tmp_path, clients=[client(下次跟进日期=value)])
+    [found] = findings(path, "invalid_date", settings=Settings(language="en"))
+    assert found.message == f"客户档案 row 2: “下次跟进日期” is not a date: “{value}”{hint}"
+
+
 @pytest.mark.parametrize("column, value", [
     ("客户综合评估", "E"), ("合作可能评估", "很高"), ("阶段", "已成交"),
 ])

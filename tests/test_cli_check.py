@@ -146,3 +146,52 @@ def test_a_bad_day_off_or_an_unknown_key_in_the_config_exits_2_naming_it(tmp_pat
     done = run("check", "--config", str(config), "--source", str(make_workbook(tmp_path)))
     assert done.returncode == 2
     assert key in done.stderr and "Traceback" not in done.stderr
+
+
+def test_check_without_source_names_the_default_workbook_it_reads_on_stderr(tmp_path):
+    make_workbook(tmp_path, name="客户登记.xlsx")
+    done = run("check", "--as-of", "2026-11-27", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "读取工作簿 客户登记.xlsx（未给 --source，用的是默认文件：当前文件夹中的 客户登记.xlsx）\n"
+    assert json.loads(done.stdout)["source"] == "客户登记.xlsx"
+
+
+def test_check_without_source_names_the_configured_workbook_and_says_where_it_came_from(tmp_path):
+    make_workbook(tmp_path, name="register.xlsx")
+    (tmp_path / "huimao.toml").write_text('source = "register.xlsx"\nlanguage = "en"\n', encoding="utf-8")
+    done = run("check", "--as-of", "2026-11-27", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "Reading register.xlsx (no --source given: the source in huimao.toml)\n"
+
+
+def test_check_with_source_prints_nothing_on_stderr(tmp_path):
+    done = run("check", "--source", str(make_workbook(tmp_path)), "--as-of", "2026-11-27")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_write_findings_says_what_it_wrote_and_where(tmp_path):
+    from workbooks import client
+
+    path = make_workbook(tmp_path, clients=[client(地址=None), client(客户编号="KH0002", 客户名称="厦门兴海建材有限公司",
+                                                              负责人手机="13900139000", 行业=None)])
+    done = run("check", "--source", str(path), "--as-of", "2026-11-27", "--write-findings",
+               "--state", str(tmp_path / "state"))
+    assert done.returncode == 1
+    assert done.stderr == f"已把 2 条问题写入 {path} 的工作表“数据检查”：第2–3行（表头在第1行），该表已整体替换。\n"
+    clean = make_workbook(tmp_path, name="clean.xlsx")
+    done = run("check", "--source", str(clean), "--as-of", "2026-11-27", "--write-findings", "--lang", "en",
+               "--state", str(tmp_path / "state"))
+    assert (done.returncode, done.stderr) == (
+        0, f"Wrote the worksheet “数据检查” of {clean}: no findings, only the header row is left.\n")
+
+
+def test_demo_help_shows_the_demo_date_as_its_default_and_nothing_else():
+    done = run("demo", "--help")
+    assert "default today" not in done.stdout
+    assert "[default: 2026-11-27]" in done.stdout
+
+
+def test_check_help_says_which_workbook_is_read_without_source():
+    done = run("check", "--help")
+    flat = " ".join(done.stdout.split())
+    assert "--source <str> an .xlsx path, a Google Sheets URL or gsheet:KEY (default: source in huimao.toml, else 客户登记.xlsx in the current folder)" in flat

@@ -50,7 +50,7 @@ DUPLICATE = Finding(code="duplicate_row", severity="error", sheet="拜访记录"
 
 def test_each_finding_is_one_row_of_code_severity_owner_sheet_row_column_client_message_first_seen():
     assert findings_rows(result_of(MISSING, DUPLICATE)) == [
-        ["问题代码", "级别", "负责人", "工作表", "行", "列", "客户", "说明", "首次发现"],
+        ["问题代码", "级别", "处理人", "工作表", "行", "列", "客户", "说明", "首次发现"],
         ["missing_required", "错误", "张伟", "客户档案", 17, "负责人手机", "KH0012", "客户档案第17行缺少“负责人手机”", AS_OF],
         ["duplicate_row", "错误", "李娜", "拜访记录", "4、9", "", "KH0003", DUPLICATE.message, AS_OF],
     ]

@@ -175,3 +175,9 @@ def test_init_on_the_command_line(tmp_path, run_cli):
     assert lines[-1] == "下一步: 编辑 srv/huimao.toml（source、smtp、mail_from），然后运行 huimao-sheets doctor 和 huimao-sheets jobs"
     code, out, _ = run_cli("init", "srv", "--lang", "en")
     assert code == 0 and out.splitlines()[0] == "exists, kept srv/huimao.toml"
+
+
+def test_roles_are_read_as_the_staff_sheet_reads_them(tmp_path):
+    """Width and spaces folded, as 角色 on 员工 is read: a role copied from the sheet works."""
+    job = load_job(write_job(tmp_path, GOOD.replace('["客户经理"]', '["客户　经理", "部门经理 ", " 市场总监 "]')))
+    assert job.roles == ("客户经理", "部门经理", "市场总监")

@@ -112,10 +112,27 @@ def test_a_missing_required_header_names_the_sheet_the_header_the_headers_found_
     assert "最接近的是“负责人电话号”" in text
 
 
+def test_a_missing_header_message_names_the_header_row_it_used(tmp_path):
+    """A title line above the headers moves them to row 2: the message says row 2, not row 1."""
+    path = make_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["客户档案"]
+    ws.insert_rows(1)
+    ws["A1"] = "慧茂客户档案（2026）"
+    ws["F2"] = "老板电话"
+    wb.save(path)
+    with pytest.raises(SheetLayoutError) as error:
+        read(path)
+    assert str(error.value) == (
+        "工作表“客户档案”缺少表头“负责人手机”（Contact mobile）。表头行是第2行，其中的表头: "
+        "客户编号、客户名称、行业、地址、负责人、老板电话、客户经理、所属部门、客户综合评估、合作可能评估、阶段、下次跟进日期、备注。"
+        "请在第2行添加该列，或在 huimao.toml 的 [columns.clients] 中写明 contact_mobile = \"实际表头\"。")
+
+
 def test_a_file_that_is_not_a_workbook_says_why(tmp_path):
     path = tmp_path / "客户登记.xlsx"
     path.write_text("not a zip")
-    with pytest.raises(SourceError, match="无法读取工作簿"):
+    with pytest.raises(SourceError, match="是一个文本文件（CSV 或纯文本），不是 Excel 工作簿"):
         read(path)
     with pytest.raises(SourceError, match="找不到工作簿"):
         read(tmp_path / "missing.xlsx")

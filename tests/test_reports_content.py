@@ -211,10 +211,10 @@ def test_one_mail_per_person_with_a_subject_that_says_what_and_which_week(mails)
 
 def test_a_department_managers_mail_has_the_team_then_their_own_week(mails):
     zhao = next(m for m in mails if m.to_name == "赵经理")
-    team, own = zhao.text.split("赵经理本人的本周情况")
+    team, own = zhao.text.split("赵经理本人这一周的情况")
     assert "== 成员一览 (3) ==" in team and "== 抽查样本 (1) ==" in team
     assert "[缺少有效邮箱] 员工第8行“刘洋”没有有效邮箱，收不到周报" in own
-    assert "赵经理本人的本周情况" in zhao.html
+    assert "赵经理本人这一周的情况" in zhao.html
 
 
 def test_hostile_cell_text_is_escaped_in_html_and_kept_in_text(mails):
@@ -278,8 +278,9 @@ def test_the_templates_ship_inside_the_package_from_the_one_copy_in_templates():
     from huimao_sheets.reports.render import packaged_templates
 
     root = Path(__file__).resolve().parent.parent
-    assert packaged_templates().resolve() == (root / "templates").resolve(), "huimao_sheets/templates → ../templates"
+    assert packaged_templates().resolve() == (root / "templates").resolve(), "a checkout reads the top-level templates/"
     for kind in ("weekly-person", "weekly-department", "weekly-company"):
         assert all((packaged_templates() / f"{kind}.{part}.j2").is_file() for part in ("subject", "txt", "html"))
-    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
-    assert "templates/*.j2" in package_data["huimao_sheets"]
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert setuptools["package-dir"]["huimao_sheets.shipped_templates"] == "templates"
+    assert "*.j2" in setuptools["package-data"]["huimao_sheets.shipped_templates"]

@@ -43,7 +43,7 @@ def test_the_department_manager_gets_the_departed_managers_clients_to_hand_over(
             f"{strings('zh')['handover_note']}\n"
             "- 榕城机械有限公司（KH0007） · 原客户经理 孙丽 · 最近拜访 2026-11-12 · 下次跟进 2026-12-03 (客户档案第8行)\n"
             ) in wang
-    assert wang.index("== 待交接客户") < wang.index("王经理本人的本周情况"), "in the team's part of the mail"
+    assert wang.index("== 待交接客户") < wang.index("王经理本人这一周的情况"), "in the team's part of the mail"
     cells = re.findall(r"<td[^>]*>(.*?)</td>", mails["王经理"].html)
     start = cells.index("榕城机械有限公司（KH0007）")
     assert cells[start:start + 5] == ["榕城机械有限公司（KH0007）", "孙丽", "2026-11-12", "2026-12-03", "8"]

@@ -272,3 +272,20 @@ def test_the_demo_step_writes_the_weeks_mail_to_the_outbox_and_says_where(tmp_pa
     assert not (tmp_path / "real-state").exists()
     assert f"7 封邮件已写入 {tmp_path / 'outbox'}/" in out.getvalue()
     assert f"在浏览器中预览: {tmp_path / 'demo-out' / 'preview' / 'index.html'}" in out.getvalue()
+
+
+def test_to_takes_names_as_typed_on_the_staff_sheet(tmp_path, workbook, run_cli):
+    """A full-width space, stray spaces, traditional characters or a capitalised address: the same
+    normalisation as the register's, so `--to "李　娜"` copied from 员工 finds 李娜."""
+    code, out, err = run_cli("report", "weekly", "--dry-run", "--to", "李　娜, 張偉 ,WANG@huimao.cn",
+                             "--source", workbook, "--as-of", "2026-11-30", "--state", "state")
+    assert code == 0, err
+    assert [line.split()[2] for line in out.splitlines()[1:4]] == ["王经理", "张伟", "李娜"]
+    assert len([line for line in out.splitlines() if line.startswith("  ")]) == 3
+
+
+def test_to_names_an_unknown_person_as_typed(tmp_path, workbook, run_cli):
+    code, out, err = run_cli("report", "weekly", "--dry-run", "--to", "李　娜,王　五",
+                             "--source", workbook, "--as-of", "2026-11-30", "--state", "state")
+    assert code == 2
+    assert "--to 中的 王　五 不是本周报告的收件人。" in err

@@ -188,7 +188,7 @@ def test_the_digest_goes_to_whoever_has_something_to_do_and_nobody_else(tmp_path
     assert zhang["Subject"] == "【慧茂日报】张伟 11/30（周一）今日跟进 1 · 逾期 0 · 待改 1"
     text = zhang.get_body(("plain",)).get_content()
     assert "== 今日应跟进 (1) ==\n- 福州鼎盛贸易有限公司（KH0001）: 下次跟进日期, 上次拜访 2026-11-20\n" in text
-    assert "== 待改正的数据问题 (1) ==\n- [必填项为空] 客户档案第4行缺少“负责人手机” (已存在 0天)\n" in text
+    assert "== 待改正的数据问题 (1) ==\n- [必填项为空] 客户档案第4行缺少“负责人手机” (新发现)\n" in text
     assert "已逾期的跟进" not in text
     html = zhang.get_body(("html",)).get_content()
     assert "福州鼎盛贸易有限公司（KH0001）" in html and "慧茂日报 · 张伟" in html
@@ -214,7 +214,7 @@ def test_the_findings_sheet_is_rewritten_with_first_seen_dates(tmp_path, server,
     run_job(job, settings, now=at(2026, 11, 27, 8, 0), env={})
     run_job(job, settings, now=at(2026, 11, 30, 8, 0), env={})
     rows = CalamineWorkbook.from_path(small).get_sheet_by_name("数据检查").to_python()
-    assert rows[0][:3] == ["问题代码", "级别", "负责人"]
+    assert rows[0][:3] == ["问题代码", "级别", "处理人"]
     missing = next(r for r in rows if r[0] == "missing_required")
     assert (missing[2], missing[4], str(missing[8])[:10]) == ("张伟", 4, "2026-11-27")
 

@@ -24,6 +24,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.findings import ERROR, WARNING, Finding
 from huimao_sheets.layout import SHEETS, Field, SheetSpec
 from huimao_sheets.model import Client, Register
+from huimao_sheets.normalize import date_hint
 
 
 def _records(register: Register) -> Iterator[tuple[SheetSpec, list]]:
@@ -91,9 +92,11 @@ def _unreadable(register: Register, settings: Settings, check: Check, kinds: tup
         separator = "、" if settings.language == "zh" else ", "
         for f in fields:
             extra = {"choices": separator.join(f.choices)} if f.choices else {}
-            findings += [_cell_finding(check, register, settings, spec, record, f, value=getattr(record, f.key).raw,
-                                       **extra)
-                         for record in register.unreadable_cells.get((spec.key, f.key), ())]
+            for record in register.unreadable_cells.get((spec.key, f.key), ()):
+                value = getattr(record, f.key).raw
+                if check.code == "invalid_date":  # the day the month lacks, or the form to write
+                    extra = {"hint": date_hint(value, settings.language)}
+                findings.append(_cell_finding(check, register, settings, spec, record, f, value=value, **extra))
     return findings
 
 
@@ -186,8 +189,8 @@ INVALID_DATE = Check(
     hygiene=True,
     label={"zh": "日期无法识别", "en": "Unreadable date"},
     message={
-        "zh": "{sheet}第{row}行“{column}”无法识别为日期：“{value}”（请写成 2026-11-03）",
-        "en": "{sheet} row {row}: “{column}” is not a date: “{value}” (write it as 2026-11-03)",
+        "zh": "{sheet}第{row}行“{column}”无法识别为日期：“{value}”{hint}",
+        "en": "{sheet} row {row}: “{column}” is not a date: “{value}”{hint}",
     },
 )
 

@@ -44,7 +44,7 @@ def _squash(text: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()) if text else ""
 
 
-def _visit_key(visit) -> tuple:
+def visit_key(visit) -> tuple:
     """What makes two visit rows the same visit once normalised."""
     return (visit.visit_date, _client_key(visit), visit.visitor, visit.channel, _squash(visit.problems),
             _squash(visit.outcome), visit.next_followup)
@@ -80,7 +80,7 @@ def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[F
         for visit in group:
             if visit.visit_date is None and visit.visitor is None:
                 continue  # too empty to call two rows the same visit
-            groups.setdefault(_visit_key(visit), []).append(visit)
+            groups.setdefault(visit_key(visit), []).append(visit)
     sheet = register.sheet_titles["visits"]
     findings = []
     for visits in groups.values():

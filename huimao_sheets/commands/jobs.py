@@ -41,6 +41,8 @@ TEXT = {
     "zh": {
         "run_head": "任务 {job}（{when}），周期 {period}，数据截至 {as_of}",
         "dry": "演练：不写入、不发送、不记录",
+        "preview_head": "任务 {job} 的邮件预览（周期 {period}）",
+        "preview": "预览已写入 {path}（用浏览器打开）",
         "mail": "  {kind:<18} {name} <{address}>  {subject}",
         "next": "  下次运行: {at}{how}",
         "now": "现在",
@@ -66,6 +68,8 @@ TEXT = {
     "en": {
         "run_head": "Job {job} ({when}), period {period}, data as of {as_of}",
         "dry": "dry run: nothing written, sent or recorded",
+        "preview_head": "Mail of job {job}, previewed (period {period})",
+        "preview": "Preview written to {path} (open it in a browser)",
         "mail": "  {kind:<18} {name} <{address}>  {subject}",
         "next": "  next run: {at}{how}",
         "now": "now",
@@ -128,6 +132,7 @@ def run_command(
     now: NowOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read, check and render, but write, send and record nothing")] = False,
     force: ForceOpt = False,
+    preview: Annotated[Optional[Path], typer.Option("--preview", help="a dry run that also writes each message (daily digest, weekly reports) as HTML plus index.html into DIR")] = None,
 ) -> None:
     """Run one job of jobs/ by hand, whatever its schedule.
 
@@ -140,6 +145,7 @@ def run_command(
     found = find_job(settings, job)
     day = parse_as_of(as_of) if as_of else None
     moment = parse_now(now)
+    dry_run = dry_run or preview is not None
     if not (force or dry_run):
         refuse_the_future(settings.language, "run", now=moment, as_of=day)
     if moment is None:
@@ -154,6 +160,11 @@ def run_command(
         mails = run.digest + (run.weekly.mails if run.weekly else [])
         for mail in mails:
             say(text["mail"].format(kind=mail.kind, name=mail.to_name, address=mail.to_address, subject=mail.subject))
+        if preview is not None:
+            from huimao_sheets.reports.preview import write_preview
+
+            heading = text["preview_head"].format(job=found.name, period=run.period)
+            say(text["preview"].format(path=write_preview(mails, preview, settings, heading, run.as_of)))
     say(run.summary(settings.language))
     raise typer.Exit(0 if run.ok else 2)
 

@@ -11,11 +11,15 @@ from typing import Annotated, Optional
 import typer
 
 from huimao_sheets import clock
-from huimao_sheets.cli import AsOfOpt, app, global_options, parse_as_of, settings_for
+from huimao_sheets.cli import app, global_options, parse_as_of, settings_for
 
 report_app = typer.Typer(no_args_is_help=True, help="周报 — the weekly reports: preview, list or send them.",
                          rich_markup_mode=None)
 app.add_typer(report_app, name="report")
+
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="the day the reports are made, e.g. 2026-11-30: they cover the week before it and the findings "
+                    "as of it (default today, Asia/Shanghai)")]
 
 TEXT = {
     "zh": {
@@ -49,9 +53,9 @@ TEXT = {
 @global_options
 def weekly(
     ctx: typer.Context,
-    week: Annotated[Optional[str], typer.Option("--week", help="ISO week, e.g. 2026-W48 (default: the last complete week)")] = None,
+    week: Annotated[Optional[str], typer.Option("--week", help="ISO week, e.g. 2026-W48 (default: the last complete week before --as-of)")] = None,
     as_of: AsOfOpt = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="only these recipients: names or addresses, comma-separated")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="only these recipients: names as written on 员工, or addresses; comma-separated")] = None,
     preview: Annotated[Optional[Path], typer.Option("--preview", help="write each message as HTML plus index.html into DIR; send nothing")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be sent; send nothing")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="send the --to recipients' reports again even if sent before")] = False,

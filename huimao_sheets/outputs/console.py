@@ -15,7 +15,7 @@ from rich.text import Text
 from huimao_sheets.findings import CheckResult
 
 LABELS = {
-    "zh": {"owner": "负责人", "nobody": "（无人负责）", "code": "问题", "where": "位置", "message": "说明",
+    "zh": {"owner": "处理人", "nobody": "（无人处理）", "code": "问题", "where": "位置", "message": "说明",
            "total": "共 {n} 个问题（错误 {e}，提醒 {w}）", "clean": "没有发现问题。", "severity": "级别",
            "error": "错误", "warning": "提醒", "row": "第{rows}行"},
     "en": {"owner": "Owner", "nobody": "(no owner)", "code": "Finding", "where": "Where", "message": "Message",

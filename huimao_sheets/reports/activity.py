@@ -9,6 +9,8 @@ Definitions the reports rely on:
 - **plan vs actual**: a 拜访计划 row of the week is *done* when the same person visited the same client
   (by 客户编号, else by normalised 客户名称) in the same week; a visit of the week with no such plan is
   *unplanned*;
+- a visit entered more than once (a ``duplicate_row`` group: identical after normalisation) counts once,
+  as its first row, in every figure and in the trend;
 - a **follow-up due next week** is a client whose due date as of the as-of date falls in the week after
   the report's week, by the rule the ``overdue_followup`` check uses (``checks.followup.followup_due``). It
   is listed for the client's owner (its 客户经理, else the department's manager), as its findings are.
@@ -24,6 +26,7 @@ from typing import Any
 
 from huimao_sheets.checks.common import client_label
 from huimao_sheets.checks.followup import Due, followup_due
+from huimao_sheets.checks.relations import visit_key
 from huimao_sheets.config import Settings
 from huimao_sheets.model import PlannedVisit, Register, Visit
 from huimao_sheets.normalize import name_key
@@ -31,6 +34,15 @@ from huimao_sheets.reports.strings import CHANNEL_KEYS, OTHER_CHANNEL
 from huimao_sheets.timing import Week
 
 TREND_WEEKS = 4   # the company view shows this many weeks, the report's week last
+
+
+def _first_entry(visit: Visit, counted: set[tuple]) -> bool:
+    """Whether ``visit`` is the first row of its visit (a duplicate row of one already counted is not)."""
+    key = visit_key(visit)
+    if key in counted:
+        return False
+    counted.add(key)
+    return True
 
 
 def channel_of(visit: Visit) -> str:
@@ -121,10 +133,11 @@ class Activity:
         self.as_of = as_of
         self.people: dict[str, PersonWeek] = {}
         first_visit: dict[int, Visit] = {}
+        counted: set[tuple] = set()
         for v in register.visits:
             if not isinstance(v.visit_date, date):
                 continue
-            if v.visitor and week.contains(v.visit_date):
+            if v.visitor and week.contains(v.visit_date) and _first_entry(v, counted):
                 self.person(v.visitor).visits.append(v)
             if v.client is None:
                 continue
@@ -174,8 +187,9 @@ def weekly_visit_counts(register: Register, weeks: list[Week]) -> dict[str | Non
     index = {w: i for i, w in enumerate(weeks)}
     first, last = weeks[0].monday, weeks[-1].sunday
     counts: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(weeks))
+    counted: set[tuple] = set()
     for v in register.visits:
-        if isinstance(v.visit_date, date) and first <= v.visit_date <= last:
+        if isinstance(v.visit_date, date) and first <= v.visit_date <= last and _first_entry(v, counted):
             i = index.get(Week.of(v.visit_date))
             if i is not None:
                 counts[v.visitor][i] += 1

@@ -104,6 +104,15 @@ def hygiene_groups(rows: list[dict[str, Any]], first: int = HYGIENE_SAMPLE) -> l
             for code, items in sorted(groups.items(), key=lambda kv: ORDER.get(kv[0], 99))]
 
 
+def signed(n: int) -> str:
+    """A change with its sign, as a reader expects it: ``+12``, ``−3`` (a minus sign), ``±0``."""
+    if n > 0:
+        return f"+{n}"
+    if n < 0:
+        return f"\u2212{-n}"
+    return "\u00b10"
+
+
 def limited(rows: list, limit: int = LIST_LIMIT) -> dict[str, Any]:
     """A list as a mail shows it: the first ``limit`` rows and how many more there are."""
     return {"rows": rows[:limit], "more": max(len(rows) - limit, 0), "count": len(rows)}
@@ -272,11 +281,12 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
         if name == t["unassigned"] and not (now["visits"] or now["findings"] or any(trend)):
             continue
         rows.append({**now, "members": len(department_members(register, name)), "previous_visits": before,
-                     "change": now["visits"] - before, "trend": trend})
+                     "change": now["visits"] - before, "change_text": signed(now["visits"] - before), "trend": trend})
 
     totals = add_up(rows, t["company"])
     totals["previous_visits"] = sum(r["previous_visits"] for r in rows)
     totals["change"] = totals["visits"] - totals["previous_visits"]
+    totals["change_text"] = signed(totals["change"])
     totals["trend"] = [sum(r["trend"][i] for r in rows) for i in range(TREND_WEEKS)]
 
     by_code = Counter(f.code for f in open_findings.findings)

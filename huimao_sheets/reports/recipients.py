@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from huimao_sheets.checks.staff import mail_roster
 from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT
 from huimao_sheets.model import Register
+from huimao_sheets.normalize import normalize_person
 
 PERSON, DEPARTMENT, COMPANY = "weekly-person", "weekly-department", "weekly-company"
 
@@ -62,3 +63,11 @@ def stand_ins(register: Register) -> dict[str, str]:
                 chosen[member.name] = candidate
                 break
     return chosen
+
+
+def recipient_key(text: str) -> str:
+    """A name as the register reads 员工 (``李　娜``, ``李娜 ``, ``張偉`` → ``李娜``, ``张伟``), an address case-folded."""
+    text = text.strip()
+    if "@" in text:
+        return text.casefold()
+    return normalize_person(text) or text

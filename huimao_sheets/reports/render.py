@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,10 @@ CHANNEL_COLORS = {"电话": "#60a5fa", "上门": "#1d4ed8", "来访": "#10b981",
 
 
 def packaged_templates() -> Path:
-    """The templates shipped with the package (``huimao_sheets/templates`` → ``templates/`` in the repo)."""
-    return Path(str(files("huimao_sheets") / "templates"))
+    """The templates shipped with the package (``templates/`` of the repository; see ``huimao_sheets.shipped``)."""
+    from huimao_sheets.shipped import shipped_folder
+
+    return shipped_folder("templates")
 
 
 def _autoescape(name: str | None) -> bool:

@@ -45,6 +45,7 @@ from huimao_sheets.reports.recipients import (
     DEPARTMENT,
     PERSON,
     Recipient,
+    recipient_key,
     recipients,
     stand_ins,
 )
@@ -131,37 +132,24 @@ def select_recipients(mails: list[Mail], to: str | None) -> list[Mail]:
     """``--to 张伟,lina@huimao.cn``: only the mail of these people (by name or address)."""
     if not to:
         return mails
-    wanted = {w.strip().casefold() for w in re.split(r"[,，;；]", to) if w.strip()}
-    chosen = [m for m in mails if m.to_name.casefold() in wanted or m.to_address.casefold() in wanted]
-    found = {m.to_name.casefold() for m in chosen} | {m.to_address.casefold() for m in chosen}
-    unknown = sorted(wanted - found)
+    typed = {recipient_key(w): w.strip() for w in re.split(r"[,，;；]", to) if w.strip()}
+    chosen = [m for m in mails if recipient_key(m.to_name) in typed or recipient_key(m.to_address) in typed]
+    found = {recipient_key(m.to_name) for m in chosen} | {recipient_key(m.to_address) for m in chosen}
+    unknown = [typed[key] for key in typed if key not in found]
     if unknown:
         names = "、".join(dict.fromkeys(m.to_name for m in mails)) or "（无）"
         raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}")
     return chosen
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w-]+", "_", text).strip("_")[:40] or "x"
-
-
 def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Week, as_of: date,
                   statuses: dict[tuple[str, str, str], str]) -> Path:
     """Each message as ``NNN-kind-name.html`` (and ``.txt``) plus an ``index.html`` that links them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    entries = []
-    for i, mail in enumerate(mails, start=1):
-        stem = f"{i:03d}-{mail.kind}-{_slug(mail.to_name)}"
-        (folder / f"{stem}.html").write_text(mail.html, encoding="utf-8")
-        (folder / f"{stem}.txt").write_text(f"Subject: {mail.subject}\n\n{mail.text}", encoding="utf-8")
-        entries.append({"html": f"{stem}.html", "txt": f"{stem}.txt", "to_name": mail.to_name,
-                        "to_address": mail.to_address, "subject": mail.subject, "kind": mail.kind,
-                        "status": statuses[mail.key]})
-    index = folder / "index.html"
-    index.write_text(Renderer(settings).page("preview-index.html.j2", {
-        "t": strings(settings.language), "week": week_info(week), "as_of": as_of.isoformat(), "entries": entries,
-    }), encoding="utf-8")
-    return index
+    from huimao_sheets.reports import preview
+
+    t = strings(settings.language)
+    heading = f"{t['brand']} {t['week_title'].format(year=week.year, number=week.number, start=week.monday, end=week.sunday)}"
+    return preview.write_preview(mails, folder, settings, heading, as_of, statuses)
 
 
 def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:

@@ -63,6 +63,9 @@ def open_source(spec: str, credentials: str | None = None, *, write: bool = Fals
         from huimao_sheets.sources.gsheets import GoogleSheetSource
 
         return GoogleSheetSource.open(spec, credentials=credentials, write=write)
+    from huimao_sheets.sources.filetype import check_workbook_file
     from huimao_sheets.sources.xlsx import XlsxSource
 
+    if write:  # refuse what cannot be written (an .xls) before reading anything
+        check_workbook_file(spec, write=True)
     return XlsxSource(spec)

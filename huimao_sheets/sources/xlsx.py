@@ -19,6 +19,7 @@ from python_calamine import CalamineWorkbook
 from huimao_sheets.errors import SourceError
 from huimao_sheets.sources import Table
 from huimao_sheets.sources.cells import as_person_reads
+from huimao_sheets.sources.filetype import check_workbook_file
 from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, scan_sheet, without_cells
 from huimao_sheets.sources.xlsx_write import Package
 
@@ -31,11 +32,9 @@ class XlsxSource:
         self.name = str(path)
         self._workbook: CalamineWorkbook | None = None
 
-    def _check_file(self) -> None:
-        if not self.path.exists():
-            raise SourceError(f"找不到工作簿 {self.path}（file not found）。请检查 --source 的路径。")
-        if self.path.is_dir():
-            raise SourceError(f"{self.path} 是一个文件夹，不是 .xlsx 工作簿。")
+    def _check_file(self) -> str:
+        """``xlsx`` or ``xls``; anything else is a plain ``SourceError`` naming what the file really is."""
+        return check_workbook_file(self.path)
 
     def _open(self, path: Path | None = None) -> CalamineWorkbook:
         if path is not None:
@@ -59,7 +58,8 @@ class XlsxSource:
 
     def scan(self, titles: Sequence[str]) -> dict[str, SheetScan]:
         """Each named worksheet's extent, stray cells, errors and merges, streamed from the zip (no grid)."""
-        self._check_file()
+        if self._check_file() == "xls":
+            return {}  # an Excel 97-2003 file is no zip; its grid is bounded anyway (65,536 × 256)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 package = Package(archive)

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from huimao_sheets.errors import SourceError
 from huimao_sheets.sources.changes import Rule, SheetChange
+from huimao_sheets.sources.filetype import check_workbook_file
 from huimao_sheets.sources.xlsx_write import atomic_write, refuse_if_open
 
 EXCEL_MAX_ROW = 1048576
@@ -101,6 +102,7 @@ class XlsxBackend:
             self.workbook = Workbook()
             self.workbook.remove(self.workbook.active)
             return
+        check_workbook_file(self.path, write=True)
         try:
             self.lost = unkept_content(self.path)
             self.workbook = openpyxl.load_workbook(self.path)

@@ -29,6 +29,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from huimao_sheets.errors import SourceError
+from huimao_sheets.sources.filetype import check_workbook_file
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -225,6 +226,7 @@ def replace_sheet(path: str | Path, title: str, rows: list[list[Any]]) -> None:
     """Make worksheet ``title`` of the workbook hold exactly ``rows``; every other part stays as it was."""
     path = Path(path)
     refuse_if_open(path)
+    check_workbook_file(path, write=True)
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as exc:

@@ -120,14 +120,23 @@ def parse_as_of(text: str | None) -> date:
         raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
 
 
+def _write_utf8(text: str) -> None:
+    """JSON and CSV are UTF-8 whatever the terminal's encoding (a GBK console, a C locale)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 @app.command()
 @global_options
 def check(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
-    format: Annotated[str, typer.Option("--format", help="table (grouped by owner), json or csv")] = "table",
+    format: Annotated[str, typer.Option("--format", help="table (a summary: counts per code and per owner, the first findings of each code), json or csv")] = "table",
     only: Annotated[Optional[str], typer.Option("--only", help="comma-separated finding codes to check")] = None,
     write_findings: Annotated[bool, typer.Option("--write-findings", help="also replace the 数据检查 worksheet with the findings")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="findings shown per code in the table (default 10)")] = 10,
+    all_: Annotated[bool, typer.Option("--all", help="show every finding in the table")] = False,
 ) -> None:
     """Read the register, check it, print the findings. Exit 1 when a finding is an error."""
     from huimao_sheets import app as library
@@ -141,11 +150,11 @@ def check(
     _register, result = library.check(resolve_source(None, settings), parse_as_of(as_of), settings, codes,
                                       write_findings=write_findings)
     if format == "json":
-        sys.stdout.write(out.to_json(result) + "\n")
+        _write_utf8(out.to_json(result) + "\n")
     elif format == "csv":
-        sys.stdout.write(out.to_csv(result))
+        _write_utf8(out.to_csv(result, settings.language))
     else:
-        out.print_table(result, _console(), settings.language)
+        out.print_table(result, _console(), settings.language, limit=None if all_ else limit)
     raise typer.Exit(1 if result.has_errors() else 0)
 
 

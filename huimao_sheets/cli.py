@@ -141,20 +141,24 @@ def check(
     """Read the register, check it, print the findings. Exit 1 when a finding is an error."""
     from huimao_sheets import app as library
     from huimao_sheets.outputs import console as out
+    from huimao_sheets.register import gc_paused
     from huimao_sheets.sources import resolve_source
 
     settings = settings_for(ctx)
     if format not in ("table", "json", "csv"):
         raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
-    _register, result = library.check(resolve_source(None, settings), parse_as_of(as_of), settings, codes,
-                                      write_findings=write_findings)
-    if format == "json":
-        _write_utf8(out.to_json(result) + "\n")
-    elif format == "csv":
-        _write_utf8(out.to_csv(result, settings.language))
-    else:
-        out.print_table(result, _console(), settings.language, limit=None if all_ else limit)
+    # Millions of small objects and no cycles: the cyclic collector would only rescan the register while
+    # the findings are written out (a third of the output's time at 200,000 visits).
+    with gc_paused():
+        _register, result = library.check(resolve_source(None, settings), parse_as_of(as_of), settings,
+                                          codes, write_findings=write_findings)
+        if format == "json":
+            _write_utf8(out.to_json(result) + "\n")
+        elif format == "csv":
+            _write_utf8(out.to_csv(result, settings.language))
+        else:
+            out.print_table(result, _console(), settings.language, limit=None if all_ else limit)
     raise typer.Exit(1 if result.has_errors() else 0)
 
 

@@ -46,23 +46,23 @@ def test_the_table_summarises_counts_per_code_and_owner_then_the_first_findings_
         "共 5 个问题（错误 5，提醒 0）",
         "",
         "按问题类型",
-        "  missing_required  错误  3",
-        "  invalid_phone     错误  1",
-        "  invalid_value     错误  1",
+        "  missing_required  必填项为空      错误  3",
+        "  invalid_phone     手机号无效      错误  1",
+        "  invalid_value     取值不在范围内  错误  1",
         "",
         "按负责人",
         "  负责人  错误  提醒  数量",
         "  张伟       3     0     3",
         "  李娜       2     0     2",
         "",
-        "missing_required（3 个，显示前 1 个）",
+        "missing_required 必填项为空（3 个，显示前 1 个）",
         "  张伟  客户档案第2行缺少“地址”",
         "  … 另有 2 个未显示：--limit N 显示更多，--all 显示全部，--format csv 导出全部",
         "",
-        "invalid_phone（1 个）",
+        "invalid_phone 手机号无效（1 个）",
         "  张伟  客户档案第4行“负责人手机”不是有效的大陆手机号码：“12345”",
         "",
-        "invalid_value（1 个）",
+        "invalid_value 取值不在范围内（1 个）",
         # the escape typed into the cell reaches the terminal as a space; the line is not wrapped at width 40
         "  李娜  客户档案第3行“客户综合评估”的值“E 2J”不在可选范围内（A、B、C、D）",
     ]
@@ -71,9 +71,9 @@ def test_the_table_summarises_counts_per_code_and_owner_then_the_first_findings_
 def test_the_table_speaks_english_and_shows_every_finding_without_a_limit(small_register):
     lines = _table(small_register, "en", None)
     assert lines[:3] == ["5 findings (5 errors, 0 warnings)", "", "By finding"]
-    assert "  missing_required  error  3" in lines
+    assert "  missing_required  Required cell blank  error  3" in lines
     assert "  Owner  Errors  Warnings  Count" in lines
-    section = lines.index("missing_required (3)")
+    section = lines.index("missing_required Required cell blank (3)")
     assert lines[section + 1:section + 4] == [
         "  张伟  客户档案 row 2: “地址” (Address) is missing",
         "  李娜  客户档案 row 3: “行业” (Industry) is missing",
@@ -91,8 +91,8 @@ def test_limit_and_all_choose_how_many_findings_of_each_code_the_command_shows(s
     done = run("check", "--source", str(small_register), "--as-of", "2026-11-27", *options)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
-    section = lines.index("missing_required（3 个）" if more is None
-                          else "missing_required（3 个，显示前 1 个）")
+    section = lines.index("missing_required 必填项为空（3 个）" if more is None
+                          else "missing_required 必填项为空（3 个，显示前 1 个）")
     assert [line.split()[0] for line in lines[section + 1:section + 1 + shown]] == ["张伟", "李娜", "张伟"][:shown]
     following = lines[section + 1 + shown]
     assert following.strip().startswith(more) if more else following == ""
@@ -105,7 +105,7 @@ def test_sanitize_turns_every_control_character_into_a_space():
 
 
 DANGEROUS = Finding(code="invalid_value", sheet="=客户档案", rows=[3], column="+列", message="-1+1 说明",
-                    owner="@SUM(1)", client_ids=["\tKH1", "KH2"], staff=["\r张伟", "李娜"])
+                    owner="@SUM(1)", client_ids=["\tKH1", "KH2"], staff=["\r张伟", "李娜"], severity="error")
 
 
 def _read_csv(text):

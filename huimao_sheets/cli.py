@@ -120,10 +120,10 @@ def parse_as_of(text: str | None) -> date:
         raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
 
 
-def _write_utf8(text: str) -> None:
-    """JSON and CSV are UTF-8 whatever the terminal's encoding (a GBK console, a C locale)."""
+def _write(data: bytes) -> None:
+    """JSON and CSV go out as UTF-8 bytes, whatever the terminal's encoding (a GBK console, a C locale)."""
     sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 
 
@@ -154,9 +154,9 @@ def check(
         _register, result = library.check(resolve_source(None, settings), parse_as_of(as_of), settings,
                                           codes, write_findings=write_findings)
         if format == "json":
-            _write_utf8(out.to_json(result) + "\n")
+            _write(out.to_json(result) + b"\n")
         elif format == "csv":
-            _write_utf8(out.to_csv(result, settings.language))
+            _write(out.to_csv(result, settings.language).encode("utf-8"))
         else:
             out.print_table(result, _console(), settings.language, limit=None if all_ else limit)
     raise typer.Exit(1 if result.has_errors() else 0)

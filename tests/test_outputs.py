@@ -14,7 +14,7 @@ from rich.console import Console
 from huimao_sheets.app import check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import CheckResult, Finding
-from huimao_sheets.outputs.console import csv_safe, print_table, sanitize, to_csv, to_json
+from huimao_sheets.outputs.console import csv_safe, one_line, print_table, to_csv, to_json
 from workbooks import AS_OF, client, make_workbook
 
 
@@ -63,8 +63,8 @@ def test_the_table_summarises_counts_per_code_and_owner_then_the_first_findings_
         "  张伟  客户档案第4行“负责人手机”不是有效的大陆手机号码：“12345”",
         "",
         "invalid_value 取值不在范围内（1 个）",
-        # the escape typed into the cell reaches the terminal as a space; the line is not wrapped at width 40
-        "  李娜  客户档案第3行“客户综合评估”的值“E 2J”不在可选范围内（A、B、C、D）",
+        # the escape typed into the cell never reaches the terminal; the line is not wrapped at width 40
+        "  李娜  客户档案第3行“客户综合评估”的值“E2J”不在可选范围内（A、B、C、D）",
     ]
 
 
@@ -99,9 +99,9 @@ def test_limit_and_all_choose_how_many_findings_of_each_code_the_command_shows(s
     assert "\x9b" not in done.stdout
 
 
-def test_sanitize_turns_every_control_character_into_a_space():
-    assert sanitize("张\x1b[31m伟\r\n\t\x9b2J\u202eok\x7f") == "张 [31m伟    2J ok "
-    assert sanitize("福州（鼓楼）") == "福州（鼓楼）"
+def test_a_table_line_holds_no_control_character_and_no_line_break():
+    assert one_line("张\x1b[31m伟\r\n第二行\t\x9b2J备注") == "张[31m伟 第二行 2J备注"
+    assert one_line("福州（鼓楼）") == "福州（鼓楼）"
 
 
 DANGEROUS = Finding(code="invalid_value", sheet="=客户档案", rows=[3], column="+列", message="-1+1 说明",
@@ -149,7 +149,7 @@ def test_json_carries_every_field_of_every_finding_as_before(small_register):
     _register, result = check(str(small_register), AS_OF, Settings())
     expected = {"as_of": "2026-11-27", "source": str(small_register), "counts": result.counts(),
                 "findings": [{k: dataclasses.asdict(f)[k] for k in (
-                    "code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "message",
-                    "details")} for f in result.findings]}
+                    "code", "severity", "sheet", "rows", "column", "client_ids", "staff", "owner", "notify",
+                    "message", "details")} for f in result.findings]}
     assert json.loads(to_json(result)) == expected
     assert json.loads(to_json(CheckResult(as_of=AS_OF, source="x", findings=[])))["findings"] == []

@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --sizes 20k,100k --repeat 3
 
 clean:
 	rm -rf $(VENV) demo-out outbox .huimao

@@ -1,21 +1,30 @@
-"""Benchmark: read and check registers of 20k clients / 200k visits and 100k clients / 1M visits.
+"""Benchmark: the user's commands, timed as the user runs them, beside python-calamine's bare read.
 
-    make bench                      # both sizes
-    .venv/bin/python benchmarks/run.py --sizes 20k          # one size
-    .venv/bin/python benchmarks/run.py --sizes 20k,100k --repeat 3
+    make bench                                           # 20k and 100k, median of 3
+    .venv/bin/python benchmarks/run.py --sizes 20k       # one size
+    .venv/bin/python benchmarks/run.py --sizes 20k --repeat 5 --no-detail
 
 Workbooks are generated once (seeded, with the demo's mess and planted findings) into benchmarks/data/ and
-reused. Each size runs in a fresh process so that its peak memory (max RSS) is its own. Printed per size:
-python-calamine's bare read of every cell, then our read (calamine + register), the time of each check,
-the total ``check``, its ratio to the bare read (goal ≤ 2.5×) in wall and CPU time, and the peak memory
-(goal < 1 GB at 100k/1M). Run it on a quiet machine: wall times stretch with anything else running.
+reused: 20k = 20,000 clients / 200,000 visits, 100k = 100,000 clients / 1,000,000 visits.
+
+Per size, each of these runs as its own process, process start to exit, output written to a file, the
+three taking turns ``--repeat`` times; the median wall time, CPU time (user + system) and peak memory
+(max RSS) of each are printed with the ratios that DESIGN §9 sets:
+
+  bare read   python-calamine reading every cell of every sheet into Python values, nothing else
+  json        huimao-sheets check --source X --as-of D --format json > file     (goal ≤ 2.0× the bare read)
+  table       huimao-sheets check --source X --as-of D > file                   (goal ≤ 1.25× the json run)
+
+Then, as detail, an in-process breakdown (read + register, each check, writing the JSON) of one run in a
+fresh process. Wall times stretch with anything else running on the machine; CPU times are steadier.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +35,17 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SIZES = {"20k": (20_000, 200_000), "100k": (100_000, 1_000_000)}
 AS_OF = date(2026, 11, 27)
+
+BARE_READ = """
+import sys
+from python_calamine import CalamineWorkbook
+workbook = CalamineWorkbook.from_path(sys.argv[1])
+cells = 0
+for name in workbook.sheet_names:
+    for row in workbook.get_sheet_by_name(name).iter_rows():
+        cells += len(row)
+print(cells)
+"""
 
 
 def workbook(size: str) -> Path:
@@ -40,86 +60,122 @@ def workbook(size: str) -> Path:
     return path
 
 
-def bare_read(path: Path) -> tuple[float, float, int]:
-    """python-calamine alone: every cell of every sheet as Python values. (wall s, CPU s, cells)"""
-    from python_calamine import CalamineWorkbook
-
-    started, cpu = time.perf_counter(), time.process_time()
-    wb = CalamineWorkbook.from_path(str(path))
-    cells = 0
-    for name in wb.sheet_names:
-        for row in wb.get_sheet_by_name(name).iter_rows():
-            cells += len(row)
-    return time.perf_counter() - started, time.process_time() - cpu, cells
+def cli() -> list[str]:
+    script = Path(sys.executable).parent / "huimao-sheets"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "huimao_sheets.cli"]
 
 
-def measure(size: str, repeat: int) -> dict:
-    """Runs in its own process: times and peak memory of one size."""
+def commands(path: Path, out: Path) -> dict[str, tuple[list[str], Path]]:
+    check = [*cli(), "check", "--source", str(path), "--as-of", AS_OF.isoformat()]
+    return {
+        "bare read": ([sys.executable, "-c", BARE_READ, str(path)], out / "bare.txt"),
+        "json": ([*check, "--format", "json"], out / "findings.json"),
+        "table": (check, out / "findings.txt"),
+    }
+
+
+def timed(argv: list[str], stdout: Path) -> dict:
+    """One process, start to exit: wall seconds, CPU seconds (user + system), max RSS in MB."""
+    with open(stdout, "wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # check exits 1 when it finds errors
+        raise SystemExit(f"{' '.join(argv[:3])}… exited {code}: {process.stderr.read().decode()[-2000:]}")
+    process.stderr.close()
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def measure_processes(size: str, repeat: int) -> dict:
+    path = workbook(size)
+    out = DATA / f"out-{size}"
+    out.mkdir(exist_ok=True)
+    runs: dict[str, list[dict]] = {}
+    for _ in range(repeat):  # taking turns, so that a busy moment of the machine hits all three alike
+        for name, (argv, stdout) in commands(path, out).items():
+            runs.setdefault(name, []).append(timed(argv, stdout))
+    result = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "cpu", "peak_mb")}
+              for name, rs in runs.items()}
+    result["findings"] = len(json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"])
+    result["table_lines"] = len((out / "findings.txt").read_text(encoding="utf-8").splitlines())
+    return result
+
+
+def report_processes(size: str, r: dict, repeat: int) -> None:
+    clients, visits = SIZES[size]
+    print(f"\n== {size}: {clients:,} clients, {visits:,} visits; {r['findings']:,} findings; "
+          f"median of {repeat}, process start to exit ==")
+    print(f"  {'':<10} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for name in ("bare read", "json", "table"):
+        m = r[name]
+        print(f"  {name:<10} {m['wall']:8.2f} {m['cpu']:8.2f} {m['peak_mb']:8.0f}")
+    bare, js, table = r["bare read"], r["json"], r["table"]
+    print(f"  json  / bare read: {js['wall'] / bare['wall']:.2f}× wall, {js['cpu'] / bare['cpu']:.2f}× CPU"
+          "   (goal ≤ 2.0×)")
+    print(f"  table / json:      {table['wall'] / js['wall']:.2f}× wall, {table['cpu'] / js['cpu']:.2f}× CPU"
+          f"   (goal ≤ 1.25×; the table is {r['table_lines']:,} lines)")
+
+
+def measure_detail(size: str) -> dict:
+    """Runs in its own process: where the time of one check goes, in-process."""
     from huimao_sheets.checks import CHECKS
     from huimao_sheets.config import Settings
+    from huimao_sheets.findings import CheckResult
+    from huimao_sheets.outputs.console import to_json
     from huimao_sheets.register import build_register, gc_paused
     from huimao_sheets.sources.xlsx import XlsxSource
 
     path = workbook(size)
     settings = Settings()
-    bares = [bare_read(path) for _ in range(repeat)]
-    bare, bare_cpu, cells = min(b[0] for b in bares), min(b[1] for b in bares), bares[0][2]
-    best: dict | None = None
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), time.process_time()
+    started = time.perf_counter()
+    with gc_paused():  # as the check command does
         register = build_register(XlsxSource(path), settings, AS_OF)
         read = time.perf_counter() - started
-        per_check, total_findings = {}, 0
-        with gc_paused():  # as run_checks does
-            for code, check in CHECKS.items():
-                t = time.perf_counter()
-                total_findings += len(check(register, AS_OF, settings))
-                per_check[code] = time.perf_counter() - t
-        total = time.perf_counter() - started
-        run = {"read": read, "checks": per_check, "total": total, "cpu": time.process_time() - cpu,
-               "findings": total_findings}
-        if best is None or total < best["total"]:
-            best = run
-        del register
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"size": size, "clients": SIZES[size][0], "visits": SIZES[size][1], "cells": cells, "bare_read": bare,
-            "bare_cpu": bare_cpu, **best, "ratio": best["total"] / bare, "cpu_ratio": best["cpu"] / bare_cpu,
-            "peak_mb": peak_mb}
+        per_check, findings = {}, []
+        for code, check in CHECKS.items():
+            t = time.perf_counter()
+            findings += check(register, AS_OF, settings)
+            per_check[code] = time.perf_counter() - t
+        t = time.perf_counter()
+        to_json(CheckResult(as_of=AS_OF, source=str(path), findings=findings))
+        output = time.perf_counter() - t
+    return {"read": read, "checks": per_check, "json": output, "total": time.perf_counter() - started}
 
 
-def report(r: dict) -> None:
-    print(f"\n== {r['size']}: {r['clients']:,} clients, {r['visits']:,} visits, {r['cells']:,} cells ==")
-    print(f"  python-calamine bare read      {r['bare_read']:8.2f} s")
-    print(f"  read + register                {r['read']:8.2f} s")
+def report_detail(r: dict) -> None:
+    print("  in-process detail (one run):")
+    print(f"    read + register            {r['read']:8.2f} s")
     for code, seconds in r["checks"].items():
-        print(f"    {code:<26} {seconds:8.3f} s")
-    print(f"  check total                    {r['total']:8.2f} s   ({r['ratio']:.2f}× the bare read; goal ≤ 2.5×)")
-    print(f"  CPU time: bare read {r['bare_cpu']:.2f} s, check {r['cpu']:.2f} s ({r['cpu_ratio']:.2f}×; "
-          "steadier than wall time on a busy machine)")
-    print(f"  findings                       {r['findings']:8,d}")
-    print(f"  peak memory (max RSS)          {r['peak_mb']:8.0f} MB  (goal < 1024 MB at 100k/1M)")
+        print(f"      {code:<24} {seconds:8.3f} s")
+    print(f"    writing the JSON           {r['json']:8.3f} s")
+    print(f"    total                      {r['total']:8.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="20k,100k")
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one size in this process
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-detail", action="store_true", help="only the processes, not the in-process breakdown")
+    parser.add_argument("--detail-of", help=argparse.SUPPRESS)  # internal: the breakdown of one size
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(measure(args.one, args.repeat)))
+    if args.detail_of:
+        print(json.dumps(measure_detail(args.detail_of)))
         return
-    results = []
+    results = {}
     for size in args.sizes.split(","):
-        workbook(size)  # generate outside the measured process
-        done = subprocess.run([sys.executable, __file__, "--one", size, "--repeat", str(args.repeat)],
-                              capture_output=True, text=True, check=True)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        report(results[-1])
+        results[size] = measure_processes(size, args.repeat)
+        report_processes(size, results[size], args.repeat)
+        if not args.no_detail:
+            done = subprocess.run([sys.executable, __file__, "--detail-of", size], capture_output=True, text=True,
+                                  check=True)
+            report_detail(json.loads(done.stdout.strip().splitlines()[-1]))
     if len(results) == 2:
-        a, b = results
-        growth = b["total"] / a["total"]
-        print(f"\ngrowth {a['size']} → {b['size']}: ×{b['visits'] / a['visits']:.0f} rows, ×{growth:.2f} time (linear ≈ ×5)")
+        (a, ra), (b, rb) = results.items()
+        growth = rb["json"]["cpu"] / ra["json"]["cpu"]
+        print(f"\ngrowth {a} → {b}: ×{SIZES[b][1] / SIZES[a][1]:.0f} rows, ×{growth:.2f} CPU time of the json run "
+              "(linear ≈ ×5)")
 
 
 if __name__ == "__main__":

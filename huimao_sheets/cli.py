@@ -139,18 +139,29 @@ def written_note(n: int, title: str, spec: str, language: str) -> str:
     return f"已把 {n} 条问题写入 {spec} 的工作表“{title}”：第2–{n + 1}行（表头在第1行），该表已整体替换。"
 
 
+def _write(data: bytes) -> None:
+    """JSON and CSV go out as UTF-8 bytes, whatever the terminal's encoding (a GBK console, a C locale)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 @app.command()
 @global_options
 def check(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
-    format: Annotated[str, typer.Option("--format", help="table (grouped by owner), json or csv")] = "table",
+    format: Annotated[str, typer.Option("--format", help="table (a summary: counts per code and per owner, the first findings of each code), json or csv")] = "table",
     only: Annotated[Optional[str], typer.Option("--only", help="comma-separated finding codes to check")] = None,
     write_findings: Annotated[bool, typer.Option("--write-findings", help="also replace the 数据检查 worksheet with the findings")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="findings shown per code in the table (default 10)")] = 10,
+    all_: Annotated[bool, typer.Option("--all", help="show every finding in the table")] = False,
 ) -> None:
     """Read the register, check it, print the findings. Exit 1 when a finding is an error."""
     from huimao_sheets import app as library
     from huimao_sheets.outputs import console as out
+    from huimao_sheets.register import gc_paused
+    from huimao_sheets.findings_sheet import findings_title
     from huimao_sheets.sources import resolve_source
 
     settings = settings_for(ctx)
@@ -163,18 +174,19 @@ def check(
         note = SOURCE_NOTE[settings.language]["config" if settings.source else "default"]
         config = g.config or "huimao.toml"
         Console(stderr=True, highlight=False, soft_wrap=True).print(note.format(spec=spec, config=config), markup=False)
-    _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings)
-    if write_findings:
-        from huimao_sheets.findings_sheet import findings_title
-
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)
-    if format == "json":
-        sys.stdout.write(out.to_json(result) + "\n")
-    elif format == "csv":
-        sys.stdout.write(out.to_csv(result))
-    else:
-        out.print_table(result, _console(), settings.language)
+    # Millions of small objects and no cycles: the cyclic collector would only rescan the register while
+    # the findings are written out (a third of the output's time at 200,000 visits).
+    with gc_paused():
+        _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings)
+        if write_findings:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)
+        if format == "json":
+            _write(out.to_json(result) + b"\n")
+        elif format == "csv":
+            _write(out.to_csv(result, settings.language).encode("utf-8"))
+        else:
+            out.print_table(result, _console(), settings.language, limit=None if all_ else limit)
     raise typer.Exit(1 if result.has_errors() else 0)
 
 

@@ -203,11 +203,13 @@ _MISS = object()
 
 def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: dict[Any, Any] | None) -> list[Any]:
     """Parse one column of a chunk. Cells go through ``cache``: names, dates and list values repeat
-    thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached:
-    a long text is only trimmed, without a call; a short one (已发送课程方案, 无) is parsed once per spelling."""
+    thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached
+    across chunks: a long text is only trimmed, without a call, and one object is kept per spelling within
+    the chunk; a short one (已发送课程方案, 无) is parsed once per spelling."""
     if cache is None:
         short = _short_text(parse)
-        return [(s if len(s := v.strip()) > SHORT_TEXT else short(s)) if v.__class__ is str
+        keep = {}.setdefault  # a long text repeated within the chunk (a pasted phrase) is stored once
+        return [(keep(s, s) if len(s := v.strip()) > SHORT_TEXT else short(s)) if v.__class__ is str
                 else (None if v is None else v if v.__class__ is CellError else parse(v)) for v in values]
     get = cache.get
     out = [get(v, _MISS) for v in values]
@@ -321,10 +323,14 @@ def _short_text(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def build_register(source: Source, settings: Settings, as_of: date) -> Register:
     """Read every worksheet the checks need (one batched read) and build the register."""
     titles = find_sheets(source.sheet_titles(), settings)
-    tables = source.read_tables(list(titles.values()))
+    # The visit log first: by far the largest sheet, it is read while little else is in memory (a reader
+    # that holds a whole sheet, as python-calamine does, needs some 700 MB for a million visits).
+    order = sorted(titles, key=lambda key: key != "visits")
+    tables = source.read_tables([titles[key] for key in order])
+    by_key = {key: tables.pop(title) for key, title in titles.items()}
+    del tables  # register_from_tables holds the only reference and drops each sheet's cells once parsed
     with gc_paused():
-        return register_from_tables(source.name, {key: tables[title] for key, title in titles.items()}, settings,
-                                    as_of)
+        return register_from_tables(source.name, by_key, settings, as_of)
 
 
 @contextmanager
@@ -341,10 +347,13 @@ def gc_paused() -> Iterator[None]:
 
 
 def register_from_tables(source_name: str, tables: dict[str, Table], settings: Settings, as_of: date) -> Register:
+    """The register of ``tables`` (sheet key → table). The tables are taken from the dict as they are
+    parsed, so that a sheet's cells are released before the next sheet's records are built (a million
+    visits' cells are some 400 MB in the reader)."""
     register = Register(source=source_name, as_of=as_of)
     caches: dict[tuple, dict] = {}
     for spec in SHEETS:
-        table = tables.get(spec.key)
+        table = tables.pop(spec.key, None)
         register.sheet_titles[spec.key] = table.title if table else sheet_title(spec, settings)
         if table is None:
             register.columns[spec.key] = set()
@@ -352,6 +361,7 @@ def register_from_tables(source_name: str, tables: dict[str, Table], settings: S
         records, present = read_records(spec, table, settings, as_of, caches, register)
         if table.stray:
             register.stray_cells[spec.key] = list(table.stray)
+        del table
         setattr(register, spec.key, records)
         register.columns[spec.key] = present
     _index(register)

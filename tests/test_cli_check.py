@@ -55,8 +55,8 @@ def test_only_limits_the_checks_and_csv_has_one_line_per_finding(demo_workbook):
     done = run("check", "--source", str(demo_workbook), "--as-of", "2026-11-27", "--format", "csv",
                "--only", "visit_collision,plan_collision")
     assert done.returncode == 0, done.stderr  # collisions are warnings
-    rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert rows and {r["code"] for r in rows} == {"visit_collision", "plan_collision"}
+    rows = list(csv.DictReader(io.StringIO(done.stdout.removeprefix("\ufeff"))))
+    assert rows and {r["问题代码"] for r in rows} == {"visit_collision", "plan_collision"}
 
 
 def test_a_clean_register_exits_0_and_says_so(tmp_path):
@@ -74,14 +74,14 @@ def test_global_options_go_before_or_after_the_command_name_and_the_later_one_wi
     assert (after.returncode, after.stdout) == (0, "没有发现问题。\n"), after.stderr
 
 
-def test_the_table_groups_findings_by_owner(tmp_path):
+def test_the_table_counts_findings_per_owner(tmp_path):
     from workbooks import client
 
     path = make_workbook(tmp_path, clients=[client(地址=None), client(客户编号="KH0002", 客户名称="厦门兴海建材有限公司",
                                                               负责人手机="13900139000", 客户经理="李娜", 行业=None)])
     done = run("check", "--source", str(path), "--as-of", "2026-11-27", "--lang", "en")
     assert done.returncode == 1
-    assert "Owner: 张伟 (1)" in done.stdout and "Owner: 李娜 (1)" in done.stdout
+    assert "  Owner  Errors  Warnings  Count\n  张伟        1         0      1\n  李娜        1         0      1\n" in done.stdout
 
 
 @pytest.mark.parametrize("args, message", [

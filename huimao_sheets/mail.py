@@ -497,10 +497,14 @@ def recipient_name(row: MailRow) -> str:
 
 
 def dead_letters(ledger: Ledger) -> list[DeadLetter]:
-    """Every dead letter of the ledger, newest first: for the admin, and for a finding owned by the
-    recipient's 上级 (the address is probably wrong or the mailbox gone)."""
+    """The dead letters of the ledger, newest first, except those to an address that has received mail
+    since: for the admin, and for a finding owned by the recipient's 上级 (``reports.recipients.bounced``)."""
+    last_sent: dict[str, str] = {}
+    for row in ledger.mail():
+        if row.status == SENT and row.sent_at:
+            last_sent[row.recipient] = max(last_sent.get(row.recipient, ""), row.sent_at)
     return [DeadLetter(r.recipient, recipient_name(r), r.kind, r.period, r.last_error or "", r.dead_at or "")
-            for r in ledger.dead_letters()]
+            for r in ledger.dead_letters() if last_sent.get(r.recipient, "") <= (r.dead_at or "")]
 
 
 def select_for_resend(rows: list[MailRow], to: str, kind: str | None = None, period: str | None = None) -> list[MailRow]:

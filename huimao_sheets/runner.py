@@ -21,7 +21,7 @@ records nothing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Mapping
 
@@ -31,10 +31,10 @@ from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import replace_findings_sheet
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
 from huimao_sheets.ledger import FAILED, OK, PARTIAL, Ledger, finding_fingerprint
-from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, recipient_name, send_queued
+from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, recipient_name, send_queued
 from huimao_sheets.reports.daily import KIND as DIGEST
 from huimao_sheets.reports.daily import digest_mails
-from huimao_sheets.reports.recipients import Recipient, recipients
+from huimao_sheets.reports.recipients import Recipient, bounced, recipients
 from huimao_sheets.reports.weekly import TO_SEND, WeeklyRun, plan_weekly
 from huimao_sheets.snapshot import Snapshot, take_snapshot
 from huimao_sheets.sources import Source, open_source, resolve_source
@@ -244,13 +244,19 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
     snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None)
+    # A person whose address bounced for good gets no more mail (so no run fails on it again) until the
+    # address changes or a resend gets through; like one without an address, they are a finding for their 上级.
+    bounces = bounced(snapshot.register, settings, dead_letters(ledger))
+    dead = {f.details["value"].lower() for f in bounces}
+    if snapshot.complete and bounces:
+        snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=Finding.sort_key))
     run.findings = snapshot.findings
     if run.dry_run:
         first_seen = ledger.first_seen(finding_fingerprint(f) for f in snapshot.findings)
     else:
         first_seen = ledger.observe(snapshot.findings, run.as_of, complete=snapshot.complete)
     people = recipients(snapshot.register)
-    chosen = [p for p in people if p.role in job.roles]
+    chosen = [p for p in people if p.role in job.roles and p.address.lower() not in dead]
     if not chosen and (DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs):
         run.notes.append(TEXT[settings.language]["no_recipients"].format(
             output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))

@@ -238,7 +238,9 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
     if settings.scheduler.log_file:
         path = Path(settings.scheduler.log_file)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            from huimao_sheets.ledger import private_dir, private_file
+
+            private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
         except OSError as exc:
             raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}") from exc
@@ -363,7 +365,9 @@ class SchedulerLock:
 
     def __enter__(self) -> "SchedulerLock":
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            from huimao_sheets.ledger import private_dir, private_file
+
+            private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")
         except OSError as exc:
             raise HuimaoError(f"无法创建锁文件 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc

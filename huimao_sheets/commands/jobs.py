@@ -154,7 +154,8 @@ def run_command(
         mails = run.digest + (run.weekly.mails if run.weekly else [])
         for mail in mails:
             say(text["mail"].format(kind=mail.kind, name=mail.to_name, address=mail.to_address, subject=mail.subject))
-    say(run.summary(settings.language))
+    summary = run.summary(settings.language)
+    say(summary if run.ok else f"{text['status'][run.status]}: {summary}")   # 部分成功: 2 封未送达; …
     raise typer.Exit(0 if run.ok else 2)
 
 

@@ -100,11 +100,16 @@ _ADDED_COLUMNS = {"not_before": "TEXT", "claimed_by": "TEXT", "claimed_at": "TEX
 
 
 def private_dir(path: str | Path) -> Path:
-    """Create the folder (and its parents) if missing; a folder created here is 0700."""
+    """Create the folder (and its parents) if missing; every folder created here is 0700."""
     path = Path(path)
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.chmod(0o700)   # whatever the umask
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)   # whatever the umask
     return path
 
 

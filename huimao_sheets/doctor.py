@@ -117,23 +117,20 @@ def _sheet_fix(spec: str) -> str:
 
 
 def _credential_items(settings: Settings) -> Iterator[Item]:
-    from huimao_sheets.sources.google_credentials import (
-        load_service_account,
-        readable_by_others,
-    )
+    from huimao_sheets.sources.google_credentials import KeyFileExposed, load_service_account
 
     try:
         account = load_service_account(settings.credentials)
+    except KeyFileExposed as exc:
+        yield Item("key_permissions", WRONG, f"{exc.path} 其他用户也能读取，密钥可能泄露，所有命令都会拒绝使用它。",
+                   f"chmod 600 {exc.path}")
+        return
     except HuimaoError as exc:
         yield Item("credentials", WRONG, str(exc),
                    "用 --credentials FILE、环境变量 GOOGLE_APPLICATION_CREDENTIALS 或配置中的 credentials 指向服务账号的 JSON 密钥。")
         return
     yield Item("credentials", OK, f"{account.path}：服务账号 {account.client_email}（表格须共享给这个地址）。")
-    if readable_by_others(account.path):
-        yield Item("key_permissions", WRONG, f"{account.path} 其他用户也能读取，密钥可能泄露。",
-                   f"chmod 600 {account.path}")
-    else:
-        yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
+    yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
 
 
 def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterator[Item]:

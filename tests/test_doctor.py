@@ -98,7 +98,7 @@ def test_a_key_file_other_users_can_read_is_wrong(standin, home, monkeypatch, ca
     key.chmod(0o644)
     code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", str(key))
     assert code == 2
-    assert f"✗ 凭据文件权限: {key} 其他用户也能读取，密钥可能泄露。" in lines
+    assert f"✗ 凭据文件权限: {key} 其他用户也能读取，密钥可能泄露，所有命令都会拒绝使用它。" in lines
     assert f"    → 如何解决: chmod 600 {key}" in lines
 
 
@@ -118,6 +118,7 @@ def test_the_credentials_come_from_the_environment_when_no_option_names_them(sta
 def test_a_missing_or_broken_key_file_is_wrong_and_nothing_is_requested(standin, home, monkeypatch, capsys, content, wrong):
     if content is not None:
         (home / "key.json").write_text(content)
+        (home / "key.json").chmod(0o600)
     code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", "key.json")
     assert code == 2 and lines[1].startswith(wrong)
     assert standin.calls == []

@@ -301,12 +301,13 @@ class Ledger:
 
     def recover(self, now: datetime) -> list[MailRow]:
         """sending → queued for every message whose sending process is gone (killed, or this process's
-        own delivery that broke off) or whose claim is older than ``STALE_CLAIM``: the server may or may not
-        have it, and a duplicate is better than a loss. Returns the messages taken back."""
+        own delivery that broke off), unknown (an older ledger) or whose claim is older than ``STALE_CLAIM``:
+        the server may or may not have it, and a duplicate is better than a loss. Returns those taken back."""
         taken = []
         for row in self.unconfirmed():
             claimed = datetime.fromisoformat(row.claimed_at) if row.claimed_at else None
-            if _process_gone(row.claimed_by) or (claimed is not None and now - claimed > STALE_CLAIM):
+            if (row.claimed_by is None          # left by a version that did not record who sends
+                    or _process_gone(row.claimed_by) or (claimed is not None and now - claimed > STALE_CLAIM)):
                 with self.db:
                     cur = self.db.execute(
                         "UPDATE mail SET status='queued', not_before=NULL, claimed_by=NULL, claimed_at=NULL, "

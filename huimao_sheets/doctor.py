@@ -72,7 +72,7 @@ def all_well(items: list[Item]) -> bool:
 
 def _config_item(path: Path | None, error: str | None) -> Item:
     if error:
-        return Item("config", WRONG, error, "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。")
+        return Item("config", WRONG, redact(error), "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。")
     if path is None:
         return Item("config", INFO, "没有 huimao.toml，使用默认设置。")
     return Item("config", OK, f"{path} 可以读取。")

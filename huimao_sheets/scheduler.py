@@ -230,6 +230,11 @@ class _ShanghaiFormatter(logging.Formatter):
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
         return datetime.fromtimestamp(record.created, TZ).strftime("%Y-%m-%d %H:%M:%S")
 
+    def format(self, record):
+        from huimao_sheets.redact import redact
+
+        return redact(super().format(record))   # a password in a URL never reaches the log
+
 
 @contextmanager
 def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]:

@@ -159,3 +159,10 @@ def test_an_existing_ledger_that_others_could_read_is_made_0600(tmp_path):
     with Ledger.in_state_dir(state):
         pass
     assert stat.S_IMODE((state / "ledger.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_password_in_any_config_value_is_not_echoed_by_a_config_error(tmp_path, register, run_cli):
+    (tmp_path / "huimao.toml").write_text(f'smtp_url = "smtp://report:{SECRET}@mail.huimao.cn"\n', encoding="utf-8")
+    for args in (("check", "--source", register), ("doctor", "--source", register)):
+        code, out, err = run_cli(*args)
+        assert code == 2 and "smtp://report:***@mail.huimao.cn" in out + err and SECRET not in out + err

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Mapping
 
+from huimao_sheets.checks import sort_key
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings import Finding
@@ -249,7 +250,7 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     bounces = bounced(snapshot.register, settings, dead_letters(ledger))
     dead = {f.details["value"].lower() for f in bounces}
     if snapshot.complete and bounces:
-        snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=Finding.sort_key))
+        snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=sort_key))
     run.findings = snapshot.findings
     if run.dry_run:
         first_seen = ledger.first_seen(finding_fingerprint(f) for f in snapshot.findings)

@@ -1,6 +1,7 @@
 """Mail: SMTP URLs, safe headers, multipart messages, and delivery of the ledger's queue to a real SMTP
 server on a loopback port (aiosmtpd): one connection per run, STARTTLS and TLS, no password over plaintext
-to another host, refusals kept queued, a server that is down loses nothing."""
+to another host, a 550 kept as a dead letter, a server that is down loses nothing (more in
+test_mail_delivery.py)."""
 
 from datetime import date
 from email import message_from_bytes, policy

@@ -11,6 +11,7 @@ import sys
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import openpyxl
 import pytest
 from aiosmtpd.smtp import AuthResult
 
@@ -45,18 +46,19 @@ def test_a_server_that_drops_data_then_a_healthy_one_loses_nothing_and_the_first
     code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
     assert code == 2, err
     last = out.splitlines()[-1]
-    assert last.startswith(f"部分成功: 3 封未送达; 数据检查表 4 条 → {register}; 日报 0 封已发送 → {scripted.url}; ")
-    assert "2 封未能发送，留在队列中: 与 smtp://127.0.0.1:" in last and "1 封发送时连接中断（服务器未确认），下次重发" in last
+    assert last.startswith(f"部分成功: 4 封未送达; 数据检查表 4 条 → {register}; 日报 0 封已发送 → {scripted.url}; ")
+    assert "3 封未能发送，留在队列中: 与 smtp://127.0.0.1:" in last and "1 封发送时连接中断（服务器未确认），下次重发" in last
 
     code, out, _ = run_cli("jobs", "--now", "2026-11-30T08:10", "--state", "state")
-    assert out.splitlines()[2].startswith("  上次运行: 2026-11-30 部分成功（2026-11-30 08:00）3 封未送达; ")
+    assert out.splitlines()[2].startswith("  上次运行: 2026-11-30 部分成功（2026-11-30 08:00）4 封未送达; ")
 
     code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T08:30", *args)
     assert code == 0, err
-    assert out.splitlines()[-1] == f"数据检查表 4 条 → {register}; 日报 3 封已发送 → {scripted.url}"
+    assert out.splitlines()[-1] == f"数据检查表 4 条 → {register}; 日报 4 封已发送 → {scripted.url}"
     sent = digests(scripted)
-    assert sorted(set(sent)) == ["lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn"], "nothing is lost"
-    assert len(sent) == 4, "only the message whose final reply never came goes twice"
+    assert sorted(set(sent)) == ["lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn", "zhoumin@huimao.cn"], \
+        "nothing is lost"
+    assert len(sent) == 5, "only the message whose final reply never came goes twice"
     with Ledger.in_state_dir(tmp_path / "state") as ledger:
         assert [(r.status, r.job) for r in ledger.runs()] == [("partial", "daily-check"), ("ok", "daily-check")]
 
@@ -78,18 +80,24 @@ def test_a_bounced_address_is_a_finding_for_the_manager_and_fails_no_later_run(t
     code, out, _ = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
     assert code == 2 and "退信（永久拒收，不再重试）: 张伟 <zhangwei@huimao.cn> daily-digest 2026-11-30: " \
                          "550 5.1.1 mailbox unavailable" in out
+    code, out, err = run_cli("run", "weekly-report", "--now", "2026-11-30T08:10", *args)
+    assert code == 0, out + err
     code, out, err = run_cli("run", "daily-check", "--now", "2026-12-01T08:00", *args)
     assert code == 0, out + err
-    code, out, _ = run_cli("check", "--source", register, "--as-of", "2026-12-01", "--format", "json")
-    import openpyxl
-
     findings = [row for row in openpyxl.load_workbook(register)["数据检查"].iter_rows(values_only=True)]
     bounced = [row for row in findings if any(isinstance(c, str) and "被邮件服务器拒收" in c for c in row)]
     assert len(bounced) == 1
     assert any(c == "员工第5行“张伟”的邮箱 zhangwei@huimao.cn 被邮件服务器拒收（550 5.1.1 mailbox unavailable），"
                     "收不到邮件，请核对邮箱" for c in bounced[0])
     assert "王经理" in bounced[0], "the finding is for 张伟's 上级"
-    assert "zhangwei@huimao.cn" not in digests(scripted)[1:], "no more mail to the bounced address"
+    assert "zhangwei@huimao.cn" not in [r.recipients[0] for r in scripted.received], "no more mail to that address"
+    reports = [message_from_bytes(r.data, policy=policy.default)["X-Huimao-Report"] for r in scripted.received]
+    assert sorted(r for r in reports if r.startswith("daily")) == ["daily-digest 2026-11-30"] * 3 + ["daily-digest 2026-12-01"] * 3
+    assert reports.count("weekly-person 2026-W48") == 2, "the others still get theirs"
+    [to_wang] = [m for m in (message_from_bytes(r.data, policy=policy.default) for r in scripted.received
+                             if r.recipients == ["wang@huimao.cn"]) if m["X-Huimao-Report"].startswith("daily")]
+    assert "张伟" in to_wang.get_body(("plain",)).get_content() and "被邮件服务器拒收" in \
+        to_wang.get_body(("plain",)).get_content(), "张伟's 上级 hears of it in the next day's digest"
 
 
 class Accounts:

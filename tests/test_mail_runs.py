@@ -174,3 +174,16 @@ def test_a_password_in_any_config_value_is_not_echoed_by_a_config_error(tmp_path
     for args in (("check", "--source", register), ("doctor", "--source", register)):
         code, out, err = run_cli(*args)
         assert code == 2 and "smtp://report:***@mail.huimao.cn" in out + err and SECRET not in out + err
+
+
+def test_resend_on_the_command_line_sends_a_daily_digest_again(tmp_path, scripted, register, run_cli):
+    args = ("--source", register, "--state", "state", "--smtp", scripted.url)
+    assert run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)[0] == 0
+    code, out, err = run_cli("resend", "--to", "李娜", "--period", "2026-11-30", "--state", "state",
+                             "--smtp", scripted.url)
+    assert code == 0, err
+    assert out.splitlines() == ["重发 daily-digest 2026-11-30 → 李娜 <lina@huimao.cn>", f"已发送 1 封 → {scripted.url}"]
+    assert digests(scripted).count("lina@huimao.cn") == 2
+    code, _, err = run_cli("resend", "--to", "lina@huimao.cn", "--state", "state", "--smtp", scripted.url)
+    assert code == 0, err   # her only message in the ledger: no --period needed
+    assert digests(scripted).count("lina@huimao.cn") == 3

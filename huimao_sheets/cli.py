@@ -23,6 +23,7 @@ from rich.console import Console
 from huimao_sheets import clock
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError, HuimaoError
+from huimao_sheets.redact import redact
 
 app = typer.Typer(
     add_completion=False,
@@ -225,8 +226,8 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except HuimaoError as exc:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"{'Error' if exc.language == 'en' else '错误'}: {exc}", markup=False)
+        label = "Error" if exc.language == "en" else "错误"
+        Console(stderr=True, highlight=False, soft_wrap=True).print(f"{label}: {redact(str(exc))}", markup=False)   # no password shown
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

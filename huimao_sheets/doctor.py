@@ -1,5 +1,7 @@
 """``doctor``: a checklist of the set-up — config, credentials, sharing, worksheets and headers, SMTP —
-each item right or wrong, and for each wrong one the fix. Nothing is written anywhere.
+each item right or wrong, and for each wrong one the fix. Nothing is written anywhere, and no mail is
+sent: SMTP is tried as a run would (connect, EHLO, STARTTLS with the certificate verified, AUTH with
+``HUIMAO_SMTP_PASSWORD``), then the connection is closed.
 
 ``diagnose`` returns the items; the CLI prints them and exits 0 only when none is wrong.
 """
@@ -12,12 +14,13 @@ import ssl
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.layout import SHEETS, header_key
+from huimao_sheets.redact import redact
 from huimao_sheets.register import (
     HEADER_SEARCH_ROWS,
     configured_header_problems,
@@ -51,14 +54,15 @@ class Item:
 
 
 def diagnose(settings: Settings, *, config_path: Path | None = None, config_error: str | None = None,
-             source: str | None = None, transport: Any = None, smtp_timeout: float = SMTP_TIMEOUT) -> list[Item]:
-    """Every check, in the order an admin fixes things."""
+             source: str | None = None, transport: Any = None, smtp_timeout: float = SMTP_TIMEOUT,
+             env: Mapping[str, str] = os.environ) -> list[Item]:
+    """Every check, in the order an admin fixes things. ``env`` holds ``HUIMAO_SMTP_PASSWORD``."""
     from huimao_sheets.sources import resolve_source
 
     items = [_config_item(config_path, config_error)]
     spec = resolve_source(source, settings)
     items.extend(_source_items(spec, settings, transport))
-    items.append(_smtp_item(settings, smtp_timeout))
+    items.append(_smtp_item(settings, smtp_timeout, env))
     return items
 
 
@@ -68,7 +72,7 @@ def all_well(items: list[Item]) -> bool:
 
 def _config_item(path: Path | None, error: str | None) -> Item:
     if error:
-        return Item("config", WRONG, error, "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。")
+        return Item("config", WRONG, redact(error), "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。")
     if path is None:
         return Item("config", INFO, "没有 huimao.toml，使用默认设置。")
     return Item("config", OK, f"{path} 可以读取。")
@@ -113,23 +117,20 @@ def _sheet_fix(spec: str) -> str:
 
 
 def _credential_items(settings: Settings) -> Iterator[Item]:
-    from huimao_sheets.sources.google_credentials import (
-        load_service_account,
-        readable_by_others,
-    )
+    from huimao_sheets.sources.google_credentials import KeyFileExposed, load_service_account
 
     try:
         account = load_service_account(settings.credentials)
+    except KeyFileExposed as exc:
+        yield Item("key_permissions", WRONG, f"{exc.path} 其他用户也能读取，密钥可能泄露，所有命令都会拒绝使用它。",
+                   f"chmod 600 {exc.path}")
+        return
     except HuimaoError as exc:
         yield Item("credentials", WRONG, str(exc),
                    "用 --credentials FILE、环境变量 GOOGLE_APPLICATION_CREDENTIALS 或配置中的 credentials 指向服务账号的 JSON 密钥。")
         return
     yield Item("credentials", OK, f"{account.path}：服务账号 {account.client_email}（表格须共享给这个地址）。")
-    if readable_by_others(account.path):
-        yield Item("key_permissions", WRONG, f"{account.path} 其他用户也能读取，密钥可能泄露。",
-                   f"chmod 600 {account.path}")
-    else:
-        yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
+    yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
 
 
 def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterator[Item]:
@@ -195,35 +196,133 @@ def _mismatch_item(problem: tuple[str, str, str], settings: Settings) -> Item:
                 f"改正或删掉 {settings.path or 'huimao.toml'} 中的 {key}，然后再运行 `huimao-sheets doctor`。")
 
 
-def _smtp_item(settings: Settings, timeout: float) -> Item:
+SMTP_TEXT = {
+    "zh": {
+        "none": "未配置 SMTP：邮件写入 {outbox}/ 文件夹。",
+        "bad_url": "更正 --smtp 或 huimao.toml 中的 smtp。",
+        "connect": "连不上 {where}: {error}",
+        "connect_fix": "检查服务器名和端口（STARTTLS 一般是 587，SSL 是 465）、防火墙，以及服务器是否在运行。",
+        "ehlo": "{where} 拒绝了 EHLO（{code}）。",
+        "ehlo_fix": "请联系邮件服务器管理员。",
+        "no_starttls": "{where} 不支持 STARTTLS，而配置要求加密。",
+        "no_starttls_fix": "改用 smtps://host:465，或去掉 starttls=required。",
+        "cert": "{where} 的证书无法验证: {error}",
+        "cert_fix": "地址中的服务器名须与证书上的一致（不要用 IP 地址代替域名）；自签名证书须由本机信任"
+                    "（或设置 SSL_CERT_FILE 指向其 CA 证书）。证书过期则请邮件服务器管理员更新。",
+        "tls": "与 {where} 建立加密连接失败: {error}",
+        "tls_fix": "端口 465 用 smtps://，端口 587 或 25 用 smtp://（STARTTLS）。",
+        "plaintext": "{where} 不提供 STARTTLS：密码不会在未加密的连接上发送给 {host}。",
+        "plaintext_fix": "改用 smtps://{user}@{host}:465，或请管理员开启服务器的 STARTTLS。",
+        "no_password": "{where} 可以连接，但没有设置密码。",
+        "no_password_fix": "设置环境变量 {env}（密码只从环境变量读取）。",
+        "no_auth": "{where} 不接受登录（没有 AUTH），而地址中指定了用户 {user}。",
+        "no_auth_fix": "换用需要登录的提交端口（通常是 587 或 465），或去掉地址中的用户名。",
+        "auth": "{where} 拒绝了用户 {user} 的登录（{code}）。",
+        "auth_fix": "检查用户名和环境变量 {env}；QQ、163 等邮箱须使用“授权码”而不是登录密码。",
+        "other": "与 {where} 对话失败: {error}",
+        "ok": "{where} 可以连接（EHLO 250{steps}），未发送任何邮件。",
+        "starttls_ok": "，STARTTLS 证书有效",
+        "tls_ok": "，TLS 证书有效",
+        "auth_ok": "，用户 {user} 登录成功",
+    },
+    "en": {
+        "none": "No SMTP configured: mail is written to the {outbox}/ folder.",
+        "bad_url": "Correct --smtp or smtp in huimao.toml.",
+        "connect": "Cannot reach {where}: {error}",
+        "connect_fix": "Check the host name and port (587 for STARTTLS, 465 for SSL), the firewall, and that the server runs.",
+        "ehlo": "{where} refused EHLO ({code}).",
+        "ehlo_fix": "Ask the mail server's administrator.",
+        "no_starttls": "{where} does not offer STARTTLS, and the address requires it.",
+        "no_starttls_fix": "Use smtps://host:465, or drop starttls=required.",
+        "cert": "The certificate of {where} cannot be verified: {error}",
+        "cert_fix": "The host name in the address must match the certificate (not an IP address for a name); a "
+                    "self-signed certificate must be trusted on this machine (or SSL_CERT_FILE set to its CA). "
+                    "An expired one must be renewed by the mail server's administrator.",
+        "tls": "The encrypted connection to {where} failed: {error}",
+        "tls_fix": "Use smtps:// for port 465, smtp:// (STARTTLS) for port 587 or 25.",
+        "plaintext": "{where} offers no STARTTLS: the password is never sent to {host} unencrypted.",
+        "plaintext_fix": "Use smtps://{user}@{host}:465, or have the server's STARTTLS turned on.",
+        "no_password": "{where} is reachable, but no password is set.",
+        "no_password_fix": "Set the environment variable {env} (the password is only read from there).",
+        "no_auth": "{where} accepts no login (no AUTH), but the address names the user {user}.",
+        "no_auth_fix": "Use the submission port that takes logins (usually 587 or 465), or drop the user from the address.",
+        "auth": "{where} refused the login of {user} ({code}).",
+        "auth_fix": "Check the user name and {env}; QQ, 163 and similar mailboxes need an app password, not the login password.",
+        "other": "Talking to {where} failed: {error}",
+        "ok": "{where} is reachable (EHLO 250{steps}); nothing was sent.",
+        "starttls_ok": ", STARTTLS certificate valid",
+        "tls_ok": ", TLS certificate valid",
+        "auth_ok": ", user {user} logged in",
+    },
+}
+
+
+def _smtp_item(settings: Settings, timeout: float, env: Mapping[str, str]) -> Item:
+    """Really try the server as a run would: connect, EHLO, STARTTLS (certificate verified), AUTH with the
+    password of ``HUIMAO_SMTP_PASSWORD``; send nothing. What failed, and the fix."""
+    t = SMTP_TEXT.get(settings.language, SMTP_TEXT["zh"])
     if not settings.smtp:
-        return Item("smtp", INFO, f"未配置 SMTP：邮件写入 {settings.outbox_dir}/ 文件夹。")
-    from huimao_sheets.mail import PASSWORD_ENV, parse_smtp_url
+        return Item("smtp", INFO, t["none"].format(outbox=settings.outbox_dir))
+    from huimao_sheets.mail import PASSWORD_ENV, is_loopback, parse_smtp_url
 
     try:
         target = parse_smtp_url(settings.smtp)
     except HuimaoError as exc:
-        return Item("smtp", WRONG, str(exc), "更正 --smtp 或 huimao.toml 中的 smtp。")
-    where = target.display()
+        return Item("smtp", WRONG, str(exc), t["bad_url"])
+    where, user, host = target.display(), target.user, target.host
+    password = env.get(PASSWORD_ENV) or None
+
+    def wrong(key: str, **more: Any) -> Item:
+        values = {"where": where, "user": user, "host": host, "env": PASSWORD_ENV, **more}
+        return Item("smtp", WRONG, redact(t[key].format(**values), password), t[f"{key}_fix"].format(**values))
+
+    context = ssl.create_default_context()
+    steps = []
     try:
         if target.scheme == "smtps":
-            server: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout,
-                                                    context=ssl.create_default_context())
+            server: smtplib.SMTP = smtplib.SMTP_SSL(host, target.port, timeout=timeout, context=context)
+            steps.append(t["tls_ok"])
         else:
-            server = smtplib.SMTP(target.host, target.port, timeout=timeout)
-        with server:
-            code, _ = server.ehlo()
-            starttls = server.has_extn("starttls")
+            server = smtplib.SMTP(host, target.port, timeout=timeout)
+    except ssl.SSLCertVerificationError as exc:
+        return wrong("cert", error=exc.verify_message or exc)
+    except ssl.SSLError as exc:
+        return wrong("tls", error=exc.reason or exc)
     except (OSError, smtplib.SMTPException) as exc:
-        return Item("smtp", WRONG, f"连不上 {where}: {exc}",
-                    "检查服务器名和端口（STARTTLS 一般是 587，SSL 是 465）、防火墙，以及服务器是否在运行。")
-    if code != 250:
-        return Item("smtp", WRONG, f"{where} 拒绝了 EHLO（{code}）。", "请联系邮件服务器管理员。")
-    if target.user and not os.environ.get(PASSWORD_ENV):
-        return Item("smtp", WRONG, f"{where} 可以连接，但没有设置密码。", f"设置环境变量 {PASSWORD_ENV}。")
-    if target.scheme == "smtp" and target.starttls == "required" and not starttls:
-        return Item("smtp", WRONG, f"{where} 不支持 STARTTLS，而配置要求加密。", "改用 smtps://host:465，或去掉 starttls=required。")
-    return Item("smtp", OK, f"{where} 可以连接（EHLO 250{'，支持 STARTTLS' if starttls else ''}）。")
+        return Item("smtp", WRONG, t["connect"].format(where=where, error=exc or type(exc).__name__),
+                    t["connect_fix"])
+    with server:
+        try:
+            code, _ = server.ehlo()
+            if code != 250:
+                return wrong("ehlo", code=code)
+            encrypted = target.scheme == "smtps"
+            if not encrypted and server.has_extn("starttls"):
+                server.starttls(context=context)
+                server.ehlo()
+                encrypted = True
+                steps.append(t["starttls_ok"])
+            elif not encrypted and target.starttls == "required":
+                return wrong("no_starttls")
+            if user:
+                if not encrypted and not is_loopback(host):
+                    return wrong("plaintext")
+                if password is None:
+                    return wrong("no_password")
+                if not server.has_extn("auth"):
+                    return wrong("no_auth")
+                server.login(user, password)
+                steps.append(t["auth_ok"].format(user=user))
+        except ssl.SSLCertVerificationError as exc:
+            return wrong("cert", error=exc.verify_message or exc)
+        except ssl.SSLError as exc:
+            return wrong("tls", error=exc.reason or exc)
+        except smtplib.SMTPAuthenticationError as exc:
+            return wrong("auth", code=exc.smtp_code)
+        except (OSError, smtplib.SMTPException) as exc:
+            return Item("smtp", WRONG, redact(t["other"].format(where=where, error=exc or type(exc).__name__),
+                                              password), t["connect_fix"])
+    return Item("smtp", OK, t["ok"].format(where=where, steps="".join(steps)))
 
 
 def render(items: list[Item], language: str = "zh") -> list[str]:

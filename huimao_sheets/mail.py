@@ -13,9 +13,16 @@
 
   The password comes only from the environment variable ``HUIMAO_SMTP_PASSWORD``, and is never sent over
   an unencrypted connection to a host that is not loopback.
-- ``send_queued`` delivers every queued message of the ledger over one connection. Each message is
-  claimed in the ledger (queued → sending) just before its data is handed over and marked sent after the
-  server accepted it; a refusal puts it back in the queue for the next run (see ``huimao_sheets.ledger``).
+- ``send_queued`` delivers every queued message of the ledger over one connection, at least once. Each
+  message is claimed in the ledger (queued → sending) before its envelope goes out and marked sent only on
+  the server's 250 to DATA. A message whose final reply to DATA never came (the connection dropped, the
+  process was killed) is *not* sent: it is tried again with the next delivery. RFC 5321 §6.1 asks a
+  client to prefer a rare duplicate to a lost message, and so do we: a digest that arrives twice is a
+  nuisance, one that never arrives is a missed follow-up. A 4xx answer (451, 421) is tried again after a
+  backoff, at most ``MAX_ATTEMPTS`` times; a 5xx answer (550) is permanent: the message is a dead letter,
+  reported once by the run that met it, listed by ``dead_letters()`` (a finding for the recipient's 上级)
+  and never tried again. ``resend`` sends any message of the ledger again on an admin's request.
+- Secrets: the password never appears in a message, a log line or the ledger (``redact``).
 """
 
 from __future__ import annotations
@@ -38,8 +45,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError, HuimaoError
-from huimao_sheets.ledger import Ledger, MailRow
+from huimao_sheets.ledger import DEAD, MAX_ATTEMPTS, SENDING, SENT, Ledger, MailRow, backoff
 from huimao_sheets.normalize import valid_address
+from huimao_sheets.redact import redact
 
 PASSWORD_ENV = "HUIMAO_SMTP_PASSWORD"
 SMTP_TIMEOUT = 30          # seconds, for connecting and for each command
@@ -126,11 +134,11 @@ def message_bytes(msg: EmailMessage) -> bytes:
 
 
 def enqueue(ledger: Ledger, mails: list[Mail], settings: Settings, now: datetime) -> dict[tuple[str, str, str], str]:
-    """Put each message in the ledger's queue unless it was queued or sent before; key → status."""
+    """Put each message in the ledger's queue unless it was sent (or refused for good) before; key → status."""
     sender = sender_address(settings)
     statuses = {}
     for mail in mails:
-        if ledger.mail_status(mail.key) in ("sending", "sent"):
+        if ledger.mail_status(mail.key) in (SENDING, SENT, DEAD):
             statuses[mail.key] = ledger.mail_status(mail.key)
             continue
         data = message_bytes(build_message(mail, sender, now))
@@ -158,14 +166,18 @@ class SmtpTarget:
 def parse_smtp_url(url: str) -> SmtpTarget:
     """``smtp://[user@]host[:port][?starttls=required]`` or ``smtps://[user@]host[:port]``."""
     def bad(why: str) -> ConfigError:
-        return ConfigError(f"SMTP 地址“{url}”无效: {why}。请写成 smtp://user@host:587（STARTTLS）"
-                           f"或 smtps://user@host:465（SSL），密码放在环境变量 {PASSWORD_ENV} 中。")
+        return ConfigError(redact(f"SMTP 地址“{url}”无效: {why}。请写成 smtp://user@host:587（STARTTLS）"
+                                  f"或 smtps://user@host:465（SSL），密码放在环境变量 {PASSWORD_ENV} 中。", typed))
 
+    parts = urlsplit(url.strip())
     try:
-        parts = urlsplit(url.strip())
+        typed = parts.password   # only to keep it out of the messages
+    except ValueError:
+        typed = None
+    try:
         port = parts.port
     except ValueError as exc:
-        raise bad(str(exc)) from exc
+        raise bad(str(exc)) from None
     if parts.scheme not in ("smtp", "smtps"):
         raise bad("只支持 smtp:// 和 smtps://")
     if not parts.hostname:
@@ -198,7 +210,24 @@ def is_loopback(host: str) -> bool:
 
 
 class Refused(Exception):
-    """The server refused one message (a 4xx/5xx answer): it stays queued."""
+    """The server refused one message: ``code`` 5xx is for good, 4xx (or None: no answer, e.g. the outbox
+    could not be written) for now. After 421 the server closes the connection."""
+
+    def __init__(self, reason: str, code: int | None = None):
+        super().__init__(reason)
+        self.code = code
+
+    @property
+    def permanent(self) -> bool:
+        return self.code is not None and 500 <= self.code < 600
+
+    @property
+    def closing(self) -> bool:
+        return self.code == 421
+
+
+def _refused(code: int, reply: bytes) -> Refused:
+    return Refused(f"{code} {reply.decode(errors='replace')}", code)
 
 
 class Transport(Protocol):
@@ -209,9 +238,9 @@ class Transport(Protocol):
     def __exit__(self, *exc) -> None: ...
 
     def deliver(self, row: MailRow, claim: Callable[[], bool]) -> bool:
-        """Deliver one queued message. ``claim()`` is called right before the message is handed over and
+        """Deliver one queued message. ``claim()`` is called before anything of the message goes out and
         must return True for it to go; returns False when the claim failed. Raises Refused, or OSError /
-        smtplib.SMTPException when the connection failed."""
+        smtplib.SMTPException when the connection failed (before the final reply to DATA: not sent)."""
         ...
 
 
@@ -245,7 +274,7 @@ class OutboxTransport:
             tmp.write_bytes(row.message)
             os.replace(tmp, path)
         except OSError as exc:
-            raise Refused(f"无法写入 {path}: {exc}") from exc
+            raise Refused(f"无法写入 {path}: {exc}") from exc   # no code: tried again
         return True
 
 
@@ -291,7 +320,7 @@ class SmtpTransport:
                             f"请检查用户名和环境变量 {PASSWORD_ENV}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             self._quit()
-            raise MailError(f"无法连接邮件服务器 {self.where}: {exc or type(exc).__name__}") from exc
+            raise MailError(redact(f"无法连接邮件服务器 {self.where}: {exc or type(exc).__name__}", self.password)) from exc
         return self
 
     def __exit__(self, *exc) -> None:
@@ -300,32 +329,39 @@ class SmtpTransport:
     def _quit(self) -> None:
         if self.smtp is not None:
             try:
-                self.smtp.quit()
+                if self.smtp.sock is not None:
+                    self.smtp.quit()
             except (OSError, smtplib.SMTPException):
-                self.smtp.close()
-            self.smtp = None
+                pass
+            self.smtp.close()
 
     def deliver(self, row: MailRow, claim: Callable[[], bool]) -> bool:
         smtp = self.smtp
-        assert smtp is not None, "use the transport as a context manager"
-        code, reply = smtp.mail(row.sender)
-        if code != 250:
-            smtp.rset()
-            raise Refused(f"{code} {reply.decode(errors='replace')}")
-        code, reply = smtp.rcpt(row.recipient)
-        if code not in (250, 251):
-            smtp.rset()
-            raise Refused(f"{code} {reply.decode(errors='replace')}")
+        if smtp is None or smtp.sock is None:
+            raise smtplib.SMTPServerDisconnected("the connection is closed")
         if not claim():
-            smtp.rset()
             return False
         try:
-            code, reply = smtp.data(row.message)
-        except smtplib.SMTPDataError as exc:  # DATA itself was refused: nothing was handed over
-            raise Refused(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from exc
-        if code != 250:
-            raise Refused(f"{code} {reply.decode(errors='replace')}")
-        return True
+            code, reply = smtp.mail(row.sender)
+            if code == 250:
+                code, reply = smtp.rcpt(row.recipient)
+                if code in (250, 251):
+                    # DATA: a refusal of the command itself raises SMTPDataError (nothing handed over);
+                    # the final reply after the message is returned.
+                    code, reply = smtp.data(row.message)
+                    if code == 250:
+                        return True
+        except smtplib.SMTPDataError as exc:
+            code, reply = exc.smtp_code, exc.smtp_error
+        refused = _refused(code, reply if isinstance(reply, bytes) else str(reply).encode())
+        if refused.closing:
+            self._quit()
+        else:
+            try:
+                smtp.rset()
+            except (OSError, smtplib.SMTPException):
+                self._quit()
+        raise refused
 
 
 def open_transport(settings: Settings, env: Mapping[str, str] = os.environ) -> Transport:
@@ -343,24 +379,39 @@ def open_transport(settings: Settings, env: Mapping[str, str] = os.environ) -> T
 
 @dataclass
 class Delivery:
-    """What one pass over the queue did."""
+    """What one pass over the queue did. Everything but ``sent`` and ``dead`` is still queued."""
 
     where: str = ""
     sent: list[MailRow] = field(default_factory=list)
-    refused: list[tuple[MailRow, str]] = field(default_factory=list)   # stay queued
-    unconfirmed: list[MailRow] = field(default_factory=list)           # cut off while being handed over
+    refused: list[tuple[MailRow, str]] = field(default_factory=list)   # 4xx: tried again after a backoff
+    dead: list[tuple[MailRow, str]] = field(default_factory=list)      # 5xx or too many tries: never again
+    unconfirmed: list[MailRow] = field(default_factory=list)           # no final reply to DATA: tried again
     waiting: list[MailRow] = field(default_factory=list)               # not tried: the connection failed
+    deferred: list[MailRow] = field(default_factory=list)              # not tried: its backoff is not over
+    recovered: list[MailRow] = field(default_factory=list)             # left sending by a killed process
     error: str | None = None                                           # why the connection failed
 
     @property
+    def undelivered(self) -> int:
+        """Messages this pass had to deliver that did not reach the server."""
+        return (len(self.refused) + len(self.dead) + len(self.unconfirmed) + len(self.waiting)
+                + len(self.deferred))
+
+    @property
     def ok(self) -> bool:
-        return not (self.refused or self.unconfirmed or self.waiting or self.error)
+        return not self.undelivered and not self.error
 
 
 def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime]) -> Delivery:
-    """Deliver every queued message of the ledger over one connection (opened only if there is mail)."""
-    rows = ledger.queued()
+    """Deliver every due message of the ledger over one connection (opened only if there is mail).
+
+    Messages left ``sending`` by a process that is gone are queued again first (at least once).
+    """
     delivery = Delivery(where=transport.where)
+    delivery.recovered = ledger.recover(now())
+    rows = ledger.due(now())
+    due = {r.key for r in rows}
+    delivery.deferred = [r for r in ledger.queued() if r.key not in due]
     if not rows:
         return delivery
     try:
@@ -370,7 +421,7 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
 
                 def claim(key=row.key) -> bool:
                     nonlocal claimed
-                    claimed = ledger.claim(key)
+                    claimed = ledger.claim(key, now())
                     return claimed
 
                 try:
@@ -378,20 +429,20 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
                         ledger.mark_sent(row.key, now())
                         delivery.sent.append(row)
                 except Refused as exc:
+                    reason = redact(str(exc))
                     if claimed:
-                        ledger.release(row.key, str(exc))
-                    else:
-                        ledger.note_error(row.key, str(exc))
-                    delivery.refused.append((row, str(exc)))
+                        _not_delivered(ledger, delivery, row, reason, exc.permanent, now(), refused=True)
+                    if exc.closing:   # 421: the server closes the connection
+                        delivery.waiting.extend(rows[index + 1:])
+                        delivery.error = f"{transport.where}: {reason}"
+                        break
                 except (OSError, smtplib.SMTPException) as exc:
-                    # The connection broke. Before the claim nothing was handed over: the message stays
-                    # queued. After it, the server may have received the message: it is left unconfirmed.
-                    reason = str(exc) or type(exc).__name__
+                    # The connection broke. Whatever the server had of this message, it did not give its
+                    # final reply to DATA: the message is not sent and goes out with the next delivery.
+                    reason = redact(str(exc) or type(exc).__name__)
                     if claimed:
-                        delivery.unconfirmed.append(row)
-                        ledger.note_error(row.key, reason)
+                        _not_delivered(ledger, delivery, row, reason, False, now(), refused=False)
                     else:
-                        ledger.note_error(row.key, reason)
                         delivery.waiting.append(row)
                     delivery.waiting.extend(rows[index + 1:])
                     delivery.error = f"与 {transport.where} 的连接中断: {reason}"
@@ -400,3 +451,100 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
         delivery.waiting = [r for r in rows if r not in delivery.sent]
         delivery.error = str(exc)
     return delivery
+
+
+def _not_delivered(ledger: Ledger, delivery: Delivery, row: MailRow, reason: str, permanent: bool, now: datetime,
+                   *, refused: bool) -> None:
+    """A claimed message that did not go: dead when refused for good or out of attempts, else queued again
+    (after a backoff when the server refused it, at once when the connection broke)."""
+    attempts = row.attempts + 1
+    if permanent or attempts >= MAX_ATTEMPTS:
+        why = reason if permanent else f"{reason}（已尝试 {attempts} 次）"
+        ledger.bury(row.key, why, now)
+        delivery.dead.append((row, why))
+    elif refused:
+        ledger.release(row.key, reason, now + backoff(attempts))
+        delivery.refused.append((row, reason))
+    else:
+        ledger.release(row.key, reason)
+        delivery.unconfirmed.append(row)
+
+
+# --- dead letters and resending ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message refused for good: to whom, what, and the server's answer."""
+
+    address: str
+    name: str
+    kind: str
+    period: str
+    error: str
+    dead_at: str
+
+
+def recipient_name(row: MailRow) -> str:
+    """The display name of the message's To header ("" when it has none)."""
+    from email.parser import BytesHeaderParser
+    from email.policy import default
+
+    try:
+        to = BytesHeaderParser(policy=default).parsebytes(row.message)["To"]
+        return to.addresses[0].display_name if to and to.addresses else ""
+    except (IndexError, ValueError, HeaderParseError, AttributeError):
+        return ""
+
+
+def dead_letters(ledger: Ledger) -> list[DeadLetter]:
+    """The dead letters of the ledger, newest first, except those to an address that has received mail
+    since: for the admin, and for a finding owned by the recipient's 上级 (``reports.recipients.bounced``)."""
+    last_sent: dict[str, str] = {}
+    for row in ledger.mail():
+        if row.status == SENT and row.sent_at:
+            last_sent[row.recipient] = max(last_sent.get(row.recipient, ""), row.sent_at)
+    return [DeadLetter(r.recipient, recipient_name(r), r.kind, r.period, r.last_error or "", r.dead_at or "")
+            for r in ledger.dead_letters() if last_sent.get(r.recipient, "") <= (r.dead_at or "")]
+
+
+def select_for_resend(rows: list[MailRow], to: str, kind: str | None = None, period: str | None = None) -> list[MailRow]:
+    """The ledger's messages for ``to`` (names or addresses, comma-separated), narrowed by kind and period.
+    Without ``period``, more than one match is a ConfigError that lists them: say which one."""
+    wanted = {w.strip().casefold() for w in re.split(r"[,，;；]", to) if w.strip()}
+    if not wanted:
+        raise ConfigError("请用 --to 指定收件人（姓名或邮箱）")
+    chosen = [r for r in rows
+              if (r.recipient.casefold() in wanted or recipient_name(r).casefold() in wanted)
+              and (kind is None or r.kind == kind) and (period is None or r.period == period)]
+    if not chosen:
+        raise ConfigError(f"状态库中没有发给 {to} 的邮件" + (f"（{kind or ''} {period or ''}）".replace("（ ", "（")
+                                                           if kind or period else "")
+                          + "。请检查 --to、--kind 和 --period")
+    if period is None and len(chosen) > 1:
+        listed = "；".join(f"{r.kind} {r.period} → {r.recipient}" for r in
+                          sorted(chosen, key=lambda r: r.queued_at, reverse=True)[:10])
+        raise ConfigError(f"发给 {to} 的邮件有 {len(chosen)} 封，请用 --period（和 --kind）指定要重发哪一封。"
+                          f"最近的: {listed}")
+    return chosen
+
+
+@dataclass
+class Resend:
+    requeued: list[MailRow]
+    delivery: Delivery
+
+    @property
+    def ok(self) -> bool:
+        return self.delivery.ok
+
+
+def resend(settings: Settings, *, to: str, kind: str | None = None, period: str | None = None,
+           now: Callable[[], datetime], env: Mapping[str, str] = os.environ) -> Resend:
+    """Send messages of the ledger again, whatever became of them (sent, dead, queued), then deliver the
+    queue: ``huimao-sheets resend --to 张伟 --period 2026-11-30``."""
+    transport = open_transport(settings, env)
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        chosen = select_for_resend(ledger.mail(), to, kind, period)
+        for row in chosen:
+            ledger.requeue(row.key)
+        return Resend(chosen, send_queued(ledger, transport, now))

@@ -11,29 +11,31 @@ and finally delivers the mail queue once, over one connection.
 Mail goes to the people of the 员工 sheet whose role the job's ``recipients`` lists. An output that fails
 with a problem the admin can fix (the workbook is open in Excel, the mail server is down) does not stop the
 others: the morning's digest still goes out when the findings sheet cannot be written. The run is recorded
-in the ledger's ``runs`` table under the job's name and period: ``running``, then ``ok`` — or ``failed``
-when something raised, an output failed or a message could not be delivered (it stays queued; the scheduler
-tries the job again later that day, and nothing already sent goes twice). A dry run reads and renders but
-writes, queues, sends and records nothing.
+in the ledger's ``runs`` table under the job's name and period: ``running``, then ``ok``; ``partial``
+(部分成功) when every output ran but some mail was not delivered — the summary counts it, names each dead
+letter, and the scheduler tries the job again later that day (nothing already sent goes twice); ``failed``
+when something raised or an output failed. A dry run reads and renders but writes, queues, sends and
+records nothing.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Mapping
 
+from huimao_sheets.checks import sort_key
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import replace_findings_sheet
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
-from huimao_sheets.ledger import FAILED, OK, Ledger, finding_fingerprint
-from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
+from huimao_sheets.ledger import FAILED, OK, PARTIAL, Ledger, finding_fingerprint
+from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, recipient_name, send_queued
 from huimao_sheets.reports.daily import KIND as DIGEST
 from huimao_sheets.reports.daily import digest_mails
-from huimao_sheets.reports.recipients import Recipient, recipients
+from huimao_sheets.reports.recipients import Recipient, bounced, recipients
 from huimao_sheets.reports.weekly import TO_SEND, WeeklyRun, plan_weekly
 from huimao_sheets.snapshot import Snapshot, take_snapshot
 from huimao_sheets.sources import Source, open_source, resolve_source
@@ -49,8 +51,12 @@ TEXT = {
         "weekly": "周报 {week} {sent} 封已发送 → {where}",
         "weekly_dry": "周报 {week} {n} 封待发送",
         "before": "（{n} 封此前已发送）",
+        "undelivered": "{n} 封未送达",
         "not_sent": "{n} 封未能发送，留在队列中: {error}",
-        "unconfirmed": "{n} 封发送时中断，状态不明",
+        "refused": "{n} 封被暂时拒收，稍后重试: {error}",
+        "unconfirmed": "{n} 封发送时连接中断（服务器未确认），下次重发",
+        "deferred": "{n} 封等待重试",
+        "dead": "退信（永久拒收，不再重试）: {name} <{address}> {kind} {period}: {error}",
         "no_recipients": "{output}: 员工表中没有角色为 {roles} 且有有效邮箱的人",
     },
     "en": {
@@ -62,8 +68,12 @@ TEXT = {
         "weekly": "weekly report {week} {sent} sent → {where}",
         "weekly_dry": "weekly report {week}: {n} to send",
         "before": " ({n} sent before)",
+        "undelivered": "{n} not delivered",
         "not_sent": "{n} not sent, kept in the queue: {error}",
-        "unconfirmed": "{n} interrupted while sending, delivery unknown",
+        "refused": "{n} refused for now, to be retried: {error}",
+        "unconfirmed": "{n} cut off while sending (not confirmed by the server), to be sent again",
+        "deferred": "{n} waiting to be retried",
+        "dead": "dead letter (refused for good, not retried): {name} <{address}> {kind} {period}: {error}",
         "no_recipients": "{output}: nobody in the staff sheet with role {roles} and a valid address",
     },
 }
@@ -89,7 +99,19 @@ class JobRun:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and (self.delivery is None or self.delivery.ok)
+        return self.status == OK
+
+    @property
+    def undelivered(self) -> int:
+        """Messages this run had to deliver that did not reach the server."""
+        return self.delivery.undelivered if self.delivery else 0
+
+    @property
+    def status(self) -> str:
+        """``failed`` when an output failed, ``partial`` when some mail was not delivered, else ``ok``."""
+        if self.errors:
+            return FAILED
+        return PARTIAL if self.delivery is not None and not self.delivery.ok else OK
 
     def summary(self, language: str = "zh") -> str:
         """One line: what was written and sent, and what was not."""
@@ -119,11 +141,19 @@ class JobRun:
                 parts.append(text["weekly"].format(week=week, where=delivery.where,
                                                    sent=sum(1 for r in delivery.sent if r.kind.startswith("weekly")))
                              + (text["before"].format(n=before) if before else ""))
-        if delivery.error or delivery.refused:
-            waiting = len(delivery.waiting) + len(delivery.refused)
-            parts.append(text["not_sent"].format(n=waiting, error=delivery.error or delivery.refused[0][1]))
+        if self.undelivered:
+            parts.insert(0, text["undelivered"].format(n=self.undelivered))
+        if delivery.waiting:
+            parts.append(text["not_sent"].format(n=len(delivery.waiting), error=delivery.error or ""))
+        if delivery.refused:
+            parts.append(text["refused"].format(n=len(delivery.refused), error=delivery.refused[0][1]))
         if delivery.unconfirmed:
             parts.append(text["unconfirmed"].format(n=len(delivery.unconfirmed)))
+        if delivery.deferred:
+            parts.append(text["deferred"].format(n=len(delivery.deferred)))
+        for row, error in delivery.dead:
+            parts.append(text["dead"].format(name=recipient_name(row), address=row.recipient, kind=row.kind,
+                                             period=row.period, error=error))
         return "; ".join(parts + self.notes + self.errors)
 
 
@@ -151,7 +181,7 @@ def _findings_sheet(w: _Work) -> None:
 
 def _daily_digest(w: _Work) -> None:
     mails = digest_mails(w.snapshot.register, w.snapshot.findings, w.run.as_of, w.settings, w.chosen, w.first_seen)
-    done = {m.key for m in mails if w.ledger.mail_status(m.key) in ("sending", "sent")}
+    done = {m.key for m in mails if w.ledger.mail_status(m.key) in ("sending", "sent", "dead")}
     w.run.digest = [m for m in mails if m.key not in done]
     w.run.digest_before = len(done)
     if not w.run.dry_run:
@@ -204,7 +234,7 @@ def run_job(job: Job, settings: Settings, *, now: datetime, as_of: date | None =
                 ledger.finish_run(run_id, FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
             raise
         if run_id is not None:
-            ledger.finish_run(run_id, OK if run.ok else FAILED, now, run.summary(settings.language)[:1000])
+            ledger.finish_run(run_id, run.status, now, run.summary(settings.language)[:1000])
     return run
 
 
@@ -215,13 +245,19 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
     snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None)
+    # A person whose address bounced for good gets no more mail (so no run fails on it again) until the
+    # address changes or a resend gets through; like one without an address, they are a finding for their 上级.
+    bounces = bounced(snapshot.register, settings, dead_letters(ledger))
+    dead = {f.details["value"].lower() for f in bounces}
+    if snapshot.complete and bounces:
+        snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=sort_key))
     run.findings = snapshot.findings
     if run.dry_run:
         first_seen = ledger.first_seen(finding_fingerprint(f) for f in snapshot.findings)
     else:
         first_seen = ledger.observe(snapshot.findings, run.as_of, complete=snapshot.complete)
     people = recipients(snapshot.register)
-    chosen = [p for p in people if p.role in job.roles]
+    chosen = [p for p in people if p.role in job.roles and p.address.lower() not in dead]
     if not chosen and (DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs):
         run.notes.append(TEXT[settings.language]["no_recipients"].format(
             output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 import schedule
 
 from huimao_sheets.errors import HuimaoError
-from huimao_sheets.ledger import FAILED, MISSED, OK, Ledger
+from huimao_sheets.ledger import FAILED, MISSED, OK, PARTIAL, Ledger
 from huimao_sheets.runner import run_job
 from huimao_sheets.timing import (
     INTERVAL,
@@ -194,7 +194,7 @@ def job_statuses(settings: "Settings", jobs: list["Job"], now: datetime) -> list
 
 TEXT = {
     "zh": {
-        "status": {OK: "成功", FAILED: "失败"},
+        "status": {OK: "成功", FAILED: "失败", PARTIAL: "部分成功"},
         "run": "{job} {period} {status} {seconds:.1f}s{how}: {summary}",
         "run_week": "运行周 {period}",
         "catch_up": "（补跑 {at} 的任务）",
@@ -209,7 +209,7 @@ TEXT = {
         "stopped": "调度器已退出",
     },
     "en": {
-        "status": {OK: "ok", FAILED: "failed"},
+        "status": {OK: "ok", FAILED: "failed", PARTIAL: "partly done"},
         "run": "{job} {period} {status} {seconds:.1f}s{how}: {summary}",
         "run_week": "run week {period}",
         "catch_up": " (catch-up of {at})",
@@ -230,6 +230,11 @@ class _ShanghaiFormatter(logging.Formatter):
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
         return datetime.fromtimestamp(record.created, TZ).strftime("%Y-%m-%d %H:%M:%S")
 
+    def format(self, record):
+        from huimao_sheets.redact import redact
+
+        return redact(super().format(record))   # a password in a URL never reaches the log
+
 
 @contextmanager
 def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]:
@@ -238,7 +243,9 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
     if settings.scheduler.log_file:
         path = Path(settings.scheduler.log_file)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            from huimao_sheets.ledger import private_dir, private_file
+
+            private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
         except OSError as exc:
             raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}") from exc
@@ -330,7 +337,7 @@ def _run_slot(job: "Job", decision: Decision, settings: "Settings", now: datetim
     started = _time.monotonic()
     try:
         run = run_job(job, settings, now=now, as_of=slot.at.date(), period=slot.period, env=env)
-        status, summary = (OK if run.ok else FAILED), run.summary(settings.language)
+        status, summary = run.status, run.summary(settings.language)
     except HuimaoError as exc:
         status, summary = FAILED, str(exc)
     except Exception as exc:  # noqa: BLE001 - any failure of one job is logged and the loop carries on
@@ -363,7 +370,9 @@ class SchedulerLock:
 
     def __enter__(self) -> "SchedulerLock":
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            from huimao_sheets.ledger import private_dir, private_file
+
+            private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")
         except OSError as exc:
             raise HuimaoError(f"无法创建锁文件 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc

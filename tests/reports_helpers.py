@@ -111,10 +111,12 @@ class Received:
 
 @dataclass
 class Handler:
-    """An aiosmtpd handler that keeps every message and can refuse chosen recipients."""
+    """An aiosmtpd handler that keeps every message and can refuse chosen recipients: for good (550,
+    ``refuse``) or for now (451, ``defer``)."""
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    defer: set[str] = field(default_factory=set)
     sessions: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -127,6 +129,8 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.defer:
+            return "451 4.3.0 try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

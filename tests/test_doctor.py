@@ -10,6 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from huimao_sheets import cli
+from reports_helpers import SmtpServer, self_signed_cert, server_tls_context
+from test_mail import Accounts
 from sheets_standin import SERVICE_ACCOUNT, standin, write_key_file  # noqa: F401  (fixtures)
 from workbooks import make_workbook
 
@@ -71,7 +73,7 @@ def test_all_is_well_with_a_shared_google_sheet_and_a_reachable_smtp_server(stan
         "✓ 表头: “拜访记录”的表头齐全。",
         "✓ 表头: “员工”的表头齐全。",
         "✓ 数据检查表: “数据检查”存在。",
-        f"✓ SMTP 邮件服务器: {smtp_url} 可以连接（EHLO 250）。",
+        f"✓ SMTP 邮件服务器: {smtp_url} 可以连接（EHLO 250），未发送任何邮件。",
         "一切正常。",
     ]
     assert code == 0
@@ -96,7 +98,7 @@ def test_a_key_file_other_users_can_read_is_wrong(standin, home, monkeypatch, ca
     key.chmod(0o644)
     code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", str(key))
     assert code == 2
-    assert f"✗ 凭据文件权限: {key} 其他用户也能读取，密钥可能泄露。" in lines
+    assert f"✗ 凭据文件权限: {key} 其他用户也能读取，密钥可能泄露，所有命令都会拒绝使用它。" in lines
     assert f"    → 如何解决: chmod 600 {key}" in lines
 
 
@@ -116,6 +118,7 @@ def test_the_credentials_come_from_the_environment_when_no_option_names_them(sta
 def test_a_missing_or_broken_key_file_is_wrong_and_nothing_is_requested(standin, home, monkeypatch, capsys, content, wrong):
     if content is not None:
         (home / "key.json").write_text(content)
+        (home / "key.json").chmod(0o600)
     code, lines = doctor(monkeypatch, capsys, "--source", f"gsheet:{KEY}", "--credentials", "key.json")
     assert code == 2 and lines[1].startswith(wrong)
     assert standin.calls == []
@@ -154,18 +157,59 @@ def test_a_workbook_in_good_order_without_smtp_is_all_well(home, monkeypatch, ca
     assert not any("Google" in line for line in lines), "an xlsx needs no Google credentials"
 
 
-def test_an_unreachable_smtp_server_and_a_missing_password_are_wrong(home, monkeypatch, capsys, smtp_url):
+def test_an_unreachable_smtp_server_and_a_missing_password_are_wrong(home, monkeypatch, capsys):
     path = make_workbook(home)
     closed = f"smtp://127.0.0.1:{free_port()}"
     code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", closed)
     assert code == 2 and lines[-3].startswith(f"✗ SMTP 邮件服务器: 连不上 {closed}: ")
     assert lines[-2] == "    → 如何解决: 检查服务器名和端口（STARTTLS 一般是 587，SSL 是 465）、防火墙，以及服务器是否在运行。"
-    with_user = smtp_url.replace("smtp://", "smtp://report@")
-    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
-    assert code == 2 and lines[-3] == f"✗ SMTP 邮件服务器: {with_user} 可以连接，但没有设置密码。"
-    monkeypatch.setenv("HUIMAO_SMTP_PASSWORD", "secret")
-    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
-    assert code == 0 and "secret" not in "\n".join(lines)
+    server = SmtpServer(authenticator=Accounts(), auth_require_tls=False).start()
+    try:
+        with_user = f"smtp://report@127.0.0.1:{server.port}"
+        code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
+        assert code == 2 and lines[-3] == f"✗ SMTP 邮件服务器: {with_user} 可以连接，但没有设置密码。"
+        assert lines[-2] == "    → 如何解决: 设置环境变量 HUIMAO_SMTP_PASSWORD（密码只从环境变量读取）。"
+        monkeypatch.setenv("HUIMAO_SMTP_PASSWORD", "wrong-pw")
+        code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
+        assert code == 2 and lines[-3] == f"✗ SMTP 邮件服务器: {with_user} 拒绝了用户 report 的登录（535）。"
+        assert lines[-2] == ("    → 如何解决: 检查用户名和环境变量 HUIMAO_SMTP_PASSWORD；QQ、163 等邮箱须使用“授权码”"
+                             "而不是登录密码。")
+        monkeypatch.setenv("HUIMAO_SMTP_PASSWORD", "s3cret")
+        code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", with_user)
+        assert code == 0 and lines[-2] == (f"✓ SMTP 邮件服务器: {with_user} 可以连接（EHLO 250，用户 report 登录成功），"
+                                           "未发送任何邮件。")
+        assert "s3cret" not in "\n".join(lines) and server.received == [], "doctor sends nothing"
+    finally:
+        server.stop()
+
+
+def test_a_certificate_that_cannot_be_verified_is_wrong_and_says_how_to_fix_it(home, monkeypatch, capsys):
+    path = make_workbook(home)
+    cert, key = self_signed_cert(home)       # not trusted by this machine
+    accounts = Accounts()
+    server = SmtpServer(tls_context=server_tls_context(cert, key), authenticator=accounts).start()
+    monkeypatch.setenv("HUIMAO_SMTP_PASSWORD", "s3cret")
+    try:
+        url = f"smtp://report@127.0.0.1:{server.port}"
+        code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", url)
+        assert code == 2 and lines[-3] == f"✗ SMTP 邮件服务器: {url} 的证书无法验证: self-signed certificate"
+        assert lines[-2].startswith("    → 如何解决: 地址中的服务器名须与证书上的一致")
+        assert accounts.attempts == [], "no password goes to a server that is not verified"
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))   # now the machine trusts it
+        (home / "huimao.toml").write_text('language = "en"\n', encoding="utf-8")
+        code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", url)
+        assert code == 0 and lines[-2] == (f"✓ SMTP server: {url} is reachable (EHLO 250, STARTTLS certificate "
+                                           "valid, user report logged in); nothing was sent.")
+    finally:
+        server.stop()
+
+
+def test_smtps_on_the_starttls_port_says_which_scheme_goes_with_which_port(home, monkeypatch, capsys, smtp_url):
+    path = make_workbook(home)
+    url = smtp_url.replace("smtp://", "smtps://")
+    code, lines = doctor(monkeypatch, capsys, "--source", str(path), "--smtp", url)
+    assert code == 2 and lines[-3].startswith(f"✗ SMTP 邮件服务器: 与 {url} 建立加密连接失败: ")
+    assert lines[-2] == "    → 如何解决: 端口 465 用 smtps://，端口 587 或 25 用 smtp://（STARTTLS）。"
 
 
 def test_the_config_is_checked_against_the_workbook(home, monkeypatch, capsys):

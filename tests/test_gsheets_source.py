@@ -305,8 +305,29 @@ def test_a_bad_credentials_file_says_what_is_wrong_with_it(tmp_path, content, me
     path = tmp_path / "credentials.json"
     if content is not None:
         path.write_text(content)
+        path.chmod(0o600)
     with pytest.raises(SourceError, match=re.escape(message)):
         load_service_account(str(path))
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o604, 0o640])
+def test_a_key_file_other_users_can_read_is_refused_with_the_chmod_to_run(key_file, mode):
+    key_file.chmod(mode)
+    with pytest.raises(SourceError) as caught:
+        load_service_account(str(key_file))
+    assert str(caught.value) == (f"凭据文件 {key_file} 其他用户也能读取，私钥可能泄露，已拒绝使用。"
+                                 f"请运行: chmod 600 {key_file}")
+    key_file.chmod(0o600)
+    assert load_service_account(str(key_file)).client_email
+
+
+def test_every_command_that_reads_the_sheet_refuses_a_world_readable_key(standin, key_file, run_cli):
+    key_file.chmod(0o644)
+    for args in (("check",), ("setup-sheet",), ("run", "daily-check", "--dry-run", "--as-of", "2026-11-30")):
+        code, out, err = run_cli(*args, "--source", "gsheet:1AbcKeyForRefusal_0123456789abcdefghijklmno",
+                                 "--credentials", str(key_file))
+        assert code == 2 and f"chmod 600 {key_file}" in out + err, (args, out, err)
+    assert standin.calls == [], "nothing was requested with the exposed key"
 
 
 def test_no_credentials_at_all_lists_the_three_ways_to_give_them(monkeypatch):
@@ -335,12 +356,14 @@ def test_a_spec_without_a_key_is_refused_before_any_request(spec):
         spreadsheet_key(spec)
 
 
-def test_the_example_key_file_has_the_shape_of_a_real_one_but_no_usable_key():
+def test_the_example_key_file_has_the_shape_of_a_real_one_but_no_usable_key(tmp_path):
     from pathlib import Path
 
     from huimao_sheets.sources.google_credentials import read_key_file
 
-    example = Path(__file__).parent.parent / "credentials.example.json"
+    example = tmp_path / "credentials.json"    # a copy made as the README says: cp …; chmod 600 …
+    example.write_bytes((Path(__file__).parent.parent / "credentials.example.json").read_bytes())
+    example.chmod(0o600)
     assert read_key_file(example)["client_email"] == "huimao-sheets@your-project-id.iam.gserviceaccount.com"
     with pytest.raises(SourceError, match="private_key 无法使用"):
         load_service_account(str(example))

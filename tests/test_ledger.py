@@ -1,8 +1,11 @@
 """The ledger (SQLite in the state folder): a message goes out at most once per (kind, period, recipient),
-a refused one stays queued, an interrupted one is never resent by itself; first-seen dates of findings
+a refused one is queued again or dead, one left sending by a process that is gone is queued again; first-seen dates of findings
 survive runs and row insertions; job runs are recorded for the scheduler."""
 
-from datetime import date, datetime
+import socket
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from huimao_sheets.findings import Finding
@@ -61,16 +64,49 @@ def test_a_released_message_is_queued_again_with_the_reason(tmp_path):
         assert (row.status, row.attempts, row.last_error) == ("queued", 1, "550 mailbox unavailable")
 
 
-def test_an_interrupted_send_is_unconfirmed_until_an_admin_requeues_it(tmp_path):
+def test_a_message_left_sending_by_a_process_that_is_gone_is_queued_again(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    host = socket.gethostname()
     with Ledger.in_state_dir(tmp_path) as ledger:
         queue(ledger)
         queue(ledger, OTHER)
-        ledger.claim(KEY)  # the process died here, while handing the message over
+        ledger.claim(KEY, NOW, owner=f"{host}:{gone.pid}")   # the process died here, handing the message over
+        ledger.claim(OTHER, NOW, owner=f"{host}:1")          # a live process is sending this one
     with Ledger.in_state_dir(tmp_path) as ledger:
-        assert [r.key for r in ledger.unconfirmed()] == [KEY]
-        assert [r.key for r in ledger.queued()] == [OTHER], "the interrupted one is not sent again by itself"
+        assert [r.key for r in ledger.recover(NOW)] == [KEY]
+        assert [r.key for r in ledger.queued()] == [KEY] and [r.key for r in ledger.unconfirmed()] == [OTHER]
+        assert [r.key for r in ledger.recover(NOW + timedelta(hours=2))] == [OTHER], "a claim an hour old is stale"
+
+
+def test_a_dead_letter_is_never_queued_again_unless_an_admin_requeues_it(tmp_path):
+    with Ledger.in_state_dir(tmp_path) as ledger:
+        queue(ledger)
+        ledger.claim(KEY, NOW)
+        ledger.bury(KEY, "550 no such user", NOW)
+        assert queue(ledger, body=b"again") == "dead" and ledger.queued() == []
+        [dead] = ledger.dead_letters()
+        assert (dead.key, dead.last_error, dead.dead_at, dead.attempts) == (KEY, "550 no such user", NOW.isoformat(), 1)
         assert ledger.requeue(KEY) is True
-        assert {r.key for r in ledger.queued()} == {KEY, OTHER}
+        [row] = ledger.queued()
+        assert (row.key, row.attempts, row.dead_at, row.message) == (KEY, 0, None, b"first")
+
+
+def test_an_older_ledger_gets_the_new_columns_and_its_stuck_sending_message_goes_again(tmp_path):
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / LEDGER_FILE)
+    db.execute("CREATE TABLE mail (kind TEXT NOT NULL, period TEXT NOT NULL, recipient TEXT NOT NULL, "
+               "status TEXT NOT NULL, sender TEXT NOT NULL, subject TEXT NOT NULL, message BLOB NOT NULL, "
+               "queued_at TEXT NOT NULL, sent_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, "
+               "PRIMARY KEY (kind, period, recipient))")
+    db.execute("INSERT INTO mail VALUES ('weekly-person', '2026-W48', 'zhangwei@huimao.cn', 'sending', 'r@h', 's', "
+               "x'00', '2026-11-30T08:00:00+08:00', NULL, 1, NULL)")
+    db.commit()
+    db.close()
+    with Ledger.in_state_dir(tmp_path) as ledger:
+        assert [r.key for r in ledger.recover(NOW)] == [("weekly-person", "2026-W48", "zhangwei@huimao.cn")]
+        assert [r.status for r in ledger.queued()] == ["queued"] and ledger.unconfirmed() == []
 
 
 def test_a_readonly_ledger_never_creates_the_file(tmp_path):

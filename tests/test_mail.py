@@ -1,6 +1,7 @@
 """Mail: SMTP URLs, safe headers, multipart messages, and delivery of the ledger's queue to a real SMTP
 server on a loopback port (aiosmtpd): one connection per run, STARTTLS and TLS, no password over plaintext
-to another host, refusals kept queued, a server that is down loses nothing."""
+to another host, a 550 kept as a dead letter, a server that is down loses nothing (more in
+test_mail_delivery.py)."""
 
 from datetime import date
 from email import message_from_bytes, policy
@@ -160,19 +161,18 @@ def test_the_queue_goes_out_over_one_connection(tmp_path, server):
     assert {r.sender for r in server.received} == {"report@huimao.cn"}
 
 
-def test_a_refused_recipient_stays_queued_and_the_others_go_out(tmp_path, server):
+def test_a_recipient_refused_with_550_is_a_dead_letter_and_the_others_go_out(tmp_path, server):
     server.handler.refuse = {"b@huimao.cn"}
     with Ledger.in_state_dir(tmp_path) as ledger:
         queue(ledger, "a@huimao.cn", "b@huimao.cn", "c@huimao.cn")
         delivery = send_queued(ledger, open_transport(Settings(smtp=server.url), NO_PASSWORD), lambda: NOW)
-        assert [r.recipient for r, _ in delivery.refused] == ["b@huimao.cn"]
-        assert "550" in delivery.refused[0][1]
-        [waiting] = ledger.queued()
-        assert (waiting.recipient, waiting.attempts) == ("b@huimao.cn", 0) and "550" in waiting.last_error
+        assert [(r.recipient, why) for r, why in delivery.dead] == [("b@huimao.cn", "550 5.1.1 mailbox unavailable")]
+        assert delivery.undelivered == 1 and not delivery.ok and delivery.refused == []
+        assert ledger.queued() == [] and ledger.mail_status(("weekly-person", "2026-W48", "b@huimao.cn")) == "dead"
         server.handler.refuse = set()
-        assert [r.recipient for r in send_queued(ledger, open_transport(Settings(smtp=server.url), NO_PASSWORD),
-                                                 lambda: NOW).sent] == ["b@huimao.cn"]
-    assert sorted(r.recipients[0] for r in server.received) == ["a@huimao.cn", "b@huimao.cn", "c@huimao.cn"]
+        again = send_queued(ledger, open_transport(Settings(smtp=server.url), NO_PASSWORD), lambda: NOW)
+        assert again.ok and again.sent == [] and again.dead == [], "a dead letter is never retried by itself"
+    assert sorted(r.recipients[0] for r in server.received) == ["a@huimao.cn", "c@huimao.cn"]
 
 
 def test_a_server_that_is_down_loses_nothing(tmp_path):

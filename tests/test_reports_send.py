@@ -5,11 +5,12 @@ kill, nothing lost while the server is down; and the CLI's --dry-run, --preview 
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -122,13 +123,13 @@ def test_while_the_server_is_down_nothing_is_lost_and_after_it_recovers_nothing_
 
 
 def test_queued_mail_goes_out_with_the_next_run_even_for_another_week(tmp_path, workbook):
-    server = SmtpServer(Handler(refuse={"zhangwei@huimao.cn"})).start()
+    server = SmtpServer(Handler(defer={"zhangwei@huimao.cn"})).start()
     try:
         first = weekly(tmp_path, server.url, workbook)
         assert [row.recipient for row, _ in first.delivery.refused] == ["zhangwei@huimao.cn"]
-        server.handler.refuse = set()
+        server.handler.defer = set()
         later = send_weekly(Settings(smtp=server.url, state_dir=str(tmp_path / "state")), source=workbook,
-                            as_of=date(2026, 12, 7), now=lambda: NOW, env={})
+                            as_of=date(2026, 12, 7), now=lambda: NOW + timedelta(days=7), env={})
         assert later.week.label == "2026-W49"
         assert ("weekly-person", "2026-W48", "zhangwei@huimao.cn") in [r.key for r in later.delivery.sent]
     finally:
@@ -137,25 +138,43 @@ def test_queued_mail_goes_out_with_the_next_run_even_for_another_week(tmp_path, 
     assert sum(1 for r in server.received if r.message["X-Huimao-Report"] == "weekly-person 2026-W48") == 3
 
 
-def test_an_interrupted_message_is_reported_and_sent_again_only_on_request(tmp_path, workbook):
+def test_a_message_left_sending_by_a_killed_process_goes_out_with_the_next_run(tmp_path, workbook):
     server = SmtpServer().start()
     url, port = server.url, server.port
     server.stop()
     weekly(tmp_path, url, workbook)                      # everything queued
     key = ("weekly-person", "2026-W48", "zhangwei@huimao.cn")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()                                          # a process that has ended
     with Ledger.in_state_dir(tmp_path / "state") as ledger:
-        assert ledger.claim(key)                         # as a process killed while handing it over leaves it
+        assert ledger.claim(key, NOW, owner=f"{socket.gethostname()}:{gone.pid}")   # as it left it when killed
+    server.start(port=port)
+    try:
+        run = weekly(tmp_path, url, workbook)
+        assert run.ok and [r.key for r in run.delivery.recovered] == [key] and len(run.delivery.sent) == 7
+        assert run.unconfirmed == []
+        resent = weekly(tmp_path, url, workbook, to="张伟", resend=True)
+        assert [r.key for r in resent.delivery.sent] == [key], "an admin may still send one again"
+    finally:
+        server.stop()
+    assert sorted(delivered(server)) == sorted([*EXPECTED_MAIL, ("zhangwei@huimao.cn", "weekly-person")])
+
+
+def test_a_message_another_live_process_is_sending_is_left_to_it(tmp_path, workbook):
+    server = SmtpServer().start()
+    url, port = server.url, server.port
+    server.stop()
+    weekly(tmp_path, url, workbook)
+    key = ("weekly-person", "2026-W48", "zhangwei@huimao.cn")
+    with Ledger.in_state_dir(tmp_path / "state") as ledger:
+        assert ledger.claim(key, NOW, owner=f"{socket.gethostname()}:1")   # pid 1 is alive
     server.start(port=port)
     try:
         run = weekly(tmp_path, url, workbook)
         assert [r.key for r in run.unconfirmed] == [key] and len(run.delivery.sent) == 6
-        zhang = next(m for m in run.mails if m.key == key)
-        assert run.status(zhang) == UNCONFIRMED
-        resent = weekly(tmp_path, url, workbook, to="张伟", resend=True)
-        assert [r.key for r in resent.delivery.sent] == [key] and resent.unconfirmed == []
+        assert run.status(next(m for m in run.mails if m.key == key)) == UNCONFIRMED
     finally:
         server.stop()
-    assert sorted(delivered(server)) == sorted(EXPECTED_MAIL)
 
 
 @dataclass
@@ -176,7 +195,7 @@ def cli(*args, cwd, **kwargs):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
-def test_a_run_killed_half_way_never_sends_twice(tmp_path, workbook):
+def test_a_run_killed_half_way_loses_nothing_and_sends_at_most_one_twice(tmp_path, workbook):
     server = SmtpServer(SlowHandler()).start()
     args = ("report", "weekly", "--source", workbook, "--as-of", "2026-11-30", "--state", str(tmp_path / "state"),
             "--smtp", server.url)
@@ -195,10 +214,10 @@ def test_a_run_killed_half_way_never_sends_twice(tmp_path, workbook):
     finally:
         server.stop()
     sent = delivered(server)
-    assert len(sent) == len(set(sent)), f"a message went out twice: {sent}"
+    assert set(sent) == EXPECTED_MAIL, "nothing is lost"
+    assert len(sent) - len(set(sent)) <= 1, f"only the message in flight when killed may go twice: {sent}"
     with Ledger.in_state_dir(tmp_path / "state") as ledger:
-        unconfirmed = {(r.recipient, r.kind) for r in ledger.unconfirmed()}
-    assert set(sent) | unconfirmed == EXPECTED_MAIL, "every report is either delivered or reported as unconfirmed"
+        assert {m.status for m in ledger.mail()} == {"sent"}
     assert rerun.returncode == 0, err
 
 

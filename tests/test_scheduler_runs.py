@@ -244,13 +244,14 @@ def test_recipients_limit_who_gets_mail(tmp_path, server, register):
 
 # --- failures -----------------------------------------------------------------------------------------------------
 
-def test_a_failed_run_is_logged_retried_later_and_sends_nothing_twice(tmp_path, server, small, log):
+def test_a_partial_run_is_logged_retried_later_and_sends_nothing_twice(tmp_path, server, small, log):
     settings = settings_for(tmp_path, server, small)
     daily = [find_job(settings, "daily-check")]
     server.stop()   # the mail server is down at 08:00
     outcomes = run_due(settings, daily, at(2026, 11, 30, 8, 0), env={})
-    assert statuses(outcomes) == [("daily-check", "2026-11-30", "failed")]
-    assert "2 封未能发送，留在队列中: 无法连接邮件服务器" in lines(log)[0]
+    assert statuses(outcomes) == [("daily-check", "2026-11-30", "partial")]
+    assert "daily-check 2026-11-30 部分成功 " in lines(log)[0]
+    assert ": 2 封未送达; " in lines(log)[0] and "2 封未能发送，留在队列中: 无法连接邮件服务器" in lines(log)[0]
     server.start(port=server.port)
     assert run_due(settings, daily, at(2026, 11, 30, 8, 20), env={}) == []             # not before 08:30
     assert statuses(run_due(settings, daily, at(2026, 11, 30, 8, 30), env={})) == [("daily-check", "2026-11-30", "ok")]

@@ -10,8 +10,8 @@ A ``--now`` (or ``run``'s ``--as-of``) later than the clock is refused without `
 write, send and be recorded, and the real run at that time would then be skipped. ``run --dry-run`` records
 nothing and is always allowed. The comparison with ``clock.now()`` is made here, on the command line.
 
-Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or mail could not be sent
-(it stays queued), on a set-up error, or when another scheduler already runs.
+Exit codes: 0 when everything ran (or nothing was due), 2 when a job failed or was only partly done (部分成功:
+mail not delivered, counted in the summary), on a set-up error, or when another scheduler already runs.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ TEXT = {
         "file": "  文件: {path}",
         "no_jobs": "没有任务: {folder} 中没有 .toml 文件",
         "once_none": "没有到期的任务",
-        "status": {"ok": "成功", "failed": "失败", "missed": "错过", "running": "进行中或被中断"},
+        "status": {"ok": "成功", "partial": "部分成功", "failed": "失败", "missed": "错过", "running": "进行中或被中断"},
         "written": "已写入 {path}",
         "kept": "已存在，保留 {path}",
         "init_next": "下一步: 编辑 {config}（source、smtp、mail_from），然后运行 huimao-sheets doctor 和 huimao-sheets jobs",
@@ -82,7 +82,7 @@ TEXT = {
         "file": "  file: {path}",
         "no_jobs": "No jobs: no .toml file in {folder}",
         "once_none": "Nothing due",
-        "status": {"ok": "ok", "failed": "failed", "missed": "missed", "running": "running or cut off"},
+        "status": {"ok": "ok", "partial": "partly done", "failed": "failed", "missed": "missed", "running": "running or cut off"},
         "written": "wrote {path}",
         "kept": "exists, kept {path}",
         "init_next": "Next: edit {config} (source, smtp, mail_from), then run huimao-sheets doctor and huimao-sheets jobs",
@@ -165,7 +165,8 @@ def run_command(
 
             heading = text["preview_head"].format(job=found.name, period=run.period)
             say(text["preview"].format(path=write_preview(mails, preview, settings, heading, run.as_of)))
-    say(run.summary(settings.language))
+    summary = run.summary(settings.language)
+    say(summary if run.ok else f"{text['status'][run.status]}: {summary}")   # 部分成功: 2 封未送达; …
     raise typer.Exit(0 if run.ok else 2)
 
 
@@ -223,7 +224,7 @@ def schedule_command(
 ) -> None:
     """The scheduler: runs each job of jobs/ when it is due; one instance per state folder."""
     from huimao_sheets.jobs import jobs_folder, load_jobs
-    from huimao_sheets.scheduler import FAILED, run_forever, run_once, scheduler_log
+    from huimao_sheets.scheduler import FAILED, PARTIAL, run_forever, run_once, scheduler_log
 
     settings = settings_for(ctx)
     if now and not once:
@@ -241,7 +242,7 @@ def schedule_command(
         outcomes = run_once(settings, jobs, moment or clock.now())
     if not outcomes:
         typer.echo(TEXT[settings.language]["once_none"], err=True)
-    raise typer.Exit(2 if any(o.status == FAILED for o in outcomes) else 0)
+    raise typer.Exit(2 if any(o.status in (FAILED, PARTIAL) for o in outcomes) else 0)
 
 
 @app.command("init")

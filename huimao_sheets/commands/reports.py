@@ -1,6 +1,7 @@
 """``huimao-sheets report weekly``: the weekly reports, previewed, listed or sent (a thin layer over
-``huimao_sheets.reports.weekly.send_weekly``). Exit 0 when everything went out (or was listed), 2 when a
-message could not be sent (it stays queued for the next run) or on a set-up error.
+``huimao_sheets.reports.weekly.send_weekly``); ``huimao-sheets resend``: any message of the ledger again
+(``huimao_sheets.mail.resend``). Exit 0 when everything went out (or was listed), 2 when a message could
+not be delivered (部分成功, counted) or on a set-up error.
 """
 
 from __future__ import annotations
@@ -24,26 +25,34 @@ AsOfOpt = Annotated[Optional[str], typer.Option(
 TEXT = {
     "zh": {
         "head": "周报 {week}（{span}），数据截至 {as_of}，共 {n} 封",
-        "status": {"to_send": "将发送", "already_sent": "已发送过", "unconfirmed": "状态不明"},
+        "status": {"to_send": "将发送", "already_sent": "已发送过", "unconfirmed": "发送中", "dead": "已退信"},
         "preview": "预览已写入 {path}（用浏览器打开）",
         "sent": "已发送 {n} 封 → {where}",
         "skipped": "跳过 {n} 封：本周已发送过",
-        "refused": "未能发送，已留在队列中，下次运行时重发: {to}: {why}",
+        "refused": "被暂时拒收，稍后重试: {to}: {why}",
+        "dead": "退信（永久拒收，不再重试）: {to}（{kind} {period}）: {why}。核对地址后可运行: "
+                "huimao-sheets resend --to {to} --kind {kind} --period {period}",
+        "cut": "发送时连接中断（服务器未确认），下次发送时重发: {to}（{kind} {period}）",
         "waiting": "{n} 封未能发送，已留在队列中，下次运行时发送: {error}",
-        "unconfirmed": "发送时中断，无法确认是否送达（不会自动重发）: {to}（{kind} {period}）。"
-                       "确认未收到后可运行: huimao-sheets report weekly --week {period} --to {address} --resend",
+        "deferred": "{n} 封等待重试（被暂时拒收后的间隔未到）",
+        "unconfirmed": "正由另一个进程发送: {to}（{kind} {period}）",
+        "undelivered": "部分成功: {n} 封未送达",
         "missing": "无有效邮箱，未生成周报: {person}（{sheet}第{row}行）→ 已作为问题交给 {owner}",
     },
     "en": {
         "head": "Weekly report {week} ({span}), data as of {as_of}: {n} messages",
-        "status": {"to_send": "to send", "already_sent": "sent before", "unconfirmed": "unconfirmed"},
+        "status": {"to_send": "to send", "already_sent": "sent before", "unconfirmed": "being sent", "dead": "bounced"},
         "preview": "Preview written to {path} (open it in a browser)",
         "sent": "Sent {n} → {where}",
         "skipped": "Skipped {n}: already sent for this week",
-        "refused": "Not sent, kept in the queue for the next run: {to}: {why}",
+        "refused": "Refused for now, to be retried: {to}: {why}",
+        "dead": "Dead letter (refused for good, not retried): {to} ({kind} {period}): {why}. Once the address is "
+                "right: huimao-sheets resend --to {to} --kind {kind} --period {period}",
+        "cut": "Cut off while sending (not confirmed by the server), sent again next time: {to} ({kind} {period})",
         "waiting": "{n} not sent, kept in the queue for the next run: {error}",
-        "unconfirmed": "Interrupted while sending, delivery unknown (not resent automatically): {to} ({kind} {period}). "
-                       "If it did not arrive: huimao-sheets report weekly --week {period} --to {address} --resend",
+        "deferred": "{n} waiting to be retried (refused for now, the wait is not over)",
+        "unconfirmed": "Being sent by another process: {to} ({kind} {period})",
+        "undelivered": "Partly done: {n} not delivered",
         "missing": "No valid email, no report: {person} ({sheet} row {row}) → a finding for {owner}",
     },
 }
@@ -87,10 +96,52 @@ def weekly(
         say(text["sent"].format(n=len(delivery.sent), where=delivery.where))
         if skipped:
             say(text["skipped"].format(n=skipped))
-        for row, why in delivery.refused:
-            say(text["refused"].format(to=row.recipient, why=why))
-        if delivery.error:
-            say(text["waiting"].format(n=len(delivery.waiting), error=delivery.error))
+        say_delivery(delivery, text)
     for row in run.unconfirmed:
-        say(text["unconfirmed"].format(to=row.recipient, address=row.recipient, kind=row.kind, period=row.period))
+        say(text["unconfirmed"].format(to=row.recipient, kind=row.kind, period=row.period))
     raise typer.Exit(0 if run.ok else 2)
+
+
+def say_delivery(delivery, text: dict) -> None:
+    """What did not go, one line each: refused for now, dead letters, cut off, not tried, waiting."""
+    say = typer.echo
+    for row, why in delivery.refused:
+        say(text["refused"].format(to=row.recipient, why=why))
+    for row, why in delivery.dead:
+        say(text["dead"].format(to=row.recipient, kind=row.kind, period=row.period, why=why))
+    for row in delivery.unconfirmed:
+        say(text["cut"].format(to=row.recipient, kind=row.kind, period=row.period))
+    if delivery.waiting:
+        say(text["waiting"].format(n=len(delivery.waiting), error=delivery.error or ""))
+    if delivery.deferred:
+        say(text["deferred"].format(n=len(delivery.deferred)))
+    if delivery.undelivered:
+        say(text["undelivered"].format(n=delivery.undelivered))
+
+
+RESEND_TEXT = {
+    "zh": {"requeued": "重发 {kind} {period} → {name} <{to}>", "sent": "已发送 {n} 封 → {where}"},
+    "en": {"requeued": "resending {kind} {period} → {name} <{to}>", "sent": "Sent {n} → {where}"},
+}
+
+
+@app.command("resend")
+@global_options
+def resend_command(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="recipients: names or addresses, comma-separated")],
+    kind: Annotated[Optional[str], typer.Option("--kind", help="daily-digest, weekly-person, weekly-department or weekly-company")] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="the day (2026-11-30) or the ISO week (2026-W48) of the message")] = None,
+) -> None:
+    """Send a message of the ledger again (sent, refused or waiting), daily digests included, as it was."""
+    from huimao_sheets.mail import recipient_name, resend
+
+    settings = settings_for(ctx)
+    done = resend(settings, to=to, kind=kind, period=period, now=clock.now)
+    text = {**TEXT[settings.language], **RESEND_TEXT[settings.language]}
+    for row in done.requeued:
+        typer.echo(text["requeued"].format(kind=row.kind, period=row.period, name=recipient_name(row) or "—",
+                                           to=row.recipient))
+    typer.echo(text["sent"].format(n=len(done.delivery.sent), where=done.delivery.where))
+    say_delivery(done.delivery, text)
+    raise typer.Exit(0 if done.ok else 2)

@@ -9,16 +9,22 @@ So each person with an address gets exactly one message a week.
 
 A person whose 邮箱 is blank, not one plain address, or the address of someone listed above them gets
 nothing: that is the ``missing_email`` check (``checks.staff``), which shares this rule (``mail_roster``).
+A person whose address the mail server refused for good (a dead letter) is a ``missing_email`` finding
+too, for their 上级 (``bounced``); the runner sends them no more mail until the address changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from huimao_sheets.checks.staff import mail_roster
-from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT
+from huimao_sheets.checks.common import header, record_owner
+from huimao_sheets.checks.staff import MISSING_EMAIL, mail_roster
+from huimao_sheets.config import Settings
+from huimao_sheets.findings import Finding
+from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, STAFF
 from huimao_sheets.model import Register
 from huimao_sheets.normalize import normalize_person
+from huimao_sheets.normalize import valid_address
 
 PERSON, DEPARTMENT, COMPANY = "weekly-person", "weekly-department", "weekly-company"
 
@@ -71,3 +77,27 @@ def recipient_key(text: str) -> str:
     if "@" in text:
         return text.casefold()
     return normalize_person(text) or text
+def bounced(register: Register, settings: Settings, letters: list) -> list[Finding]:
+    """A ``missing_email`` finding, owned by their 上级, for each person whose current 邮箱 the mail server
+    refused for good (``mail.dead_letters``: newest first): the address is probably mistyped or gone."""
+    latest = {}
+    for letter in letters:
+        latest.setdefault(letter.address.lower(), letter)
+    found = []
+    sheet = register.sheet_titles.get("staff", STAFF.title)
+    for member in register.staff:
+        address = valid_address(member.email)
+        letter = latest.pop(address.lower(), None) if address else None
+        if letter is None or not member.name:
+            continue
+        zh = settings.language == "zh"
+        text = (f"员工第{member.row}行“{member.name}”的邮箱 {address} 被邮件服务器拒收（{letter.error}），"
+                f"收不到邮件，请核对邮箱" if zh else
+                f"Staff row {member.row}: the mail server refused “{member.name}”'s address {address} "
+                f"({letter.error}); they get no mail, check the address")
+        found.append(Finding(code="missing_email", severity=MISSING_EMAIL.severity, sheet=sheet, rows=[member.row],
+                             column=header(STAFF, "email", settings), staff=[member.name],
+                             owner=record_owner(register, "staff", member), message=text,
+                             details={"value": address, "bounced": letter.error, "kind": letter.kind,
+                                      "period": letter.period}))
+    return found

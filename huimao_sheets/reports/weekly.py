@@ -11,7 +11,8 @@ What the CLI (``report weekly``) and the scheduler call. One run:
    messages in the ledger — a (kind, week, address) already sent is not queued again — and delivers the
    whole queue over one connection (SMTP, or the outbox folder when none is configured).
 
-A message that cannot be sent stays queued and goes out with the next run, whichever report that run is for.
+A message that cannot be sent for now stays queued and goes out with the next run, whichever report that run
+is for; one refused for good (5xx) is a dead letter (see ``huimao_sheets.mail``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import findings_sheet_info
-from huimao_sheets.ledger import SENDING, SENT, Ledger, MailRow, finding_fingerprint
+from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import Activity
@@ -56,7 +57,7 @@ from huimao_sheets.sources import open_source, resolve_source
 from huimao_sheets.timing import Week, week_before
 
 # How a planned message stands before this run.
-TO_SEND, ALREADY_SENT, UNCONFIRMED = "to_send", "already_sent", "unconfirmed"
+TO_SEND, ALREADY_SENT, UNCONFIRMED, REFUSED = "to_send", "already_sent", "unconfirmed", "dead"
 
 
 @dataclass
@@ -154,7 +155,7 @@ def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Wee
 
 def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:
     status = ledger.mail_status(key)
-    return {SENT: ALREADY_SENT, SENDING: UNCONFIRMED}.get(status, TO_SEND)
+    return {SENT: ALREADY_SENT, SENDING: UNCONFIRMED, DEAD: REFUSED}.get(status, TO_SEND)
 
 
 def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_seen: Mapping[str, date], *,

@@ -2,7 +2,9 @@
 
 The file is found as ``--credentials FILE``, else ``GOOGLE_APPLICATION_CREDENTIALS``, else the config's
 ``credentials`` (the CLI folds the first two into ``Settings.credentials``). Its private key is never
-printed or logged; its ``client_email`` is, because the sheet must be shared with that address.
+printed or logged; its ``client_email`` is, because the sheet must be shared with that address. A key file
+that other users can read (group or others, e.g. mode 0644) is refused by every command, with the
+``chmod 600`` to run.
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ def credentials_path(configured: str | os.PathLike | None) -> Path:
 
 
 def read_key_file(path: Path) -> dict:
-    """The key file's fields, or a SourceError that says what is wrong with the file."""
+    """The key file's fields, or a SourceError that says what is wrong with the file — one that other
+    users could read is refused, with the ``chmod`` to run."""
     try:
+        refuse_if_readable_by_others(path)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise SourceError(f"找不到凭据文件 {path}。{HOW_TO}") from exc
@@ -83,6 +87,20 @@ def load_service_account(configured: str | os.PathLike | None, *, write: bool = 
             f"凭据文件 {path} 的 private_key 无法使用（{type(exc).__name__}）。文件可能被改动过，请重新下载密钥。"
         ) from exc
     return ServiceAccount(path=path, client_email=info["client_email"], credentials=credentials)
+
+
+class KeyFileExposed(SourceError):
+    """The key file can be read by users other than its owner: it is not used until it is ``chmod 600``."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"凭据文件 {path} 其他用户也能读取，私钥可能泄露，已拒绝使用。请运行: chmod 600 {path}")
+        self.path = path
+
+
+def refuse_if_readable_by_others(path: Path) -> None:
+    """Raise KeyFileExposed when users other than the owner may read the key file."""
+    if path.is_file() and readable_by_others(path):
+        raise KeyFileExposed(path)
 
 
 def readable_by_others(path: Path) -> bool:

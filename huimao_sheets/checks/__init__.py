@@ -17,7 +17,7 @@ from huimao_sheets.checks.fields import (
     MISSING_REQUIRED,
     STRAY_CELL,
 )
-from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP
+from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP, UNPLANNED_FOLLOWUP
 from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.checks.staff import MISSING_EMAIL, UNKNOWN_STAFF
@@ -41,6 +41,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     DUPLICATE_CLIENT,
     OVERDUE_FOLLOWUP,
     STRAY_CELL,
+    UNPLANNED_FOLLOWUP,
     MISSING_EMAIL,
 )}
 

@@ -46,6 +46,7 @@ class Visit:  # 拜访记录
     problems: str | None = None           # 客户反映问题
     outcome: str | None = None            # 拜访结果
     next_followup: DateCell = None        # 下次跟进日期
+    response: str | None = None           # 应对措施 (an optional column: see Register.columns)
     client: Client | None = None          # the registered client this visit resolves to, if any
 
 

@@ -67,6 +67,8 @@ day_count = "calendar"
 company_days_off = []
 # 拜访日期晚于检查日期多少天以内不提醒
 future_date_grace_days = 0
+# 客户反映的问题在多少个工作日内要填写“应对措施”（拜访记录的可选列）；超过两倍通知部门经理，三倍报市场总监
+response_days = 3
 
 [scheduler]
 # 调度器停机而错过的任务，当天在这个时刻之前补跑一次；之后只记录，不再补跑

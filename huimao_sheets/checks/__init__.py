@@ -19,6 +19,7 @@ from huimao_sheets.checks.fields import (
 )
 from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP, UNPLANNED_FOLLOWUP
 from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
+from huimao_sheets.checks.response import UNANSWERED_PROBLEM
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.checks.staff import MISSING_EMAIL, UNKNOWN_STAFF
 from huimao_sheets.config import Settings
@@ -42,6 +43,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     OVERDUE_FOLLOWUP,
     STRAY_CELL,
     UNPLANNED_FOLLOWUP,
+    UNANSWERED_PROBLEM,
     MISSING_EMAIL,
 )}
 

@@ -163,7 +163,8 @@ def check(
         note = SOURCE_NOTE[settings.language]["config" if settings.source else "default"]
         config = g.config or "huimao.toml"
         Console(stderr=True, highlight=False, soft_wrap=True).print(note.format(spec=spec, config=config), markup=False)
-    _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings)
+    _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings,
+                                      use_state=g.state is not None or write_findings)
     if write_findings:
         from huimao_sheets.findings_sheet import findings_title
 

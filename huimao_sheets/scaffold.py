@@ -67,6 +67,8 @@ day_count = "calendar"
 company_days_off = []
 # 拜访日期晚于检查日期多少天以内不提醒
 future_date_grace_days = 0
+# 拜访应在拜访日期后多少个工作日内录入（需要状态目录：服务记得每条拜访第一次出现的日子）
+late_entry_days = 2
 # 客户反映的问题在多少个工作日内要填写“应对措施”（拜访记录的可选列）；超过两倍通知部门经理，三倍报市场总监
 response_days = 3
 

@@ -17,6 +17,7 @@ from huimao_sheets.checks.fields import (
     MISSING_REQUIRED,
     STRAY_CELL,
 )
+from huimao_sheets.checks.late_entry import LATE_ENTRY
 from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP, UNPLANNED_FOLLOWUP
 from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
 from huimao_sheets.checks.response import UNANSWERED_PROBLEM
@@ -43,6 +44,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     OVERDUE_FOLLOWUP,
     STRAY_CELL,
     UNPLANNED_FOLLOWUP,
+    LATE_ENTRY,
     UNANSWERED_PROBLEM,
     MISSING_EMAIL,
 )}

@@ -178,7 +178,8 @@ def check(
     # Millions of small objects and no cycles: the cyclic collector would only rescan the register while
     # the findings are written out (a third of the output's time at 200,000 visits).
     with gc_paused():
-        _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings)
+        _register, result = library.check(spec, parse_as_of(as_of), settings, codes, write_findings=write_findings,
+                                          use_state=g.state is not None or write_findings)
         if write_findings:
             Console(stderr=True, highlight=False, soft_wrap=True).print(
                 written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)

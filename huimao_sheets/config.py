@@ -117,6 +117,8 @@ class CheckSettings(_Strict):
     day_count: Literal["calendar", "working"] = "calendar"        # working = China's official calendar
     company_days_off: list[date] = []                             # extra days off: 2026-12-31 or "2026-12-31"
     future_date_grace_days: int = Field(0, ge=0)
+    late_entry_days: int = Field(2, ge=0)    # late_entry: working days to log a visit
+    response_days: int = Field(3, ge=0)      # unanswered_problem: working days to fill in 应对措施
 
     @field_validator("cadence_days")
     @classmethod

@@ -251,6 +251,20 @@ def _client_cells(c: ClientRow, m: Mess, rng: random.Random) -> list[Any]:
     ]
 
 
+RESPONSES = ["已发送方案", "已安排顾问上门诊断", "已电话答复", "已报部门经理协调", "已约下周面谈"]
+
+
+def _answer_problems(rng: random.Random, visit_rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The visit rows with 应对措施 filled for those with a problem, leaving about one in forty unanswered
+    (``unanswered_problem``: the old ones are reported, some escalated)."""
+    problems = VISIT_HEADER.index("客户反映问题")
+    yield next(visit_rows)   # the header
+    for row in visit_rows:
+        if len(row) > problems and row[problems] and rng.random() >= 0.025:
+            row = row + [None] * (len(VISIT_HEADER) - 1 - len(row)) + [rng.choice(RESPONSES)]
+        yield row
+
+
 def generate(spec: DemoSpec) -> DemoWorkbook:
     rng = random.Random(spec.seed)
     mess = Mess(rng, spec.mess, spec.as_of)
@@ -265,7 +279,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
             client_rows.append([])  # a blank separator row
     staff_rows = [STAFF_HEADER] + [[mess.person(p.name), p.email, p.role, p.department, p.manager] for p in staff]
     plan_rows = [PLAN_HEADER] + list(_plans(rng, spec, clients, staff, mess))
-    visit_rows = _visits(rng, spec, clients, staff, mess)
+    visit_rows = _answer_problems(random.Random(spec.seed + 11), _visits(rng, spec, clients, staff, mess))
     if spec.plant:
         plant = Planted(rng, spec, clients, staff)
         plant.plant_clients(client_rows)

@@ -2,20 +2,24 @@
 then the weekly reports into the outbox with a browsable preview, and every job of jobs/ once.
 
 Mail goes to the outbox folder, never over SMTP, and throw-away ledgers are used, so every demo run shows
-every message and the real state folder records nothing.
+every message and the real state folder records nothing. Each throw-away ledger starts as yesterday's run
+would have left it (``seed_yesterdays_ledger``), so that the demo shows ``late_entry`` too.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from huimao_sheets.app import check
+from huimao_sheets.checks.late_entry import visit_key, visit_keys
 from huimao_sheets.config import Settings
 from huimao_sheets.demo import DemoSpec, write_demo_workbook
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.jobs import FINDINGS_SHEET, jobs_folder, load_jobs
+from huimao_sheets.ledger import Ledger
+from huimao_sheets.model import Register
 from huimao_sheets.outputs.console import print_table
 from huimao_sheets.reports.weekly import WeeklyRun, write_preview, write_weekly_outbox
 from huimao_sheets.runner import JobRun, run_job
@@ -26,7 +30,9 @@ def run_demo(out_dir: Path, settings: Settings, console, as_of: date, seed: int)
     """Write the demo workbook, check it, show the findings per person, then the mail and the jobs."""
     path = write_demo_workbook(out_dir / "demo.xlsx", DemoSpec(as_of=as_of, seed=seed))
     console.print(f"示例工作簿: {path}  (生成的客户档案、拜访记录、员工、拜访计划)")
-    register, result = check(str(path), as_of, settings)
+    with tempfile.TemporaryDirectory(prefix="huimao-demo-state-") as state:
+        seed_yesterdays_ledger(check(str(path), as_of, settings)[0], as_of, state)
+        register, result = check(str(path), as_of, settings.model_copy(update={"state_dir": state}), use_state=True)
     console.print(f"客户 {len(register.clients)} 家，拜访记录 {len(register.visits)} 条，"
                   f"员工 {len(register.staff)} 人，拜访计划 {len(register.plans)} 条；检查日期 {as_of}")
     print_table(result, console, settings.language, limit=5)
@@ -34,6 +40,15 @@ def run_demo(out_dir: Path, settings: Settings, console, as_of: date, seed: int)
     demo_run_jobs(path=path, settings=settings, console=console, as_of=as_of)
     console.print(f"\n用自己的工作簿试试: huimao-sheets check --source {path} --as-of {as_of} --format json")
     return 0
+
+
+def seed_yesterdays_ledger(register: Register, as_of: date, state_dir: str) -> None:
+    """The demo's throw-away state folder as yesterday's run would have left it: every visit recorded but
+    a few of last week's, which the demo's runs see for the first time today (``late_entry``)."""
+    late = {visit_key(v) for v in register.visits
+            if isinstance(v.visit_date, date) and 5 <= (as_of - v.visit_date).days <= 10 and v.row % 15 == 0}
+    with Ledger.in_state_dir(state_dir) as ledger:
+        ledger.record_visits([k for k in visit_keys(register) if k not in late], as_of - timedelta(days=1))
 
 
 def demo_weekly_mail(*, path: Path, out_dir: Path, settings: Settings, console, as_of: date) -> WeeklyRun:
@@ -68,6 +83,7 @@ def demo_run_jobs(*, path: Path, settings: Settings, console, as_of: date) -> li
     runs = []
     with tempfile.TemporaryDirectory(prefix="huimao-demo-jobs-") as state:
         local = settings.model_copy(update={"source": str(path), "smtp": None, "state_dir": state})
+        seed_yesterdays_ledger(check(str(path), as_of, local)[0], as_of, state)
         for job in jobs:
             at = job.when.at or datetime.min.time()
             run = run_job(job, local, now=datetime.combine(as_of, at, TZ), as_of=as_of)

@@ -25,7 +25,9 @@ from huimao_sheets.register import (
     HEADER_SEARCH_ROWS,
     configured_header_problems,
     configured_sheet_problems,
+    field_header,
     find_sheets,
+    locate_columns,
     map_columns,
 )
 from huimao_sheets.sources import is_google_source
@@ -133,6 +135,17 @@ def _credential_items(settings: Settings) -> Iterator[Item]:
     yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
 
 
+def _optional_items(spec: Any, title: str, head: list, settings: Settings) -> Iterator[Item]:
+    """Optional columns that switch a check on: 应对措施 on 拜访记录 (``unanswered_problem``)."""
+    if spec.key != "visits":
+        return
+    _row, mapping = locate_columns(spec, head, settings)
+    if "response" not in mapping:
+        name = field_header(spec, spec.field("response"), settings)
+        yield Item("headers", INFO, f"“{title}”没有可选列“{name}”：客户反映的问题是否已应对无从检查。",
+                   f"运行 `huimao-sheets setup-sheet` 在表头最右边加上“{name}”（不移动已有数据）。")
+
+
 def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterator[Item]:
     sheet_items, settings = _configured_sheets(titles, settings)
     yield from sheet_items
@@ -157,6 +170,7 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
             yield Item("headers", WRONG, str(exc), "运行 `huimao-sheets setup-sheet` 补上缺少的表头，或在 huimao.toml 中配置表头名称。")
         else:
             yield Item("headers", OK, f"“{title}”的表头齐全。")
+            yield from _optional_items(spec, title, head, settings)
     own = findings_title(settings)
     if header_key(own) in {header_key(t) for t in titles}:
         yield Item("findings", OK, f"“{own}”存在。")

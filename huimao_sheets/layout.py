@@ -88,6 +88,7 @@ VISITS = SheetSpec("visits", "拜访记录", "Visits", (
     Field("outcome", "拜访结果", TEXT, False, ("outcome", "Outcome", "result", "结果"), english="Outcome"),
     Field("next_followup", "下次跟进日期", DATE, False, ("next_followup", "Next Follow-up", "跟进日期"),
           english="Next follow-up"),
+    Field("response", "应对措施", TEXT, False, ("response", "Response", "解决方案", "处理措施"), english="Response"),
 ), aliases=("visits", "Visits", "拜访登记", "拜访"))
 
 STAFF = SheetSpec("staff", "员工", "Staff", (

@@ -80,6 +80,11 @@ CREATE TABLE IF NOT EXISTS findings (
     last_seen   TEXT NOT NULL,
     closed_on   TEXT                      -- set when a complete run no longer finds it
 );
+CREATE TABLE IF NOT EXISTS visits (
+    key         TEXT PRIMARY KEY,         -- checks.late_entry.visit_key: date, client, visitor, type
+    first_seen  TEXT NOT NULL,            -- ISO date: the as-of date of the run that first read it
+    baseline    INTEGER NOT NULL DEFAULT 0  -- 1: recorded by the first run (when it was entered is unknown)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     job         TEXT NOT NULL,
@@ -403,6 +408,27 @@ class Ledger:
                         and (scope is None or r["code"] in scope)]
                 self.db.executemany("UPDATE findings SET closed_on=? WHERE fingerprint=?", [(day, fp) for fp in gone])
         return self.first_seen(found)
+
+    # --- visits (late_entry) ----------------------------------------------------------------------
+
+    def visits_seen(self) -> dict[str, date | None] | None:
+        """Visit key → the day it was first seen (None: recorded by the first run); None when nothing has
+        been recorded yet, so that the first run on a state folder records without flagging."""
+        rows = self.db.execute("SELECT key, first_seen, baseline FROM visits").fetchall()
+        if not rows:
+            return None
+        return {r["key"]: None if r["baseline"] else date.fromisoformat(r["first_seen"]) for r in rows}
+
+    def record_visits(self, keys: Iterable[str], as_of: date) -> None:
+        """Record that these visits were seen as of ``as_of`` (a back-dated run moves a day earlier, never
+        later). The first recording of a state folder marks every visit as baseline."""
+        day = as_of.isoformat()
+        with self.db:
+            baseline = 0 if self.db.execute("SELECT 1 FROM visits LIMIT 1").fetchone() else 1
+            self.db.executemany(
+                "INSERT INTO visits (key, first_seen, baseline) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET first_seen=min(first_seen, excluded.first_seen)",
+                [(key, day, baseline) for key in set(keys)])
 
     # --- job runs ------------------------------------------------------------------------------
 

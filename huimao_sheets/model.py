@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Union
+from typing import Mapping, Union
 
 from huimao_sheets.normalize import Unreadable
 
@@ -46,6 +46,7 @@ class Visit:  # 拜访记录
     problems: str | None = None           # 客户反映问题
     outcome: str | None = None            # 拜访结果
     next_followup: DateCell = None        # 下次跟进日期
+    response: str | None = None           # 应对措施 (an optional column: see Register.columns)
     client: Client | None = None          # the registered client this visit resolves to, if any
 
 
@@ -93,6 +94,9 @@ class Register:
     formula_errors: dict[tuple[str, str], list] = field(default_factory=dict)
     stray_cells: dict[str, list[str]] = field(default_factory=dict)  # sheet key → far cells (XFD1048576)
     plans_by_client: list[list[PlannedVisit]] = field(default_factory=list)
+    # visit key → the day the ledger first saw it (None: recorded by the first run); None: no ledger.
+    # Given by the caller (snapshot.take_snapshot), read by checks.late_entry.
+    visits_seen: Mapping[str, date | None] | None = None
 
     def managers_of(self, department: str | None) -> list[Staff]:
         """Department managers (部门经理) of a department, in sheet order."""

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Mapping
 
 from huimao_sheets.checks import sort_key
+from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings import Finding
@@ -244,7 +245,10 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     source = open_source(resolve_source(None, settings), settings.credentials,
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
-    snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None)
+    snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None,
+                             visits_seen=ledger.visits_seen())
+    if not run.dry_run:
+        ledger.record_visits(visit_keys(snapshot.register), run.as_of)
     # A person whose address bounced for good gets no more mail (so no run fails on it again) until the
     # address changes or a resend gets through; like one without an address, they are a finding for their 上级.
     bounces = bounced(snapshot.register, settings, dead_letters(ledger))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Mapping
 
 from huimao_sheets.checks import run_checks
 from huimao_sheets.config import Settings
@@ -27,8 +28,13 @@ class Snapshot:
         return CheckResult(as_of=self.as_of, source=self.source, findings=self.findings)
 
 
-def take_snapshot(source: Source, settings: Settings, as_of: date, only: list[str] | None = None) -> Snapshot:
-    """Read ``source`` as of ``as_of`` and run the checks (all, or the codes in ``only``) once."""
+def take_snapshot(source: Source, settings: Settings, as_of: date, only: list[str] | None = None,
+                  visits_seen: Mapping[str, date | None] | None = None) -> Snapshot:
+    """Read ``source`` as of ``as_of`` and run the checks (all, or the codes in ``only``) once.
+
+    ``visits_seen``: the ledger's first-seen days of visits (``Ledger.visits_seen``) for ``late_entry``;
+    None where there is no state folder (the check then finds nothing)."""
     register = build_register(source, settings, as_of)
+    register.visits_seen = visits_seen
     findings = run_checks(register, as_of, settings, only)
     return Snapshot(as_of, source.name, register, findings, complete=not only)

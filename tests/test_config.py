@@ -50,7 +50,7 @@ def test_an_unknown_key_names_the_valid_keys(tmp_path):
         'mail_from, state_dir, outbox_dir, jobs_dir, templates_dir, sheets, columns, checks, scheduler')
     assert load(tmp_path, '[checks]\ncollision_window = 5\n') == (
         '配置文件 huimao.toml 中的 checks.collision_window = 5 有误: 不是配置项；[checks] 中可用的键: '
-        'collision_window_days, cadence_days, day_count, company_days_off, future_date_grace_days')
+        'collision_window_days, cadence_days, day_count, company_days_off, future_date_grace_days, late_entry_days, response_days')
 
 
 def test_an_unknown_column_key_names_the_sheet_s_field_keys(tmp_path):

@@ -63,7 +63,7 @@ def test_all_is_well_with_a_shared_google_sheet_and_a_reachable_smtp_server(stan
     key = write_key_file(home / "credentials.json")
     (home / "huimao.toml").write_text(f'source = "gsheet:{KEY}"\ncredentials = "credentials.json"\nsmtp = "{smtp_url}"\n')
     code, lines = doctor(monkeypatch, capsys)
-    assert lines == [
+    assert lines == [  # the stand-in's 拜访记录 has no 应对措施: mentioned, not wrong
         "✓ 配置文件: huimao.toml 可以读取。",
         f"✓ Google 凭据: credentials.json：服务账号 {SERVICE_ACCOUNT}（表格须共享给这个地址）。",
         "✓ 凭据文件权限: 只有文件所有者能读取密钥文件。",
@@ -71,6 +71,7 @@ def test_all_is_well_with_a_shared_google_sheet_and_a_reachable_smtp_server(stan
         "✓ 工作表: 客户档案、拜访记录、员工",
         "✓ 表头: “客户档案”的表头齐全。",
         "✓ 表头: “拜访记录”的表头齐全。",
+        "· 表头: “拜访记录”没有可选列“应对措施”：客户反映的问题是否已应对无从检查。",
         "✓ 表头: “员工”的表头齐全。",
         "✓ 数据检查表: “数据检查”存在。",
         f"✓ SMTP 邮件服务器: {smtp_url} 可以连接（EHLO 250），未发送任何邮件。",

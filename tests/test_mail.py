@@ -318,7 +318,8 @@ def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp
     rows = {
         "clients": [["C0001", "Dingsheng Trading", "trade", "1 Wusi Road", "Mr Huang", "13800138000", "Zhang Wei",
                      "Sales 1", "D", "中", "跟踪中", None, None]],
-        "visits": [[date(2026, 11, 24), "C0001", None, "Zhang Wei", "电话", "delivery time", "call back", None]] * 200,
+        "visits": [[date(2026, 11, 24), "C0001", None, "Zhang Wei", "电话", "delivery time", "call back", None,
+                    "sent the schedule"]] * 200,
         "staff": [["Chen", "chen@huimao.cn", "市场总监", "Marketing", None],
                   ["Zhang Wei", "zhangwei@huimao.cn", "客户经理", "Sales 1", "Chen"]],
         "plans": [],

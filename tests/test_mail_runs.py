@@ -46,7 +46,7 @@ def test_a_server_that_drops_data_then_a_healthy_one_loses_nothing_and_the_first
     code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
     assert code == 2, err
     last = out.splitlines()[-1]
-    assert last.startswith(f"部分成功: 4 封未送达; 数据检查表 4 条 → {register}; 日报 0 封已发送 → {scripted.url}; ")
+    assert last.startswith(f"部分成功: 4 封未送达; 数据检查表 5 条 → {register}; 日报 0 封已发送 → {scripted.url}; ")
     assert "3 封未能发送，留在队列中: 与 smtp://127.0.0.1:" in last and "1 封发送时连接中断（服务器未确认），下次重发" in last
 
     code, out, _ = run_cli("jobs", "--now", "2026-11-30T08:10", "--state", "state")
@@ -54,7 +54,7 @@ def test_a_server_that_drops_data_then_a_healthy_one_loses_nothing_and_the_first
 
     code, out, err = run_cli("run", "daily-check", "--now", "2026-11-30T08:30", *args)
     assert code == 0, err
-    assert out.splitlines()[-1] == f"数据检查表 4 条 → {register}; 日报 4 封已发送 → {scripted.url}"
+    assert out.splitlines()[-1] == f"数据检查表 5 条 → {register}; 日报 4 封已发送 → {scripted.url}"
     sent = digests(scripted)
     assert sorted(set(sent)) == ["lina@huimao.cn", "zhangwei@huimao.cn", "zhao@huimao.cn", "zhoumin@huimao.cn"], \
         "nothing is lost"

@@ -104,8 +104,9 @@ def test_a_persons_week(activity, open_findings):
     assert (p["planned"], p["done"], p["unplanned"], p["missed"]["rows"]) == (2, 2, 1, [])
     assert p["followups"]["rows"] == [{"due": "2026-12-02", "client": "鼎盛贸易有限公司（KH0001）",
                                        "reason": "followup_date", "rating": "A", "cadence_days": 14, "row": 2,
-                                       "last_visit": "2026-11-24"}]
-    assert p["findings"]["rows"] == [], "no business finding: the missing cell is data hygiene"
+                                       "last_visit": "2026-11-24", "planned": False}]
+    # the missing cell is data hygiene; KH0001, due 2026-12-02 with no 拜访计划 row, needs the person
+    assert [f["code"] for f in p["findings"]["rows"]] == ["unplanned_followup"]
     assert [(g["code"], g["count"], [r["days_open"] for r in g["rows"]]) for g in p["hygiene"]] == [
         ("missing_required", 1, [0])]
 
@@ -135,7 +136,7 @@ def test_findings_show_how_long_they_have_been_open(checked, activity):
 def test_a_department_rolls_up_its_members(activity, open_findings):
     d = department_context(activity, "市场一部", open_findings, T)
     assert [(m["name"], m["visits"], m["new_clients"], m["findings"]) for m in d["members"]] == [
-        ("王经理", 0, 0, 0), ("张伟", 3, 2, 1), ("李娜", 2, 2, 1)]
+        ("王经理", 0, 0, 0), ("张伟", 3, 2, 2), ("李娜", 2, 2, 1)]
     totals = d["totals"]
     assert (totals["visits"], totals["new_clients"], totals["problems"], totals["no_problems"]) == (5, 4, 4, 1)
     assert [day["total"] for day in d["days"]] == [0, 1, 2, 1, 0, 1, 0]
@@ -191,7 +192,7 @@ def test_the_company_view_by_department_with_its_trend(checked, activity, open_f
     assert rows["市场二部"]["members"] == 3 and rows["市场二部"]["findings"] == 2
     assert (c["totals"]["visits"], c["totals"]["planned"], c["totals"]["done"]) == (6, 3, 2)
     assert [(b["code"], b["count"]) for b in c["by_code"]] == [
-        ("missing_required", 2), ("visit_collision", 1), ("missing_email", 1)]
+        ("missing_required", 2), ("visit_collision", 1), ("unplanned_followup", 1), ("missing_email", 1)]
     assert c["top_owners"][0] == {"name": "赵经理", "department": "市场二部", "count": 2, "errors": 1}
 
 

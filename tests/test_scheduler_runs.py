@@ -316,11 +316,11 @@ def test_run_dry_run_lists_the_messages(server, register, run_cli):
     assert code == 0, err
     assert out.splitlines()[1:] == [
         "演练：不写入、不发送、不记录",
-        "  daily-digest       张伟 <zhangwei@huimao.cn>  【慧茂日报】张伟 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
+        "  daily-digest       张伟 <zhangwei@huimao.cn>  【慧茂日报】张伟 11/30（周一）今日跟进 0 · 逾期 0 · 待改 2",
         "  daily-digest       李娜 <lina@huimao.cn>  【慧茂日报】李娜 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
         "  daily-digest       赵经理 <zhao@huimao.cn>  【慧茂日报】赵经理 11/30（周一）今日跟进 0 · 逾期 0 · 待改 2",
         "  daily-digest       周敏 <zhoumin@huimao.cn>  【慧茂日报】周敏 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
-        f"将写入数据检查表 4 条 → {register}; 日报 4 封待发送",
+        f"将写入数据检查表 5 条 → {register}; 日报 4 封待发送",
     ]
     assert server.received == []
 
@@ -331,7 +331,7 @@ def test_jobs_lists_schedule_next_and_last_run(server, register, run_cli):
     assert code == 0, err
     # Tuesday's 08:00 run did not happen: the scheduler would catch it up now, and jobs says so.
     assert out.splitlines()[1:3] == ["  下次运行: 现在（补跑 2026-12-01 08:00 的任务）",
-                                     f"  上次运行: 2026-11-30 成功（2026-11-30 08:00）数据检查表 4 条 → {register}; 日报 4 封已发送 → {server.url}"]
+                                     f"  上次运行: 2026-11-30 成功（2026-11-30 08:00）数据检查表 5 条 → {register}; 日报 4 封已发送 → {server.url}"]
     assert "  下次运行: 2026-12-07 08:00 周一" in out.splitlines()
 
 

@@ -60,7 +60,9 @@ def make_workbook(tmp_path: Path, clients=None, visits=None, staff=None, plans=N
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     _sheet(wb, CLIENTS.title, [f.header for f in CLIENTS.fields], clients if clients is not None else [client()])
-    _sheet(wb, VISITS.title, [f.header for f in VISITS.fields], visits or [])
+    # 应对措施 is optional: a workbook has it only when a test's visits give it
+    with_response = any(row and "应对措施" in row for row in visits or [])
+    _sheet(wb, VISITS.title, [f.header for f in VISITS.fields if with_response or f.key != "response"], visits or [])
     _sheet(wb, STAFF.title, [f.header for f in STAFF.fields], staff if staff is not None else STAFF_ROWS)
     _sheet(wb, PLANS.title, [f.header for f in PLANS.fields], plans or [])
     path = tmp_path / name

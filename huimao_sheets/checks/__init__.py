@@ -17,8 +17,10 @@ from huimao_sheets.checks.fields import (
     MISSING_REQUIRED,
     STRAY_CELL,
 )
-from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP
+from huimao_sheets.checks.late_entry import LATE_ENTRY
+from huimao_sheets.checks.followup import OVERDUE_FOLLOWUP, UNPLANNED_FOLLOWUP
 from huimao_sheets.checks.relations import DUPLICATE_ROW, UNKNOWN_CLIENT
+from huimao_sheets.checks.response import UNANSWERED_PROBLEM
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.checks.staff import MISSING_EMAIL, UNKNOWN_STAFF
 from huimao_sheets.config import Settings
@@ -41,6 +43,9 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     DUPLICATE_CLIENT,
     OVERDUE_FOLLOWUP,
     STRAY_CELL,
+    UNPLANNED_FOLLOWUP,
+    LATE_ENTRY,
+    UNANSWERED_PROBLEM,
     MISSING_EMAIL,
 )}
 

@@ -14,12 +14,17 @@ weekly report's "follow-ups due next week" all call it. As of date D, per client
 
 ``overdue_followup`` reports, one finding per client, a due date before D with the days late. Days are
 calendar days, or working days on China's official calendar when configured.
+
+``unplanned_followup`` reports, one finding per client, a due date in the 7 calendar days after D (D + 1 to
+D + 7; a follow-up due today is the daily digest's "due today") with no 拜访计划 row for the client — by
+anyone — dated from D to the due date (``planned``). A plan dated after the due date does not count: the
+follow-up would be late.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from huimao_sheets.checks.collisions import day_counter
 from huimao_sheets.checks.common import client_label, client_owner
@@ -106,12 +111,54 @@ def overdue_followup(register: Register, as_of: date, settings: Settings) -> lis
     return findings
 
 
+UPCOMING_DAYS = 7   # unplanned_followup looks this many calendar days ahead
+
+
+def planned(register: Register, client: Client, as_of: date, due: date) -> bool:
+    """Whether anyone planned a visit to ``client`` dated from ``as_of`` to ``due`` (both included)."""
+    plans = register.plans_by_client[client.index] if client.index >= 0 else []
+    return any(isinstance(p.planned_date, date) and as_of <= p.planned_date <= due for p in plans)
+
+
+def unplanned_followup(register: Register, as_of: date, settings: Settings) -> list[Finding]:
+    sheet = register.sheet_titles["clients"]
+    language = settings.language
+    horizon = as_of + timedelta(days=UPCOMING_DAYS)
+    findings = []
+    for d in followup_due(register, as_of, settings):
+        if not as_of < d.due <= horizon or planned(register, d.client, as_of, d.due):
+            continue
+        client = d.client
+        findings.append(Finding(
+            code="unplanned_followup", sheet=sheet, rows=[client.row], column=None,
+            client_ids=[client.client_id] if client.client_id else [],
+            staff=[client.account_manager] if client.account_manager else [],
+            owner=d.owner,
+            message=UNPLANNED_FOLLOWUP.text(language, client=client_label(client), due=d.due.isoformat(),
+                                            as_of=as_of.isoformat()),
+            details={"reason": d.reason, "due": d.due.isoformat(),
+                     "last_visit": d.last_visit.isoformat() if d.last_visit else None},
+        ))
+    return findings
+
+
 OVERDUE_FOLLOWUP = Check(
     code="overdue_followup", severity=WARNING, function=overdue_followup,
     label={"zh": "跟进逾期", "en": "Follow-up overdue"},
     message={
         "zh": "客户“{client}”应于{due}跟进，已逾期{days}天（{reason}）",
         "en": "Client “{client}” was due for follow-up on {due}; {days} days late ({reason})",
+    },
+    client_level=True,
+)
+
+
+UNPLANNED_FOLLOWUP = Check(
+    code="unplanned_followup", severity=WARNING, function=unplanned_followup,
+    label={"zh": "跟进未做计划", "en": "Follow-up not planned"},
+    message={
+        "zh": "客户“{client}”应于{due}跟进，但拜访计划中没有{as_of}至{due}的安排",
+        "en": "Client “{client}” is due for follow-up on {due}, but no visit is planned from {as_of} to {due}",
     },
     client_level=True,
 )

@@ -14,7 +14,9 @@ Definitions the reports rely on:
 - a **follow-up due next week** is a client whose due date as of the as-of date falls in the week after
   the report's week, by the rule the ``overdue_followup`` check uses (``checks.followup.followup_due``). It
   is listed for the client's owner (its 客户经理, else the department's manager), as its findings are.
-  Follow-ups already late are ``overdue_followup`` findings instead.
+  Follow-ups already late are ``overdue_followup`` findings instead. Each says whether a 拜访计划 row by
+  anyone, dated from the as-of date to the due date, covers it (``checks.followup.planned``, the rule of
+  ``unplanned_followup``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from huimao_sheets.checks.common import client_label
-from huimao_sheets.checks.followup import Due, followup_due
+from huimao_sheets.checks.followup import Due, followup_due, planned
 from huimao_sheets.checks.relations import visit_key
 from huimao_sheets.config import Settings
 from huimao_sheets.model import PlannedVisit, Register, Visit
@@ -167,7 +169,8 @@ class Activity:
             self.dues[d.client.index] = d
             if d.owner is None or not next_week.contains(d.due):
                 continue
-            self.person(d.owner).followups.append(followup_row(d))
+            self.person(d.owner).followups.append(
+                followup_row(d, planned=planned(self.register, d.client, self.as_of, d.due)))
         for person in self.people.values():
             person.followups.sort(key=lambda f: (f["due"], f["client"]))
 
@@ -175,9 +178,10 @@ class Activity:
         return self.people.get(name, PersonWeek(name)).figures(self.week)
 
 
-def followup_row(d: Due) -> dict[str, Any]:
-    """A due follow-up as the reports' templates show it."""
-    return {"due": d.due.isoformat(), "client": client_label(d.client), "reason": d.reason,
+def followup_row(d: Due, planned: bool | None = None) -> dict[str, Any]:
+    """A due follow-up as the reports' templates show it; ``planned``: whether a 拜访计划 row covers it
+    (``checks.followup.planned``; None where the report does not say)."""
+    return {"due": d.due.isoformat(), "client": client_label(d.client), "reason": d.reason, "planned": planned,
             "rating": d.client.rating if isinstance(d.client.rating, str) else "", "cadence_days": d.cadence_days or 0,
             "row": d.client.row, "last_visit": d.last_visit.isoformat() if d.last_visit else None}
 

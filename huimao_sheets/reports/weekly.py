@@ -30,6 +30,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import findings_sheet_info
+from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
@@ -208,9 +209,15 @@ def send_weekly(settings: Settings, *, source: str | None = None, week: Week | N
     connection. ``now`` is the clock of the Date header and the ledger; ``env`` holds ``HUIMAO_SMTP_PASSWORD``.
     """
     as_of = as_of or now().date()
-    if snapshot is None:
-        snapshot = take_snapshot(open_source(resolve_source(source, settings), settings.credentials), settings, as_of)
     readonly = dry_run or preview is not None
+    if snapshot is None:
+        with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
+            seen = ledger.visits_seen()
+        snapshot = take_snapshot(open_source(resolve_source(source, settings), settings.credentials), settings, as_of,
+                                 visits_seen=seen)
+        if not readonly:
+            with Ledger.in_state_dir(settings.state_dir) as ledger:
+                ledger.record_visits(visit_keys(snapshot.register), snapshot.as_of)
     transport = None if readonly else open_transport(settings, env)  # a bad --smtp fails before anything is queued
     with Ledger.in_state_dir(settings.state_dir, readonly=readonly) as ledger:
         if readonly:

@@ -24,3 +24,21 @@ def run_cli(monkeypatch, capsys, tmp_path):
         return exited.value.code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture
+def server():
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+    from reports_helpers import SmtpServer
+
+    s = SmtpServer().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def register(tmp_path):
+    """The reports' workbook (tests/reports_helpers.py): 7 people with an address get a weekly report."""
+    from reports_helpers import write_workbook
+
+    return str(write_workbook(tmp_path / "register.xlsx"))

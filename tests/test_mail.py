@@ -32,7 +32,7 @@ from huimao_sheets.mail import (
 from huimao_sheets.reports.daily import digest_mails
 from huimao_sheets.reports.recipients import recipients
 from huimao_sheets.reports.render import packaged_templates
-from reports_helpers import NOW, Handler, SmtpServer, non_loopback_ip, self_signed_cert, server_tls_context
+from reports_helpers import NOW, SmtpServer, non_loopback_ip, self_signed_cert, server_tls_context
 
 SETTINGS = Settings(mail_from="慧茂周报 <report@huimao.cn>")
 NO_PASSWORD: dict[str, str] = {}
@@ -140,13 +140,6 @@ def queue(ledger, *addresses):
     mails = [make_mail(name=a.split("@")[0], address=a) for a in addresses]
     enqueue(ledger, mails, SETTINGS, NOW)
     return mails
-
-
-@pytest.fixture
-def server():
-    s = SmtpServer().start()
-    yield s
-    s.stop()
 
 
 def test_the_queue_goes_out_over_one_connection(tmp_path, server):

@@ -9,22 +9,16 @@ from __future__ import annotations
 import stat
 import sys
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import openpyxl
 import pytest
 from aiosmtpd.smtp import AuthResult
 
 from huimao_sheets.ledger import Ledger
-from reports_helpers import SmtpServer, write_workbook
+from reports_helpers import SmtpServer
 from test_mail_delivery import Scripted
 
 SECRET = "Sup3r-Secret-pw"
-
-
-@pytest.fixture
-def register(tmp_path) -> str:
-    return str(write_workbook(tmp_path / "register.xlsx"))
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from huimao_sheets.ledger import Ledger, Run
 from huimao_sheets.scheduler import CATCH_UP, ON_TIME_RUN, RETRY, RUN, decide, next_run
 from huimao_sheets.timing import TZ, parse_when
 from huimao_sheets.workdays import WorkCalendar
-from reports_helpers import SmtpServer, write_workbook
 
 CN = WorkCalendar()
 UNTIL = time(17, 30)
@@ -107,18 +106,6 @@ def test_jobs_and_schedule_agree_minute_by_minute(when, history):
 
 
 # --- on the command line --------------------------------------------------------------------------------------
-
-@pytest.fixture
-def server():
-    s = SmtpServer().start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def register(tmp_path):
-    return str(write_workbook(tmp_path / "register.xlsx"))
-
 
 def next_lines(out: str) -> dict[str, str]:
     """job name → its "next run" line in the output of ``jobs``."""

@@ -18,7 +18,7 @@ import pytest
 
 from huimao_sheets.config import Settings
 from huimao_sheets.ledger import Ledger
-from huimao_sheets.reports.weekly import ALREADY_SENT, TO_SEND, UNCONFIRMED, send_weekly
+from huimao_sheets.reports.weekly import ALREADY_SENT, UNCONFIRMED, send_weekly
 from reports_helpers import AS_OF, EXPECTED_MAIL, HOSTILE_CLIENT, NOW, Handler, SmtpServer, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def workbook(tmp_path):
     return str(write_workbook(tmp_path / "register.xlsx"))
-
-
-@pytest.fixture
-def server():
-    s = SmtpServer().start()
-    yield s
-    s.stop()
 
 
 def weekly(tmp_path, url, workbook, **kwargs):

@@ -16,25 +16,11 @@ from huimao_sheets.ledger import Ledger
 from huimao_sheets.runner import run_job
 from huimao_sheets.scheduler import SchedulerLock, run_due
 from huimao_sheets.timing import TZ
-from reports_helpers import SmtpServer, write_workbook
 from workbooks import client, make_workbook, visit
 
 
 def at(y, mo, d, h=8, mi=0) -> datetime:
     return datetime(y, mo, d, h, mi, tzinfo=TZ)
-
-
-@pytest.fixture
-def server():
-    s = SmtpServer().start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def register(tmp_path):
-    """The reports' workbook: 7 people with an address get a weekly report; 3 have something every day."""
-    return str(write_workbook(tmp_path / "register.xlsx"))
 
 
 def settings_for(tmp_path, server, source, **kw) -> Settings:

@@ -21,7 +21,8 @@ from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
 from huimao_sheets.model import Register
-from huimao_sheets.workdays import DayCounter, WorkCalendar
+from huimao_sheets.timing import work_calendar
+from huimao_sheets.workdays import DayCounter
 
 
 class Event(NamedTuple):
@@ -32,7 +33,7 @@ class Event(NamedTuple):
 
 
 def day_counter(settings: Settings) -> DayCounter:
-    return DayCounter(settings.checks.day_count == "working", WorkCalendar(settings.checks.company_days_off))
+    return DayCounter(settings.checks.day_count == "working", work_calendar(settings))
 
 
 def _episodes(events: list[Event], window: int, counter: DayCounter, linked) -> list[list[Event]]:

@@ -26,7 +26,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
 from huimao_sheets.model import Register, Visit
 from huimao_sheets.normalize import Unreadable
-from huimao_sheets.workdays import WorkCalendar
+from huimao_sheets.timing import work_calendar
 
 REPORT_DAYS = 7
 
@@ -50,7 +50,7 @@ def late_entry(register: Register, as_of: date, settings: Settings) -> list[Find
     if seen is None:
         return []
     limit = settings.checks.late_entry_days
-    calendar = WorkCalendar(settings.checks.company_days_off)
+    calendar = work_calendar(settings)
     sheet = register.sheet_titles["visits"]
     findings = []
     for v in register.visits:

@@ -20,7 +20,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
 from huimao_sheets.layout import VISITS
 from huimao_sheets.model import Register
-from huimao_sheets.workdays import WorkCalendar
+from huimao_sheets.timing import work_calendar
 
 DEPARTMENT, DIRECTOR = "department", "director"
 
@@ -38,7 +38,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     if "response" not in register.columns.get("visits", set()):
         return []
     limit = settings.checks.response_days
-    calendar = WorkCalendar(settings.checks.company_days_off)
+    calendar = work_calendar(settings)
     sheet = register.sheet_titles["visits"]
     column = header(VISITS, "response", settings)
     findings = []

@@ -65,19 +65,25 @@ def mail_roster(register: Register) -> tuple[list[tuple[Staff, str]], list[Unrea
     return reachable, unreachable
 
 
+def missing_email_finding(register: Register, settings: Settings, member: Staff, message: str,
+                          details: dict) -> Finding:
+    """A person who gets no mail, on their 员工 row's 邮箱 cell, for their 上级: this check's findings, and
+    those the mail adds for an address the server refused for good (``reports.recipients.bounced``)."""
+    return Finding(
+        code=MISSING_EMAIL.code, severity=MISSING_EMAIL.severity, sheet=register.sheet_titles.get("staff", STAFF.title),
+        rows=[member.row], column=header(STAFF, "email", settings), staff=[member.name],
+        owner=record_owner(register, "staff", member), message=message, details=details,
+    )
+
+
 def missing_email(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    sheet = register.sheet_titles.get("staff", STAFF.title)
-    column = header(STAFF, "email", settings)
     findings = []
     for item in mail_roster(register)[1]:
         member = item.member
         value = member.email.raw if isinstance(member.email, Unreadable) else (member.email or "")
-        findings.append(Finding(
-            code="missing_email", sheet=sheet, rows=[member.row], column=column,
-            staff=[member.name], owner=record_owner(register, "staff", member),
-            message=MISSING_EMAIL.text(settings.language, row=member.row, person=member.name),
-            details={"value": value, **({"shared_with": item.shared_with} if item.shared_with else {})},
-        ))
+        findings.append(missing_email_finding(
+            register, settings, member, MISSING_EMAIL.text(settings.language, row=member.row, person=member.name),
+            {"value": value, **({"shared_with": item.shared_with} if item.shared_with else {})}))
     return findings
 
 

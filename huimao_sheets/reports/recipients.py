@@ -17,14 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from huimao_sheets.checks.common import header, record_owner
-from huimao_sheets.checks.staff import MISSING_EMAIL, mail_roster
+from huimao_sheets.checks.staff import mail_roster, missing_email_finding
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding
-from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT, STAFF
+from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT
 from huimao_sheets.model import Register
-from huimao_sheets.normalize import normalize_person
-from huimao_sheets.normalize import valid_address
+from huimao_sheets.normalize import normalize_person, valid_address
 
 PERSON, DEPARTMENT, COMPANY = "weekly-person", "weekly-department", "weekly-company"
 
@@ -84,7 +82,6 @@ def bounced(register: Register, settings: Settings, letters: list) -> list[Findi
     for letter in letters:
         latest.setdefault(letter.address.lower(), letter)
     found = []
-    sheet = register.sheet_titles.get("staff", STAFF.title)
     for member in register.staff:
         address = valid_address(member.email)
         letter = latest.pop(address.lower(), None) if address else None
@@ -95,9 +92,6 @@ def bounced(register: Register, settings: Settings, letters: list) -> list[Findi
                 f"收不到邮件，请核对邮箱" if zh else
                 f"Staff row {member.row}: the mail server refused “{member.name}”'s address {address} "
                 f"({letter.error}); they get no mail, check the address")
-        found.append(Finding(code="missing_email", severity=MISSING_EMAIL.severity, sheet=sheet, rows=[member.row],
-                             column=header(STAFF, "email", settings), staff=[member.name],
-                             owner=record_owner(register, "staff", member), message=text,
-                             details={"value": address, "bounced": letter.error, "kind": letter.kind,
-                                      "period": letter.period}))
+        found.append(missing_email_finding(register, settings, member, text, {
+            "value": address, "bounced": letter.error, "kind": letter.kind, "period": letter.period}))
     return found

@@ -24,11 +24,11 @@ import gspread
 import requests
 from google.auth.credentials import Credentials
 from google.auth.exceptions import RefreshError, TransportError
-from gspread.exceptions import APIError, NoValidUrlKeyFound
-from gspread.utils import absolute_range_name, extract_id_from_url, rowcol_to_a1
+from gspread.exceptions import APIError
+from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from huimao_sheets.errors import SourceError
-from huimao_sheets.sources import Table
+from huimao_sheets.sources import Table, google_key
 from huimao_sheets.sources.cells import as_person_reads
 from huimao_sheets.sources.google_credentials import load_service_account
 
@@ -136,13 +136,7 @@ DEFAULT_TRANSPORT = Transport()
 
 def spreadsheet_key(spec: str) -> str:
     """``gsheet:KEY`` or ``https://docs.google.com/spreadsheets/d/KEY/edit#gid=0`` → ``KEY``."""
-    if spec.startswith("gsheet:"):
-        key = spec[len("gsheet:"):].strip()
-    else:
-        try:
-            key = extract_id_from_url(spec)
-        except NoValidUrlKeyFound:
-            key = ""
+    key = google_key(spec) or ""
     if not _KEY.match(key):
         raise SourceError(
             f"无法从“{spec}”中读出 Google 表格的 KEY。请写成 gsheet:KEY，或粘贴浏览器地址栏中的完整链接 "

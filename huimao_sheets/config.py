@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from huimao_sheets import layout
 from huimao_sheets.errors import ConfigError
+from huimao_sheets.timing import parse_time_of_day
 
 DEFAULT_CONFIG = Path("huimao.toml")
 LANGUAGES = ("zh", "en")
@@ -136,8 +137,6 @@ class SchedulerSettings(_Strict):
     @field_validator("catch_up_until")
     @classmethod
     def _time_of_day(cls, value: str, info: ValidationInfo) -> str:
-        from huimao_sheets.timing import parse_time_of_day
-
         try:
             return parse_time_of_day(value).strftime("%H:%M")
         except ValueError:

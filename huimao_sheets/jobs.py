@@ -32,6 +32,8 @@ from huimao_sheets.layout import (
     DIRECTOR_ASSISTANT,
     ROLES,
 )
+from huimao_sheets.normalize import parse_choice
+from huimao_sheets.shipped import shipped_folder
 from huimao_sheets.timing import When, parse_time_of_day, parse_when
 
 FINDINGS_SHEET, DAILY_DIGEST, WEEKLY_REPORT = "findings_sheet", "daily_digest", "weekly_report"
@@ -66,7 +68,6 @@ class Job:
 
 def packaged_jobs() -> Path:
     """The jobs shipped with the package (``jobs/`` of the repository; see ``huimao_sheets.shipped``)."""
-    from huimao_sheets.shipped import shipped_folder
 
     return shipped_folder("jobs")
 
@@ -98,7 +99,6 @@ def _strings(key: str, value: Any) -> list[str]:
 
 
 def _checks(value: Any) -> tuple[str, ...] | None:
-
     items = _strings("checks", value)
     if len(items) == 1 and items[0].lower() in ALL:
         return None
@@ -130,8 +130,6 @@ def _roles(value: Any) -> tuple[str, ...]:
 
 
 def _role_text(text: str) -> str:
-    from huimao_sheets.normalize import parse_choice
-
     role = parse_choice(text, ROLES)
     return role if isinstance(role, str) else text
 

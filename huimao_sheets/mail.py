@@ -37,7 +37,9 @@ from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import SMTP as SMTP_POLICY
+from email.policy import default as DEFAULT_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Callable, Mapping, Protocol
@@ -486,11 +488,9 @@ class DeadLetter:
 
 def recipient_name(row: MailRow) -> str:
     """The display name of the message's To header ("" when it has none)."""
-    from email.parser import BytesHeaderParser
-    from email.policy import default
 
     try:
-        to = BytesHeaderParser(policy=default).parsebytes(row.message)["To"]
+        to = BytesHeaderParser(policy=DEFAULT_POLICY).parsebytes(row.message)["To"]
         return to.addresses[0].display_name if to and to.addresses else ""
     except (IndexError, ValueError, HeaderParseError, AttributeError):
         return ""

@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 import schedule
 
 from huimao_sheets.errors import HuimaoError
-from huimao_sheets.ledger import FAILED, MISSED, OK, PARTIAL, Ledger
+from huimao_sheets.ledger import FAILED, MISSED, OK, PARTIAL, Ledger, private_dir, private_file
+from huimao_sheets.redact import redact
 from huimao_sheets.runner import run_job
 from huimao_sheets.timing import (
     INTERVAL,
@@ -231,7 +232,6 @@ class _ShanghaiFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, TZ).strftime("%Y-%m-%d %H:%M:%S")
 
     def format(self, record):
-        from huimao_sheets.redact import redact
 
         return redact(super().format(record))   # a password in a URL never reaches the log
 
@@ -243,7 +243,6 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
     if settings.scheduler.log_file:
         path = Path(settings.scheduler.log_file)
         try:
-            from huimao_sheets.ledger import private_dir, private_file
 
             private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
@@ -370,7 +369,6 @@ class SchedulerLock:
 
     def __enter__(self) -> "SchedulerLock":
         try:
-            from huimao_sheets.ledger import private_dir, private_file
 
             private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")

@@ -25,6 +25,7 @@ from huimao_sheets.findings import ERROR, WARNING, Finding
 from huimao_sheets.layout import SHEETS, Field, SheetSpec
 from huimao_sheets.model import Client, Register
 from huimao_sheets.normalize import date_hint
+from huimao_sheets.sources.xlsx_scan import COLUMN_GAP, ROW_GAP
 
 
 def _records(register: Register) -> Iterator[tuple[SheetSpec, list]]:
@@ -134,7 +135,6 @@ def invalid_value(register: Register, as_of: date, settings: Settings) -> list[F
 
 def stray_cell(register: Register, as_of: date, settings: Settings) -> list[Finding]:
     """A value far from the data, which the reader left out so as never to read the empty grid between."""
-    from huimao_sheets.sources.xlsx_scan import COLUMN_GAP, ROW_GAP
 
     findings = []
     owner = department_manager(register, None)

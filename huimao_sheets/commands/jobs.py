@@ -34,6 +34,9 @@ from huimao_sheets.cli import (
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.timing import TZ
 
+# Each command imports the library it runs inside its body, on purpose: see "Imports inside commands" in
+# huimao_sheets/cli.py.
+
 NowOpt = Annotated[Optional[str], typer.Option("--now", help="pretend it is this instant, e.g. 2026-11-30T14:00 (Asia/Shanghai)")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="allow a --now (or --as-of) later than the clock: the run really writes, sends and is recorded")]
 

@@ -14,6 +14,9 @@ import typer
 from huimao_sheets import clock
 from huimao_sheets.cli import app, global_options, parse_as_of, settings_for
 
+# Each command imports the library it runs inside its body, on purpose: see "Imports inside commands" in
+# huimao_sheets/cli.py.
+
 report_app = typer.Typer(no_args_is_help=True, help="周报 — the weekly reports: preview, list or send them.",
                          rich_markup_mode=None)
 app.add_typer(report_app, name="report")

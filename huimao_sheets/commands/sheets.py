@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,6 +10,9 @@ import typer
 from huimao_sheets.cli import _console, _globals, app, global_options, settings_for
 from huimao_sheets.config import DEFAULT_CONFIG, Settings
 from huimao_sheets.errors import ConfigError
+
+# Each command imports the library it runs inside its body, on purpose: see "Imports inside commands" in
+# huimao_sheets/cli.py.
 
 
 @app.command("setup-sheet")
@@ -50,8 +54,6 @@ def doctor(ctx: typer.Context) -> None:
 
 
 def _fallback_settings(source, credentials, smtp, lang) -> Settings:
-    import os
-
     data = {"source": source, "smtp": smtp, "language": lang if lang in ("zh", "en") else None,
             "credentials": str(credentials) if credentials else os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")}
     return Settings.from_dict({k: v for k, v in data.items() if v})

@@ -20,13 +20,13 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.mail import SUBJECT_LIMIT, header_text
 from huimao_sheets.reports.strings import CHANNEL_KEYS, OTHER_CHANNEL
+from huimao_sheets.shipped import shipped_folder
 
 CHANNEL_COLORS = {"电话": "#60a5fa", "上门": "#1d4ed8", "来访": "#10b981", OTHER_CHANNEL: "#9ca3af"}
 
 
 def packaged_templates() -> Path:
     """The templates shipped with the package (``templates/`` of the repository; see ``huimao_sheets.shipped``)."""
-    from huimao_sheets.shipped import shipped_folder
 
     return shipped_folder("templates")
 

@@ -11,6 +11,7 @@ encrypted workbook; the readers themselves are untouched.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from huimao_sheets.errors import SourceError
@@ -44,8 +45,6 @@ def sniff(path: Path) -> str:
 
 
 def _zip_has_workbook(path: Path) -> bool:
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())

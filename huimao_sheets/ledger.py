@@ -354,11 +354,6 @@ class Ledger:
                             "claimed_by=NULL, claimed_at=NULL WHERE kind=? AND period=? AND recipient=? "
                             "AND status='sending'", (error[:500], now.isoformat(), *key))
 
-    def note_error(self, key: tuple[str, str, str], error: str) -> None:
-        """Remember why a message could not be sent, without changing its status."""
-        with self.db:
-            self.db.execute("UPDATE mail SET last_error=? WHERE kind=? AND period=? AND recipient=?", (error[:500], *key))
-
     def requeue(self, key: tuple[str, str, str]) -> bool:
         """Send a message again with the next delivery, whatever its status (an admin's ``resend``): a sent
         one goes once more, a dead one gets its attempts back."""

@@ -19,9 +19,3 @@ def redact(text: str, *also: str | None) -> str:
         if secret and secret != "***":
             text = text.replace(secret, "***")
     return text
-
-
-def url_password(url: str) -> str | None:
-    """The password part of a URL, as typed (None if it has none)."""
-    m = _PASSWORD_IN_URL.search(str(url))
-    return m.group("password") if m else None

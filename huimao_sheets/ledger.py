@@ -438,6 +438,14 @@ class Ledger:
             self.db.execute("UPDATE runs SET status=?, finished_at=?, summary=? WHERE id=?",
                             (status, now.isoformat(), redact(summary), run_id))
 
+    def fail_unfinished(self, job: str, period: str, now: datetime, summary: str) -> int:
+        """Runs of ``job`` for ``period`` still marked running, whose process died: failed, with ``summary``."""
+        with self.db:
+            cur = self.db.execute("UPDATE runs SET status=?, finished_at=?, summary=? "
+                                  "WHERE job=? AND period=? AND status=?",
+                                  (FAILED, now.isoformat(), redact(summary), job, period, RUNNING))
+        return cur.rowcount
+
     def first_run(self) -> Run | None:
         """The first run ever recorded, of any job: since when the scheduler (or an admin) has been at work."""
         row = self.db.execute("SELECT * FROM runs ORDER BY id LIMIT 1").fetchone()

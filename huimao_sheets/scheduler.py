@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time as _time
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -205,6 +207,7 @@ TEXT = {
         "other_day": "补跑只限当天 {until} 之前",
         "older": "调度器当时未运行",
         "not_started": "{job} {period} 未开始: 收到停止信号",
+        "crashed": "任务进程异常终止（{how}），已记为失败；请把调度日志发给管理员",
         "started": "调度器已启动（进程 {pid}），{n} 个任务: {jobs}",
         "stopping": "收到 {signal}，完成当前任务后退出",
         "stopped": "调度器已退出",
@@ -220,6 +223,7 @@ TEXT = {
         "other_day": "catch-up is only the same day until {until}",
         "older": "the scheduler was not running",
         "not_started": "{job} {period} not started: stop requested",
+        "crashed": "the job's process ended abnormally ({how}) and the run is recorded as failed; send the scheduler log to the admin",
         "started": "scheduler started (pid {pid}), {n} jobs: {jobs}",
         "stopping": "{signal} received: finishing the current job, then exiting",
         "stopped": "scheduler stopped",
@@ -334,18 +338,73 @@ def _run_slot(job: "Job", decision: Decision, settings: "Settings", now: datetim
     slot = decision.slot
     how = "" if decision.why == ON_TIME_RUN else text[decision.why].format(at=_at(slot))
     started = _time.monotonic()
-    try:
-        run = run_job(job, settings, now=now, as_of=slot.at.date(), period=slot.period, env=env)
-        status, summary = run.status, run.summary(settings.language)
-    except HuimaoError as exc:
-        status, summary = FAILED, str(exc)
-    except Exception as exc:  # noqa: BLE001 - any failure of one job is logged and the loop carries on
-        status, summary = FAILED, f"{type(exc).__name__}: {exc}"
-        LOG.error("%s %s", job.name, slot.period, exc_info=True)
+    status, summary, trace = run_isolated(job, settings, now, slot, env)
+    if trace:
+        LOG.error("%s %s\n%s", job.name, slot.period, trace.rstrip())
     seconds = _time.monotonic() - started
     LOG.info(text["run"].format(job=job.name, period=_period(job, slot.period, text), status=text["status"][status],
                                 seconds=seconds, how=how, summary=summary))
     return Outcome(job.name, slot.period, status, summary, seconds)
+
+
+def _run_here(job: "Job", settings: "Settings", now: datetime, slot: Slot,
+              env: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """``run_job`` for the slot as (status, summary, traceback or None); never raises an Exception."""
+    try:
+        run = run_job(job, settings, now=now, as_of=slot.at.date(), period=slot.period, env=env)
+        return run.status, run.summary(settings.language), None
+    except HuimaoError as exc:
+        return FAILED, str(exc), None
+    except Exception as exc:  # noqa: BLE001 - any failure of one job is logged and the loop carries on
+        return FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+
+
+def _child(conn, job, settings, now, slot, env) -> None:
+    conn.send(_run_here(job, settings, now, slot, env))
+    conn.close()
+
+
+def run_isolated(job: "Job", settings: "Settings", now: datetime, slot: Slot,
+                 env: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """Run the job in a child process, so that nothing it does can take the scheduler down.
+
+    A crash in native code (a reader's abort or segfault), or the kernel killing the job for its memory,
+    ends only the child: the run is then recorded as failed with the signal or exit code, the next job
+    runs, and no run is left ``running``. The child is forked (cheap, nothing to pickle); where fork is
+    not available the job runs in this process, as it always did.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _run_here(job, settings, now, slot, env)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, job, settings, now, slot, env),
+                            name=f"huimao-{job.name}", daemon=True)
+    child.start()
+    send.close()   # the child holds the only writing end: its death is an EOF here
+    try:
+        result = receive.recv()
+    except EOFError:
+        result = None
+    finally:
+        receive.close()
+        child.join()
+    if result is not None:
+        return result
+    summary = TEXT[settings.language]["crashed"].format(how=_exit_description(child.exitcode, settings.language))
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        ledger.fail_unfinished(job.name, slot.period, now, summary)
+    return FAILED, summary, None
+
+
+def _exit_description(code: int | None, language: str) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        hint = {"SIGKILL": {"zh": "，可能是内存不足被系统终止", "en": ", perhaps killed by the system for lack of memory"}}
+        return ("信号 " if language == "zh" else "signal ") + name + hint.get(name, {}).get(language, "")
+    return ("退出码 " if language == "zh" else "exit code ") + str(code)
 
 
 # --- one instance at a time -----------------------------------------------------------------------------

@@ -271,6 +271,34 @@ def test_a_job_that_raises_is_logged_and_the_next_job_still_runs(tmp_path, serve
         assert [(r.job, r.status) for r in ledger.runs()] == [("daily-check", "failed"), ("weekly-report", "failed")]
 
 
+def test_a_job_that_crashes_in_native_code_is_a_failed_run_and_the_next_job_still_runs(
+        tmp_path, server, small, log, monkeypatch):
+    """A segfault (as a reader's native code can cause) ends only the job's own process."""
+    import ctypes
+
+    from huimao_sheets import runner
+
+    marker, real_open = tmp_path / "crashed-once", runner.open_source
+
+    def open_source_that_crashes_once(*args, **kw):
+        if not marker.exists():
+            marker.touch()
+            ctypes.string_at(0)   # SIGSEGV, in native code
+        return real_open(*args, **kw)
+
+    monkeypatch.setattr(runner, "open_source", open_source_that_crashes_once)
+    settings = settings_for(tmp_path, server, small)
+    outcomes = run_due(settings, load_jobs(settings), at(2026, 11, 30, 8, 0), env={})
+    assert statuses(outcomes) == [("daily-check", "2026-11-30", "failed"), ("weekly-report", "2026-W49", "ok")]
+    assert outcomes[0].summary == "任务进程异常终止（信号 SIGSEGV），已记为失败；请把调度日志发给管理员"
+    assert lines(log)[0].startswith("daily-check 2026-11-30 失败 ")
+    assert lines(log)[0].endswith(outcomes[0].summary)
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        assert [(r.job, r.status, r.summary) for r in ledger.runs()] == [
+            ("daily-check", "failed", outcomes[0].summary), ("weekly-report", "ok", outcomes[1].summary)]
+    assert received(server) and all(kind.startswith("weekly-") for kind, _, _ in received(server))
+
+
 # --- one instance at a time and the commands ---------------------------------------------------------------
 
 def test_a_second_scheduler_refuses_with_a_clear_message(tmp_path, server, register, run_cli):

@@ -158,10 +158,6 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF * 3 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
-# Findings about a client (not a cell) keep their identity when rows are inserted above them.
-_CLIENT_LEVEL = {"overdue_followup", "visit_collision", "plan_collision", "duplicate_client"}
-
-
 def finding_fingerprint(finding: Finding) -> str:
     """A stable id of a finding across runs: code, sheet, column, client ids, and rows or a content key.
 

@@ -188,11 +188,12 @@ def test_in_english(tmp_path):
     register, result = check(str(path), THURSDAY, settings)
     mails = {m.to_name: m for m in digest_mails(register, result.findings, THURSDAY, settings,
                                                 recipients(register), {})}
-    assert mails["张伟"].subject.endswith(" · 1 pre-visit briefs")
+    assert mails["张伟"].subject.endswith(" · planned visits: 1")
+    assert mails["李娜"].subject.endswith(" · colleagues' plans: 1")
     assert ("== Before your visits (1) ==\n"
             "* Fri 2026-12-04: visit 福州鼎盛贸易有限公司（KH0001）\n"
             "  ! 李娜 visited on 2026-11-30. Talk to 李娜 before you go, so that you do not collide.\n"
-            "  Latest 1 visits (1 in all):\n"
+            "  Latest visits (1 of 1):\n"
             "  - 2026-11-30 李娜 On-site: Problems raised price; Outcome 已发方案\n") in mails["张伟"].text
     assert ("- 张伟 plans to visit 福州鼎盛贸易有限公司（KH0001） on 2026-12-04; you visited on 2026-11-30 — talk first.\n"
             in mails["李娜"].text)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from email import message_from_bytes, policy
 
 from huimao_sheets.app import check
-from huimao_sheets.config import Settings
+from huimao_sheets.config import CheckSettings, Settings
 from huimao_sheets.jobs import find_job
 from huimao_sheets.reports.brief import pre_visit_briefs
 from huimao_sheets.reports.daily import digest_mails
@@ -126,8 +126,6 @@ def test_before_national_day_the_next_working_day_is_after_the_holiday(tmp_path)
 
 
 def test_company_days_off_move_the_next_working_day(tmp_path):
-    from huimao_sheets.config import CheckSettings
-
     path = make_workbook(tmp_path, plans=[plan(计划日期=date(2026, 12, 7), 拜访人="张伟")])
     settings = Settings(checks=CheckSettings(company_days_off=[date(2026, 12, 4)]))
     assert _planned(_briefs(path, THURSDAY, settings)) == [("张伟", "2026-12-07", "KH0001")]

@@ -11,9 +11,9 @@ For a person of the 员工 sheet with a valid address, as of day D:
 - **pre-visit briefs** of their plans of D and the next working day, and **warnings** of a colleague's plan
   of a client they visited or plan within the collision window (``reports.brief``).
 
-A person with none of these gets no message; one with only a brief or a warning gets one. Templates: ``daily.subject.j2``, ``daily.txt.j2`` and
-``daily.html.j2`` (which extends the reports' ``base.html.j2``); the words are the weekly reports' strings
-plus ``DAILY_STRINGS``. Messages are keyed ``("daily-digest", "2026-11-30", address)`` in the mail ledger,
+A person with none of these gets no message; one with only a brief or a warning gets one. Templates:
+``daily.subject.j2``, ``daily.txt.j2`` and ``daily.html.j2`` (which extends the reports' ``base.html.j2``);
+the words are the weekly reports' strings plus ``DAILY_STRINGS``. Messages are keyed ``("daily-digest", "2026-11-30", address)`` in the mail ledger,
 so a person gets at most one digest a day.
 """
 

@@ -25,6 +25,7 @@ from huimao_sheets.layout import (
     STAGES,
     VISITS,
 )
+from huimao_sheets.workdays import WorkCalendar
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷黎史陶贺毛郝顾龚邵万武钱戴严莫孔常汤康易乔赖文")
 GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 秀英 桂英 建华 志强 海燕 晓东 雪梅 国庆 文博 子涵 "
@@ -288,6 +289,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
         plant.plant_plans(plan_rows)
         visit_rows = plant.plant_visits(list(visit_rows))
         plant.plant_unknown_staff(client_rows, visit_rows)
+        plant.plant_brief(plan_rows, visit_rows)
     book.sheets = {CLIENTS.title: client_rows, VISITS.title: visit_rows, STAFF.title: staff_rows,
                    PLANS.title: plan_rows}
     return book
@@ -442,6 +444,19 @@ class Planted:
             rows.append([d, c.client_id, None, c.manager.name, "签约"])
             rows.append([d + timedelta(days=self.rng.randint(0, 5)), c.client_id, None, other.name, "需求调研"])
         rows.append([self.spec.as_of + timedelta(days=3), "KH99999", None, self.staff[-1].name, "回访"])
+
+    def plant_brief(self, plan_rows: list[list[Any]], visit_rows: list[list[Any]]) -> None:
+        """A pre-visit brief with a colleague in it: a client's manager plans it for the next working day, and a
+        colleague of the department visited it three days before the demo date and heard a problem."""
+        rng = random.Random(self.spec.seed + 7)   # its own stream: the other planted problems stay put
+        c = rng.choice([c for c in self.clients if c.manager.role == "客户经理"])
+        other = rng.choice([p for p in self.staff if p.role == "客户经理" and p.department == c.manager.department
+                            and p.name != c.manager.name])
+        tomorrow = WorkCalendar().add_working_days(self.spec.as_of, 1)
+        plan_rows.append([tomorrow, c.client_id, None, c.manager.name, "方案讲解"])
+        visit = {"拜访日期": self.spec.as_of - timedelta(days=3), "客户编号": c.client_id, "拜访人": other.name,
+                 "拜访方式": "上门", "客户反映问题": "老板说去年的内训没有落地，这次想先看案例", "拜访结果": "约了客户经理再谈"}
+        visit_rows.append([visit.get(h) for h in VISIT_HEADER])
 
     def plant_visits(self, rows: list[list[Any]]) -> list[list[Any]]:
         idx = {h: i for i, h in enumerate(VISIT_HEADER)}

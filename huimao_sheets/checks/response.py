@@ -4,8 +4,12 @@
 whose 应对措施 (an optional column; 解决方案, 处理措施 and ``response`` are accepted) is still blank more than
 ``response_days`` working days (China's official calendar, default 3) after its 拜访日期. Owner: the 拜访人.
 
-``details.escalate`` says who else must hear of it (及时向公司层面汇报): ``"department"`` (the 部门经理) past
-twice ``response_days``, ``"director"`` (the 市场总监's weekly mail) past three times, else ``None``.
+``details.escalate`` says who else must hear of it (及时向公司层面汇报): ``"department"`` past twice
+``response_days``, ``"director"`` past three times, else ``None``; ``details.escalated_on`` is the working day
+it reached that level (the daily digest tells those notified on that day). Escalated, ``notify`` names the
+部门经理 of the row's department (the 拜访人's 所属部门 on 员工, else the client's; a department without a
+manager: the 市场总监); past three times it names the 市场总监 too, whose weekly mail lists it (逾期未应对的问题).
+The owner is never in ``notify``.
 Without the 应对措施 column the check finds nothing: the sheet has no place for a response yet
 (``setup-sheet`` adds the column, ``doctor`` mentions it).
 """
@@ -14,24 +18,42 @@ from __future__ import annotations
 
 from datetime import date
 
-from huimao_sheets.checks.common import client_ids, header, record_owner
+from huimao_sheets.checks.common import client_department, client_ids, department_manager, header, record_owner
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
 from huimao_sheets.layout import VISITS
-from huimao_sheets.model import Register
+from huimao_sheets.model import Register, Visit
 from huimao_sheets.timing import work_calendar
+from huimao_sheets.workdays import WorkCalendar
 
 DEPARTMENT, DIRECTOR = "department", "director"
+LEVELS = ((DIRECTOR, 3), (DEPARTMENT, 2))   # who else hears, past this many times response_days
 
 
 def escalation(days: int, response_days: int) -> str | None:
     """Who else hears of a problem unanswered for ``days`` working days."""
-    if days > 3 * response_days:
-        return DIRECTOR
-    if days > 2 * response_days:
-        return DEPARTMENT
-    return None
+    return next((level for level, times in LEVELS if days > times * response_days), None)
+
+
+def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None) -> list[str]:
+    """Who hears of an escalated problem besides its owner: the department's manager, then the director."""
+    if escalate is None:
+        return []
+    member = register.staff_by_name.get(v.visitor) if v.visitor else None
+    department = member.department if member and member.department else client_department(register, v.client)
+    names = [department_manager(register, department)]
+    if escalate == DIRECTOR:
+        director = register.director()
+        names.append(director.name if director else None)
+    return [n for n in dict.fromkeys(names) if n and n != owner]
+
+
+def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int) -> str | None:
+    """The working day on which the problem reached the level ``escalate``."""
+    if escalate is None:
+        return None
+    return calendar.add_working_days(v.visit_date, dict(LEVELS)[escalate] * response_days + 1).isoformat()
 
 
 def unanswered_problem(register: Register, as_of: date, settings: Settings) -> list[Finding]:
@@ -50,14 +72,16 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
         days = calendar.working_days_between(v.visit_date, as_of)
         if days <= limit:
             continue
+        escalate = escalation(days, limit)
+        owner = record_owner(register, "visits", v)
         findings.append(Finding(
             code="unanswered_problem", sheet=sheet, rows=[v.row], column=column,
             client_ids=client_ids(v.client), staff=[v.visitor] if v.visitor else [],
-            owner=record_owner(register, "visits", v),
+            owner=owner, notify=_notified(register, v, escalate, owner),
             message=UNANSWERED_PROBLEM.text(settings.language, row=v.row, date=v.visit_date.isoformat(),
                                             problems=v.problems, days=days),
-            details={"visit_date": v.visit_date.isoformat(), "working_days": days,
-                     "escalate": escalation(days, limit)},
+            details={"visit_date": v.visit_date.isoformat(), "working_days": days, "escalate": escalate,
+                     "escalated_on": _escalated_on(calendar, v, escalate, limit)},
         ))
     return findings
 

@@ -6,6 +6,7 @@
     context.py     the plain-data context of each report: person, department, company
     strings.py     the words of the reports, zh and en
     render.py      jinja2 templates (``templates/``) → subject, text and inlined HTML
+    daily.py       the daily digest; brief.py its pre-visit brief of each planned client
     weekly.py      ``send_weekly()``: build, preview, queue in the ledger and send — what the CLI and
                    the scheduler call
 """

@@ -307,4 +307,10 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
                        for o, n in owners.most_common(5)],
         "findings": len(open_findings.findings),
         "handover": handover(activity, departed_by_department(register).get(None, [])),
+        "unanswered": limited(open_findings.rows(escalated_to_director(open_findings.findings), t)),
     }
+
+
+def escalated_to_director(findings: list[Finding]) -> list[Finding]:
+    """Problems left unanswered past three times ``response_days``: the company view lists them."""
+    return [f for f in findings if f.code == "unanswered_problem" and f.details.get("escalate") == "director"]

@@ -6,11 +6,14 @@ For a person of the 员工 sheet with a valid address, as of day D:
   with none) whose due date is D, by the rule of the overdue check and the weekly report
   (``checks.followup.followup_due``);
 - **overdue follow-ups**: the ``overdue_followup`` findings they own, longest open first;
-- **data problems to fix**: every other finding they own, longest open first.
+- **data problems to fix**: every other finding they own, longest open first (and one they are told of
+  — ``notify`` — on the day it is new, or the day an ``unanswered_problem`` is escalated to them);
+- **pre-visit briefs** of their plans of D and the next working day, and **warnings** of a colleague's plan
+  of a client they visited or plan within the collision window (``reports.brief``).
 
-A person with none of the three gets no message. Templates: ``daily.subject.j2``, ``daily.txt.j2`` and
-``daily.html.j2`` (which extends the reports' ``base.html.j2``); the words are the weekly reports' strings
-plus ``DAILY_STRINGS``. Messages are keyed ``("daily-digest", "2026-11-30", address)`` in the mail ledger,
+A person with none of these gets no message; one with only a brief or a warning gets one. Templates:
+``daily.subject.j2``, ``daily.txt.j2`` and ``daily.html.j2`` (which extends the reports' ``base.html.j2``);
+the words are the weekly reports' strings plus ``DAILY_STRINGS``. Messages are keyed ``("daily-digest", "2026-11-30", address)`` in the mail ledger,
 so a person gets at most one digest a day.
 """
 
@@ -27,6 +30,7 @@ from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.mail import Mail
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import followup_row
+from huimao_sheets.reports.brief import pre_visit_briefs
 from huimao_sheets.reports.context import OWNER, OpenFindings, limited
 from huimao_sheets.reports.recipients import Recipient, stand_ins
 from huimao_sheets.reports.render import Renderer
@@ -47,6 +51,29 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
         "to_fix_note": "改正表格后，下次检查会自动消失。",
         "last_visit": "上次拜访",
         "never": "从未拜访",
+        "brief_subject": " · 拜访简报 {n}",
+        "warning_subject": " · 撞车提醒 {n}",
+        "briefs": "拜访前简报",
+        "briefs_note": "今天和下一个工作日计划拜访的客户：最近的拜访记录，以及近期拜访过或计划拜访该客户的同事。",
+        "today": "今天",
+        "brief_plan": "{date}（{when}）拜访 {client}",
+        "purpose": "（目的：{purpose}）",
+        "brief_visits": "最近{n}次拜访（共{total}次）",
+        "brief_no_visits": "该客户还没有拜访记录。",
+        "problems_label": "客户反映问题",
+        "response_label": "应对措施",
+        "colleague_visited": "{name}于{date}拜访过该客户",
+        "colleague_plans": "{name}计划于{date}拜访该客户",
+        "talk_to": "出发前请先与{names}沟通，以免撞车。",
+        "stop": "。",
+        "warnings": "同事的拜访计划",
+        "warning": "{planner}计划于{date}拜访{client}",
+        "you_visited": "您于{dates}拜访过该客户",
+        "you_plan": "您计划于{dates}拜访该客户",
+        "talk_first": "请先沟通。",
+        "list_sep": "、",
+        "clause_sep": "；",
+        "dash": "——",
     },
     "en": {
         "brand": "Huimao daily",
@@ -59,6 +86,30 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
         "to_fix_note": "They disappear at the next check once the sheet is fixed.",
         "last_visit": "Last visit",
         "never": "never visited",
+        "brief_subject": " · planned visits: {n}",
+        "warning_subject": " · colleagues' plans: {n}",
+        "briefs": "Before your visits",
+        "briefs_note": "Clients you plan to visit today and on the next working day: their latest visits, and the "
+                       "colleagues who recently visited or plan to visit them.",
+        "today": "today",
+        "brief_plan": "{when} {date}: visit {client}",
+        "purpose": " (purpose: {purpose})",
+        "brief_visits": "Latest visits ({n} of {total})",
+        "brief_no_visits": "No visit of this client is recorded yet.",
+        "problems_label": "Problems raised",
+        "response_label": "Response",
+        "colleague_visited": "{name} visited on {date}",
+        "colleague_plans": "{name} plans to visit on {date}",
+        "talk_to": "Talk to {names} before you go, so that you do not collide.",
+        "stop": ". ",
+        "warnings": "Colleagues' plans",
+        "warning": "{planner} plans to visit {client} on {date}",
+        "you_visited": "you visited on {dates}",
+        "you_plan": "you plan to visit on {dates}",
+        "talk_first": "talk first.",
+        "list_sep": ", ",
+        "clause_sep": "; ",
+        "dash": " — ",
     },
 }
 
@@ -85,17 +136,21 @@ def digest_mails(register: Register, findings: list[Finding], as_of: date, setti
     renderer = Renderer(settings)
     open_findings = OpenFindings(findings, first_seen, as_of, stand_ins(register))
     due = due_today(register, as_of, settings)
+    briefs = pre_visit_briefs(register, as_of, settings)
     day = {"iso": as_of.isoformat(), "md": f"{as_of.month}/{as_of.day}", "weekday": t["weekdays"][as_of.weekday()]}
     mails = []
     for person in people:
-        # What they own (or a colleague without an address owns), and what they are told of on the day it is new.
+        # What they own (or a colleague without an address owns), and what they are told of on the day it is
+        # new (or, for a problem left unanswered, the day it is escalated to them).
         mine = [(f, role, behalf) for f, role, behalf in open_findings.for_person(person.name)
-                if role == OWNER or open_findings.row(f, t)["new"]]
+                if role == OWNER or open_findings.row(f, t)["new"] or escalated_on(f) == as_of.isoformat()]
         overdue = [e for e in mine if e[0].code == OVERDUE]
         to_fix = [e for e in mine if e[0].code != OVERDUE]
-        today = due.get(person.name, []) + [row for absent in open_findings.represented.get(person.name, [])
-                                            for row in due.get(absent, [])]
-        if not (today or overdue or to_fix):
+        absent = open_findings.represented.get(person.name, [])
+        today = due.get(person.name, []) + [row for name in absent for row in due.get(name, [])]
+        own_briefs = _on_behalf(briefs.briefs, person.name, absent)
+        warnings = _on_behalf(briefs.warnings, person.name, absent)
+        if not (today or overdue or to_fix or own_briefs or warnings):
             continue   # nobody gets an empty mail
         context = {
             "t": t, "lang": settings.language, "as_of": as_of.isoformat(), "day": day, "about": person.name,
@@ -103,8 +158,20 @@ def digest_mails(register: Register, findings: list[Finding], as_of: date, setti
             "recipient": {"name": person.name, "role": person.role},
             "due_today": limited(today), "overdue": limited(open_findings.rows(overdue, t)),
             "findings": limited(open_findings.rows(to_fix, t)),
+            "briefs": limited(own_briefs), "warnings": limited(warnings),
         }
         rendered = renderer.render("daily", context)
         mails.append(Mail(KIND, as_of.isoformat(), person.name, person.address, rendered.subject, rendered.text,
                           rendered.html, person.name))
     return mails
+
+
+def escalated_on(f: Finding) -> str | None:
+    """The day an ``unanswered_problem`` was last escalated (``details.escalated_on``), else None."""
+    return f.details.get("escalated_on") if f.code == "unanswered_problem" else None
+
+
+def _on_behalf(by_person: dict[str, list[dict[str, Any]]], name: str, absent: list[str]) -> list[dict[str, Any]]:
+    """``name``'s rows, then those of the people whose mail ``name`` receives, marked ``on_behalf_of``."""
+    rows = [{**r, "on_behalf_of": ""} for r in by_person.get(name, [])]
+    return rows + [{**r, "on_behalf_of": other} for other in absent for r in by_person.get(other, [])]

@@ -89,6 +89,8 @@ STRINGS: dict[str, dict] = {
         "top_problems": "主要问题",
         "by_code": "按问题类型",
         "longest_open": "存在最久的问题",
+        "unanswered_escalated": "逾期未应对的问题",
+        "unanswered_escalated_note": "客户反映的问题，超过应对期限三倍仍未填写“应对措施”（及时向公司层面汇报，不得隐瞒和截留）。",
         "top_owners": "待处理问题最多的人",
         "owner": "处理人",
         "count": "数量",
@@ -189,6 +191,9 @@ STRINGS: dict[str, dict] = {
         "top_problems": "Largest problems",
         "by_code": "By kind",
         "longest_open": "Open the longest",
+        "unanswered_escalated": "Problems unanswered",
+        "unanswered_escalated_note": "Problems clients raised with no “应对措施” (response) after three times the "
+                                     "time allowed, reported to the company.",
         "top_owners": "Most open problems",
         "owner": "Owner",
         "count": "Count",

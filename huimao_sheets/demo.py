@@ -288,6 +288,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
         plant.plant_plans(plan_rows)
         visit_rows = plant.plant_visits(list(visit_rows))
         plant.plant_unknown_staff(client_rows, visit_rows)
+        plant.plant_week_review(plan_rows, visit_rows)
     book.sheets = {CLIENTS.title: client_rows, VISITS.title: visit_rows, STAFF.title: staff_rows,
                    PLANS.title: plan_rows}
     return book
@@ -442,6 +443,33 @@ class Planted:
             rows.append([d, c.client_id, None, c.manager.name, "签约"])
             rows.append([d + timedelta(days=self.rng.randint(0, 5)), c.client_id, None, other.name, "需求调研"])
         rows.append([self.spec.as_of + timedelta(days=3), "KH99999", None, self.staff[-1].name, "回访"])
+
+    def plant_week_review(self, plan_rows: list[list[Any]], visit_rows: list[list[Any]]) -> None:
+        """For the weekly report's look ahead and the director's spot check: a few clients visited on the
+        as-of date whose follow-up falls due a day or two later, half of them with a plan for it (by the
+        客户经理, once by a colleague) and half without (``unplanned_followup``); and a few visits of the
+        report's week with no problem recorded."""
+        from huimao_sheets.timing import week_before
+
+        rng = random.Random(self.spec.seed + 13)   # its own stream: the other planted problems stay put
+        as_of = self.spec.as_of
+        free = [c for c in self.clients if not c.next_followup or c.next_followup <= as_of]
+        for i, c in enumerate(rng.sample(free, min(len(free), 2 * self.k))):
+            due = as_of + timedelta(days=1 + i % 2)
+            visit_rows.append([as_of, c.client_id, None, c.manager.name, "电话", rng.choice(PROBLEMS), "约好回访",
+                               due, rng.choice(RESPONSES)])
+            if i < self.k:
+                colleague = next((p for p in self.staff if p.role == "客户经理" and p.name != c.manager.name
+                                  and p.department == c.manager.department), c.manager)
+                plan_rows.append([as_of + timedelta(days=1), c.client_id, None,
+                                  (colleague if i == 0 else c.manager).name, "跟进回访"])
+        week = week_before(as_of)
+        problems, response = VISIT_HEADER.index("客户反映问题"), VISIT_HEADER.index("应对措施")
+        in_week = [r for r in visit_rows[1:] if r and isinstance(r[0], date) and week.contains(r[0])]
+        for r in rng.sample(in_week, min(len(in_week), 2 * self.k)):
+            r[problems] = None
+            if len(r) > response:
+                r[response] = None
 
     def plant_visits(self, rows: list[list[Any]]) -> list[list[Any]]:
         idx = {h: i for i, h in enumerate(VISIT_HEADER)}

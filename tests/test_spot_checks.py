@@ -151,14 +151,19 @@ def send(tmp_path, url, workbook, **kwargs):
     return send_weekly(settings, source=workbook, as_of=AS_OF, now=lambda: NOW, env={}, **kwargs)
 
 
-def expected_sample(tmp_path, workbook) -> list[str]:
-    """The sample drawn by hand from the workbook and the state folder's secret: one text line per visit."""
+def expected_sample(tmp_path, workbook, problems: bool = False) -> list[str]:
+    """The sample drawn by hand from the workbook and the state folder's secret: one text line per visit
+    (and with ``problems`` its problems' line)."""
     from huimao_sheets.app import check
 
     register, _ = check(workbook, AS_OF, Settings())
     secret = spot_check_secret(tmp_path / "state", create=False)
-    return [f"- {v.visit_date} {v.visitor} → {v.client.name}（{v.client.client_id}） ({v.channel}, 拜访记录第{v.row}行)"
-            for v in draw(register.visits, W48, secret, DEFAULT)]
+    lines = []
+    for v in draw(register.visits, W48, secret, DEFAULT):
+        lines.append(f"- {v.visit_date} {v.visitor} → {v.client.name}（{v.client.client_id}） ({v.channel}, 拜访记录第{v.row}行)")
+        if problems:
+            lines.append(f"  客户反映问题: {v.problems or '（未记录）'}")
+    return lines
 
 
 def sample_lines(text: str) -> list[str]:
@@ -183,6 +188,8 @@ def test_the_director_s_mail_carries_the_sample(tmp_path, server):
                               "样本从全公司这一周的 36 条拜访中随机抽取，每周不同，员工无法预知；没有记录“客户反映问题”的拜访"
                               "（共 11 条）被抽中的机会是其他拜访的 3 倍。\n")
     assert sample_lines(text) == lines
+    assert [line for line in section.splitlines() if line.startswith(("- ", "  客户反映问题"))] == expected_sample(
+        tmp_path, workbook, problems=True)
     assert "抽查（全公司 5 条）" in html and "抽查：请致电客户核实拜访是否属实" in html
     for person in ("zhangwei@huimao.cn", "wang@huimao.cn"):
         assert "抽查（全公司" not in mails[person].get_body(("plain",)).get_content()

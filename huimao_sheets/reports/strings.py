@@ -49,6 +49,8 @@ STRINGS: dict[str, dict] = {
         "followups_note": "“已有计划”：拜访计划中有人（您或同事）在{as_of}至应跟进日期之间安排了拜访；“未做计划”的请在拜访计划中安排。",
         "followups_count": "{n}（已有计划 {planned}，未做计划 {unplanned}）",
         "planned_of_total": "已计划/共",
+        "followups_head": "应跟进",
+        "next_plans_head": "计划拜访",
         "next_plans": "计划拜访（{span}）",
         "next_plans_note": "拜访计划中您{span}的安排。",
         "purpose": "目的",
@@ -84,6 +86,7 @@ STRINGS: dict[str, dict] = {
         "company_spot_check_undrawn": "本次未抽取抽查样本：状态目录中还没有抽查密钥（预览和试运行不写状态目录）。"
                                       "正式发送周报时会生成密钥并抽取。",
         "company_spot_check_empty": "这一周没有拜访记录，无从抽查。",
+        "not_recorded": "（未记录）",
         "handover": "待交接客户",
         "handover_note": "以下客户的客户经理不在员工表中（已离职，或姓名写错）。客户是公司的资源：请指定在职同事接手，"
                          "并在客户档案中改写“客户经理”；改写后即从此列表消失。",
@@ -162,6 +165,8 @@ STRINGS: dict[str, dict] = {
                           "due date; plan the ones “not planned” in the visit plan.",
         "followups_count": "{n} ({planned} planned, {unplanned} not planned)",
         "planned_of_total": "planned/all",
+        "followups_head": "Follow-ups due",
+        "next_plans_head": "Visits planned",
         "next_plans": "Visits planned {span}",
         "next_plans_note": "Your visits in the visit plan, {span}.",
         "purpose": "Purpose",
@@ -201,6 +206,7 @@ STRINGS: dict[str, dict] = {
                                       "(a preview or dry run writes nothing there). The real weekly run creates the "
                                       "key and draws the sample.",
         "company_spot_check_empty": "No visits this week: nothing to spot-check.",
+        "not_recorded": "(not recorded)",
         "handover": "Clients to hand over",
         "handover_note": "The account manager of these clients is not on the staff sheet (they have left, or the "
                          "name is misspelt). Clients belong to the company: choose a colleague to take each over "

@@ -126,6 +126,8 @@ def test_the_secret_is_created_0600_in_the_state_folder_and_reused(tmp_path):
     assert spot_check_secret(state, create=True) == secret == spot_check_secret(state, create=False)
     assert sorted(os.listdir(state)) == [SPOT_CHECK_KEY], "no draft left behind"
     assert spot_check_secret(tmp_path / "other", create=True) != secret, "another install, another secret"
+    path.chmod(0o644)
+    assert spot_check_secret(state, create=True) == secret and stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_a_damaged_secret_is_a_config_error_naming_the_file(tmp_path):

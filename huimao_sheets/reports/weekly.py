@@ -36,7 +36,7 @@ from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.checks.late_entry import visit_keys
-from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir
+from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir, private_file
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import Activity
@@ -110,6 +110,8 @@ def spot_check_secret(state_dir: str | Path, *, create: bool) -> bytes | None:
     if not _KEY_TEXT.fullmatch(text):
         raise ConfigError(f"抽查密钥 {path} 的内容无效（应为 64 位十六进制数字）。删除该文件，下次发送周报时会"
                           f"重新生成（此后的抽查样本随之改变）。")
+    if create:
+        private_file(path)   # a key copied in with looser permissions is made 0600
     return bytes.fromhex(text)
 
 
@@ -225,6 +227,8 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
 
     ``people``: the recipients (default: everyone ``recipients`` finds); ``resend`` puts the selected
     messages back in the queue even if they were sent (or left unconfirmed) before, and needs ``to``.
+    The company report's spot check uses the install's key (``spot_check_secret``); a run that is neither a
+    preview nor a dry run creates it in the state folder if it is missing.
     """
     as_of = snapshot.as_of
     week = week or week_before(as_of)

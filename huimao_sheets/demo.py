@@ -25,6 +25,7 @@ from huimao_sheets.layout import (
     STAGES,
     VISITS,
 )
+from huimao_sheets.timing import week_before
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷黎史陶贺毛郝顾龚邵万武钱戴严莫孔常汤康易乔赖文")
 GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 秀英 桂英 建华 志强 海燕 晓东 雪梅 国庆 文博 子涵 "
@@ -449,8 +450,6 @@ class Planted:
         as-of date whose follow-up falls due a day or two later, half of them with a plan for it (by the
         客户经理, once by a colleague) and half without (``unplanned_followup``); and a few visits of the
         report's week with no problem recorded."""
-        from huimao_sheets.timing import week_before
-
         rng = random.Random(self.spec.seed + 13)   # its own stream: the other planted problems stay put
         as_of = self.spec.as_of
         free = [c for c in self.clients if not c.next_followup or c.next_followup <= as_of]

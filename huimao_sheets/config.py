@@ -130,6 +130,11 @@ class CheckSettings(_Strict):
         return value
 
 
+class SpotCheckSettings(_Strict):
+    sample_size: int = Field(5, ge=0, le=100)        # visits in the director's weekly sample (0: none)
+    no_problem_weight: int = Field(3, ge=1, le=100)  # a visit with no 客户反映问题 is this many times as likely
+
+
 class SchedulerSettings(_Strict):
     catch_up_until: str = "17:30"   # a run missed while the scheduler was down is caught up until then, same day
     log_file: str | None = None     # also append the scheduler's log lines to this file
@@ -157,6 +162,7 @@ class Settings(_Strict):
     columns: dict[str, dict[str, str]] = {}     # sheet key → field key → header text
     checks: CheckSettings = CheckSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    spot_check: SpotCheckSettings = SpotCheckSettings()
 
     _path: str | None = PrivateAttr(default=None)   # the config file these settings came from
 

@@ -25,6 +25,7 @@ from huimao_sheets.layout import (
     STAGES,
     VISITS,
 )
+from huimao_sheets.timing import week_before
 from huimao_sheets.workdays import WorkCalendar
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷黎史陶贺毛郝顾龚邵万武钱戴严莫孔常汤康易乔赖文")
@@ -290,6 +291,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
         visit_rows = plant.plant_visits(list(visit_rows))
         plant.plant_unknown_staff(client_rows, visit_rows)
         plant.plant_brief(plan_rows, visit_rows)
+        plant.plant_week_review(plan_rows, visit_rows)
     book.sheets = {CLIENTS.title: client_rows, VISITS.title: visit_rows, STAFF.title: staff_rows,
                    PLANS.title: plan_rows}
     return book
@@ -457,6 +459,31 @@ class Planted:
         visit = {"拜访日期": self.spec.as_of - timedelta(days=3), "客户编号": c.client_id, "拜访人": other.name,
                  "拜访方式": "上门", "客户反映问题": "老板说去年的内训没有落地，这次想先看案例", "拜访结果": "约了客户经理再谈"}
         visit_rows.append([visit.get(h) for h in VISIT_HEADER])
+
+    def plant_week_review(self, plan_rows: list[list[Any]], visit_rows: list[list[Any]]) -> None:
+        """For the weekly report's look ahead and the director's spot check: a few clients visited on the
+        as-of date whose follow-up falls due a day or two later, half of them with a plan for it (by the
+        客户经理, once by a colleague) and half without (``unplanned_followup``); and a few visits of the
+        report's week with no problem recorded."""
+        rng = random.Random(self.spec.seed + 13)   # its own stream: the other planted problems stay put
+        as_of = self.spec.as_of
+        free = [c for c in self.clients if not c.next_followup or c.next_followup <= as_of]
+        for i, c in enumerate(rng.sample(free, min(len(free), 2 * self.k))):
+            due = as_of + timedelta(days=1 + i % 2)
+            visit_rows.append([as_of, c.client_id, None, c.manager.name, "电话", rng.choice(PROBLEMS), "约好回访",
+                               due, rng.choice(RESPONSES)])
+            if i < self.k:
+                colleague = next((p for p in self.staff if p.role == "客户经理" and p.name != c.manager.name
+                                  and p.department == c.manager.department), c.manager)
+                plan_rows.append([as_of + timedelta(days=1), c.client_id, None,
+                                  (colleague if i == 0 else c.manager).name, "跟进回访"])
+        week = week_before(as_of)
+        problems, response = VISIT_HEADER.index("客户反映问题"), VISIT_HEADER.index("应对措施")
+        in_week = [r for r in visit_rows[1:] if r and isinstance(r[0], date) and week.contains(r[0])]
+        for r in rng.sample(in_week, min(len(in_week), 2 * self.k)):
+            r[problems] = None
+            if len(r) > response:
+                r[response] = None
 
     def plant_visits(self, rows: list[list[Any]]) -> list[list[Any]]:
         idx = {h: i for i, h in enumerate(VISIT_HEADER)}

@@ -47,7 +47,7 @@ def load(tmp_path, text: str, language: str | None = None) -> str:
 def test_an_unknown_key_names_the_valid_keys(tmp_path):
     assert load(tmp_path, 'langauge = "en"\n') == (
         '配置文件 huimao.toml 中的 langauge = "en" 有误: 不是配置项；可用的键: language, source, credentials, smtp, '
-        'mail_from, state_dir, outbox_dir, jobs_dir, templates_dir, sheets, columns, checks, scheduler')
+        'mail_from, state_dir, outbox_dir, jobs_dir, templates_dir, sheets, columns, checks, scheduler, spot_check')
     assert load(tmp_path, '[checks]\ncollision_window = 5\n') == (
         '配置文件 huimao.toml 中的 checks.collision_window = 5 有误: 不是配置项；[checks] 中可用的键: '
         'collision_window_days, cadence_days, day_count, company_days_off, future_date_grace_days, late_entry_days, response_days')

@@ -47,7 +47,9 @@ def test_the_greeting_names_the_week_it_sums_up_not_this_week(checked):
 
 def test_follow_ups_say_the_dates_they_are_due_in(checked):
     zh, en = mails_in(checked), mails_in(checked, "en")
-    assert "== 应跟进（11/30–12/6） (1) ==\n- 2026-12-02 鼎盛贸易有限公司（KH0001）" in zh["张伟"].text
+    assert ("== 应跟进（11/30–12/6） (1) ==\n已有计划 0 · 未做计划 1\n“已有计划”：拜访计划中有人（您或同事）在2026-11-30至"
+            "应跟进日期之间安排了拜访；“未做计划”的请在拜访计划中安排。\n- 2026-12-02 鼎盛贸易有限公司（KH0001） (未做计划)\n"
+            in zh["张伟"].text)
     assert "应跟进（11/30–12/6）: 1" in zh["张伟"].text
     assert "应跟进（11/30–12/6）" in zh["张伟"].html and "下周应跟进" not in zh["张伟"].html
     assert "== Follow-ups due 11/30–12/6 (1) ==" in en["张伟"].text

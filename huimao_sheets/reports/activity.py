@@ -14,9 +14,11 @@ Definitions the reports rely on:
 - a **follow-up due next week** is a client whose due date as of the as-of date falls in the week after
   the report's week, by the rule the ``overdue_followup`` check uses (``checks.followup.followup_due``). It
   is listed for the client's owner (its 客户经理, else the department's manager), as its findings are.
-  Follow-ups already late are ``overdue_followup`` findings instead. Each says whether a 拜访计划 row by
-  anyone, dated from the as-of date to the due date, covers it (``checks.followup.planned``, the rule of
-  ``unplanned_followup``).
+  Each has a status: after the as-of date it is *planned* or *unplanned* exactly as the
+  ``unplanned_followup`` check decides (a 拜访计划 row by anyone, dated from the as-of date to the due date:
+  ``checks.followup.planned``); on the as-of date it is *due today*; before it (a report run later in the
+  week, or for an older week) it is *overdue*, an ``overdue_followup`` finding;
+- **next week's plans** are a person's 拜访计划 rows dated in the week after the report's week.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from huimao_sheets.reports.strings import CHANNEL_KEYS, OTHER_CHANNEL
 from huimao_sheets.timing import Week
 
 TREND_WEEKS = 4   # the company view shows this many weeks, the report's week last
+
+# The status of a follow-up due next week (see the module docstring).
+PLANNED, UNPLANNED, DUE_TODAY, OVERDUE = "planned", "unplanned", "due_today", "overdue"
 
 
 def _first_entry(visit: Visit, counted: set[tuple]) -> bool:
@@ -89,6 +94,7 @@ class PersonWeek:
     plans: list[PlannedVisit] = field(default_factory=list)
     new_clients: list[dict] = field(default_factory=list)
     followups: list[dict] = field(default_factory=list)
+    next_plans: list[PlannedVisit] = field(default_factory=list)   # 拜访计划 rows dated in the next week
 
     def figures(self, week: Week) -> dict[str, Any]:
         """Everything the person's report shows except findings."""
@@ -123,6 +129,9 @@ class PersonWeek:
                         "row": p.row} for p in missed],
             "unplanned": sum(1 for v in self.visits if (_client_key(v), v.visitor) not in planned),
             "followups": self.followups,
+            "followups_planned": sum(1 for f in self.followups if f["status"] == PLANNED),
+            "followups_unplanned": sum(1 for f in self.followups if f["status"] == UNPLANNED),
+            "next_plans": [plan_row(p) for p in sorted(self.next_plans, key=lambda p: (p.planned_date, p.row))],
         }
 
 
@@ -146,9 +155,13 @@ class Activity:
             key = id(v.client)
             if key not in first_visit or (v.visit_date, v.row) < (first_visit[key].visit_date, first_visit[key].row):
                 first_visit[key] = v
+        next_week = week.shifted(1)
         for p in register.plans:
-            if p.visitor and isinstance(p.planned_date, date) and week.contains(p.planned_date):
-                self.person(p.visitor).plans.append(p)
+            if p.visitor and isinstance(p.planned_date, date):
+                if week.contains(p.planned_date):
+                    self.person(p.visitor).plans.append(p)
+                elif next_week.contains(p.planned_date):
+                    self.person(p.visitor).next_plans.append(p)
         for client in register.clients:
             first = first_visit.get(id(client))
             if first is not None and first.visitor and week.contains(first.visit_date):
@@ -169,8 +182,9 @@ class Activity:
             self.dues[d.client.index] = d
             if d.owner is None or not next_week.contains(d.due):
                 continue
+            status = followup_status(self.register, d, self.as_of)
             self.person(d.owner).followups.append(
-                followup_row(d, planned=planned(self.register, d.client, self.as_of, d.due)))
+                followup_row(d, planned=status == PLANNED if status in (PLANNED, UNPLANNED) else None, status=status))
         for person in self.people.values():
             person.followups.sort(key=lambda f: (f["due"], f["client"]))
 
@@ -178,12 +192,32 @@ class Activity:
         return self.people.get(name, PersonWeek(name)).figures(self.week)
 
 
-def followup_row(d: Due, planned: bool | None = None) -> dict[str, Any]:
+def followup_status(register: Register, d: Due, as_of: date) -> str:
+    """OVERDUE, DUE_TODAY, or — after ``as_of`` — PLANNED or UNPLANNED by ``checks.followup.planned``.
+
+    The week after a report's week ends at most six days after the as-of date, inside the seven days that
+    ``unplanned_followup`` looks ahead: a follow-up of that week is UNPLANNED exactly when the check reports it.
+    """
+    if d.due < as_of:
+        return OVERDUE
+    if d.due == as_of:
+        return DUE_TODAY
+    return PLANNED if planned(register, d.client, as_of, d.due) else UNPLANNED
+
+
+def followup_row(d: Due, planned: bool | None = None, status: str | None = None) -> dict[str, Any]:
     """A due follow-up as the reports' templates show it; ``planned``: whether a 拜访计划 row covers it
-    (``checks.followup.planned``; None where the report does not say)."""
+    (``checks.followup.planned``; None where the report does not say); ``status``: ``followup_status``."""
     return {"due": d.due.isoformat(), "client": client_label(d.client), "reason": d.reason, "planned": planned,
+            "status": status,
             "rating": d.client.rating if isinstance(d.client.rating, str) else "", "cadence_days": d.cadence_days or 0,
             "row": d.client.row, "last_visit": d.last_visit.isoformat() if d.last_visit else None}
+
+
+def plan_row(p: PlannedVisit) -> dict[str, Any]:
+    """A 拜访计划 row as the reports show it: date, weekday (0 = Monday), client, purpose and sheet row."""
+    return {"date": p.planned_date.isoformat(), "weekday": p.planned_date.weekday(), "client": _label(p),
+            "purpose": p.purpose or "", "row": p.row}
 
 
 def weekly_visit_counts(register: Register, weeks: list[Week]) -> dict[str | None, list[int]]:

@@ -37,7 +37,7 @@ PersonContext = Callable[[str], dict[str, Any]]   # name → person_context(...)
 
 # The figures summed over people for department and company rows.
 _SUMMED = ("visits", "new_clients", "problems", "no_problems", "planned", "done", "unplanned", "followups",
-           "findings", "errors")
+           "findings", "errors", "followups_planned", "followups_unplanned", "next_plans")
 
 
 @dataclass
@@ -137,6 +137,7 @@ def person_context(activity: Activity, name: str, open_findings: OpenFindings, t
         "no_problems": limited(figures["no_problems"]),
         "missed": limited(figures["missed"]),
         "followups": limited(figures["followups"]),
+        "next_plans": limited(figures["next_plans"]),
         "findings": limited(business, len(business)),   # business first, in full: what needs the person
         "hygiene": hygiene_groups(hygiene),             # cells to correct, by kind; the sheet lists them all
         "hygiene_count": len(hygiene),
@@ -155,6 +156,8 @@ def summary(person: dict[str, Any]) -> dict[str, Any]:
         "no_problems": person["no_problems"]["count"], "planned": person["planned"], "done": person["done"],
         "unplanned": person["unplanned"], "followups": person["followups"]["count"],
         "findings": person["open_count"], "errors": person["errors"],
+        "followups_planned": person["followups_planned"], "followups_unplanned": person["followups_unplanned"],
+        "next_plans": person["next_plans"]["count"],
     }
 
 

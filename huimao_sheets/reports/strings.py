@@ -44,6 +44,16 @@ STRINGS: dict[str, dict] = {
         "reason_cadence": "{rating}类客户每{days}天跟进",
         "followup_planned": "已有计划",
         "followup_unplanned": "未做计划",
+        "followup_due_today": "今日到期",
+        "followup_overdue": "已逾期",
+        "followups_note": "“已有计划”：拜访计划中有人（您或同事）在{as_of}至应跟进日期之间安排了拜访；“未做计划”的请在拜访计划中安排。",
+        "followups_count": "{n}（已有计划 {planned}，未做计划 {unplanned}）",
+        "planned_of_total": "已计划/共",
+        "followups_head": "应跟进",
+        "next_plans_head": "计划拜访",
+        "next_plans": "计划拜访（{span}）",
+        "next_plans_note": "拜访计划中您{span}的安排。",
+        "purpose": "目的",
         "findings": "需要您处理的事项",
         "findings_note": "按已存在天数排序；处理后，下次检查会自动消失。",
         "hygiene": "表格中待改正的单元格",
@@ -69,6 +79,14 @@ STRINGS: dict[str, dict] = {
         "collisions_note": "同一客户被不同同事在短期内拜访或计划拜访，请先互相沟通。",
         "spot_check": "抽查样本",
         "spot_check_note": "从这一周团队的拜访中随机抽取（同一周抽取结果相同），请逐条核实。",
+        "company_spot_check": "抽查（全公司 {n} 条）",
+        "company_spot_check_note": "抽查：请致电客户核实拜访是否属实（是否见过面或通过电话、谈了什么），并对照“客户反映问题”和"
+                                   "“拜访结果”。样本从全公司这一周的 {visits} 条拜访中随机抽取，每周不同，员工无法预知；"
+                                   "没有记录“客户反映问题”的拜访（共 {no_problems} 条）被抽中的机会是其他拜访的 {weight} 倍。",
+        "company_spot_check_undrawn": "本次未抽取抽查样本：状态目录中还没有抽查密钥（预览和试运行不写状态目录）。"
+                                      "正式发送周报时会生成密钥并抽取。",
+        "company_spot_check_empty": "这一周没有拜访记录，无从抽查。",
+        "not_recorded": "（未记录）",
         "handover": "待交接客户",
         "handover_note": "以下客户的客户经理不在员工表中（已离职，或姓名写错）。客户是公司的资源：请指定在职同事接手，"
                          "并在客户档案中改写“客户经理”；改写后即从此列表消失。",
@@ -143,6 +161,17 @@ STRINGS: dict[str, dict] = {
         "reason_cadence": "rating {rating}: every {days} days",
         "followup_planned": "planned",
         "followup_unplanned": "not planned",
+        "followup_due_today": "due today",
+        "followup_overdue": "overdue",
+        "followups_note": "“planned”: someone (you or a colleague) has a visit in the visit plan from {as_of} to the "
+                          "due date; plan the ones “not planned” in the visit plan.",
+        "followups_count": "{n} ({planned} planned, {unplanned} not planned)",
+        "planned_of_total": "planned/all",
+        "followups_head": "Follow-ups due",
+        "next_plans_head": "Visits planned",
+        "next_plans": "Visits planned {span}",
+        "next_plans_note": "Your visits in the visit plan, {span}.",
+        "purpose": "Purpose",
         "findings": "What needs you",
         "findings_note": "Longest open first; they disappear at the next check once dealt with.",
         "hygiene": "Cells to correct in the sheet",
@@ -169,6 +198,17 @@ STRINGS: dict[str, dict] = {
         "spot_check": "Spot-check sample",
         "spot_check_note": "Drawn at random from the team's visits of the week (the same week gives the same "
                            "sample); please verify each.",
+        "company_spot_check": "Spot check (company, {n} visits)",
+        "company_spot_check_note": "Spot check: please phone each client to confirm the visit took place (met or "
+                                   "called, what was discussed) and compare with the problems and outcome recorded. "
+                                   "Drawn at random from the company's {visits} visits of the week, different every "
+                                   "week and unpredictable to staff; a visit with no problem recorded ({no_problems} "
+                                   "of them) is {weight} times as likely to be drawn as another.",
+        "company_spot_check_undrawn": "No spot-check sample this time: the state folder has no spot-check key yet "
+                                      "(a preview or dry run writes nothing there). The real weekly run creates the "
+                                      "key and draws the sample.",
+        "company_spot_check_empty": "No visits this week: nothing to spot-check.",
+        "not_recorded": "(not recorded)",
         "handover": "Clients to hand over",
         "handover_note": "The account manager of these clients is not on the staff sheet (they have left, or the "
                          "name is misspelt). Clients belong to the company: choose a colleague to take each over "

@@ -11,6 +11,10 @@ What the CLI (``report weekly``) and the scheduler call. One run:
    messages in the ledger — a (kind, week, address) already sent is not queued again — and delivers the
    whole queue over one connection (SMTP, or the outbox folder when none is configured).
 
+The company report carries the week's spot-check sample (``reports.spot_checks``), drawn with the install's
+secret: ``spot-check.key`` in the state folder, created (0600) by the first run that sends. A preview or
+dry run, which writes nothing, uses the key if it is there and otherwise draws no sample and says so.
+
 A message that cannot be sent for now stays queued and goes out with the next run, whichever report that run
 is for; one refused for good (5xx) is a dead letter (see ``huimao_sheets.mail``).
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -31,7 +36,7 @@ from huimao_sheets.errors import ConfigError
 from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.checks.late_entry import visit_keys
-from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint
+from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir, private_file
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import Activity
@@ -52,6 +57,7 @@ from huimao_sheets.reports.recipients import (
     stand_ins,
 )
 from huimao_sheets.reports.render import Renderer
+from huimao_sheets.reports.spot_checks import spot_check_section
 from huimao_sheets.reports.strings import strings
 from huimao_sheets.snapshot import Snapshot, take_snapshot
 from huimao_sheets.sources import open_source, resolve_source
@@ -59,6 +65,9 @@ from huimao_sheets.timing import Week, week_before
 
 # How a planned message stands before this run.
 TO_SEND, ALREADY_SENT, UNCONFIRMED, REFUSED = "to_send", "already_sent", "unconfirmed", "dead"
+
+SPOT_CHECK_KEY = "spot-check.key"   # the install's spot-check secret, in the state folder
+_KEY_TEXT = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -82,12 +91,61 @@ class WeeklyRun:
         return self.delivery is None or self.delivery.ok
 
 
+def spot_check_secret(state_dir: str | Path, *, create: bool) -> bytes | None:
+    """The install's spot-check secret: 32 random bytes kept as hex in ``spot-check.key`` of the state folder.
+
+    Made on first use when ``create`` (the folder 0700, the file 0600, written whole before it appears, so a
+    second process either makes it or reads the first one's); without ``create`` (a preview, a dry run) a
+    missing key is None. A key that is not 64 hexadecimal digits is a ConfigError naming the file.
+    """
+    path = Path(state_dir) / SPOT_CHECK_KEY
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        if not create:
+            return None
+        text = _new_secret(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}") from exc
+    if not _KEY_TEXT.fullmatch(text):
+        raise ConfigError(f"抽查密钥 {path} 的内容无效（应为 64 位十六进制数字）。删除该文件，下次发送周报时会"
+                          f"重新生成（此后的抽查样本随之改变）。")
+    if create:
+        private_file(path)   # a key copied in with looser permissions is made 0600
+    return bytes.fromhex(text)
+
+
+def _new_secret(path: Path) -> str:
+    """Write a new secret to ``path`` unless another process has just done so; the secret in force."""
+    private_dir(path.parent)
+    text = secrets.token_hex(32)
+    draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)   # whatever the umask
+        os.write(fd, f"{text}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(draft, path)   # appears whole, and never replaces a key another process made
+    except FileExistsError:
+        text = path.read_text(encoding="ascii").strip()
+    finally:
+        draft.unlink()
+    return text
+
+
 def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of: date, settings: Settings,
                  people: list[Recipient], first_seen: dict[str, date],
-                 skip: Callable[[tuple[str, str, str]], bool] = lambda key: False) -> list[Mail]:
+                 skip: Callable[[tuple[str, str, str]], bool] = lambda key: False,
+                 spot_check_key: bytes | None = None) -> list[Mail]:
     """Render every report of the week for ``people``: plain data first, then the templates.
 
     A report for which ``skip(key)`` is true (already sent) gets its subject only, not its bodies.
+    ``spot_check_key``: the install's secret (``spot_check_secret``); without it the company report draws
+    no spot-check sample.
     """
     t = strings(settings.language)
     renderer = Renderer(settings)
@@ -107,7 +165,8 @@ def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of:
     @cache
     def company() -> dict:
         previous = Activity(register, week.shifted(-1), as_of, settings)
-        return company_context(activity, previous, open_findings, t, person)
+        return {**company_context(activity, previous, open_findings, t, person),
+                "spot_check": spot_check_section(register.visits, week, spot_check_key, settings.spot_check)}
 
     mails = []
     for recipient in people:
@@ -168,6 +227,8 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
 
     ``people``: the recipients (default: everyone ``recipients`` finds); ``resend`` puts the selected
     messages back in the queue even if they were sent (or left unconfirmed) before, and needs ``to``.
+    The company report's spot check uses the install's key (``spot_check_secret``); a run that is neither a
+    preview nor a dry run creates it in the state folder if it is missing.
     """
     as_of = snapshot.as_of
     week = week or week_before(as_of)
@@ -178,10 +239,11 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
         raise ConfigError("--resend 需要同时用 --to 指定收件人")
     people = recipients(snapshot.register) if people is None else people
     findings = snapshot.findings
+    key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run)
 
     def build(skip: Callable[[tuple[str, str, str]], bool]) -> list[Mail]:
         return select_recipients(weekly_mails(snapshot.register, findings, week, as_of, settings, people,
-                                              dict(first_seen), skip=skip), to)
+                                              dict(first_seen), skip=skip, spot_check_key=key), to)
 
     if resend:
         for mail in build(lambda key: True):

@@ -39,6 +39,7 @@ from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir, private_file
 from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
+from huimao_sheets.reports import preview
 from huimao_sheets.reports.activity import Activity
 from huimao_sheets.reports.context import (
     OpenFindings,
@@ -206,8 +207,6 @@ def select_recipients(mails: list[Mail], to: str | None) -> list[Mail]:
 def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Week, as_of: date,
                   statuses: dict[tuple[str, str, str], str]) -> Path:
     """Each message as ``NNN-kind-name.html`` (and ``.txt``) plus an ``index.html`` that links them."""
-    from huimao_sheets.reports import preview
-
     t = strings(settings.language)
     heading = f"{t['brand']} {t['week_title'].format(year=week.year, number=week.number, start=week.monday, end=week.sunday)}"
     return preview.write_preview(mails, folder, settings, heading, as_of, statuses)

@@ -83,6 +83,8 @@ class Register:
     plans: list[PlannedVisit] = field(default_factory=list)
     sheet_titles: dict[str, str] = field(default_factory=dict)      # sheet key → title as in the source
     columns: dict[str, set[str]] = field(default_factory=dict)      # sheet key → field keys present
+    # sheet key → field key → 0-based column of its header in the sheet (for links to a finding's cell)
+    column_positions: dict[str, dict[str, int]] = field(default_factory=dict)
     clients_by_id: dict[str, Client] = field(default_factory=dict)
     clients_by_name: dict[str, Client] = field(default_factory=dict)
     staff_by_name: dict[str, Staff] = field(default_factory=dict)

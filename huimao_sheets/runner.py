@@ -177,7 +177,8 @@ def _findings_sheet(w: _Work) -> None:
     if w.run.dry_run:
         w.run.findings_written = len(w.snapshot.findings)
         return
-    w.run.findings_written = replace_findings_sheet(w.source, w.snapshot.result(), w.settings, w.first_seen)
+    w.run.findings_written = replace_findings_sheet(w.source, w.snapshot.result(), w.settings, w.first_seen,
+                                                    w.snapshot.register)
 
 
 def _daily_digest(w: _Work) -> None:

@@ -11,7 +11,9 @@ Staff keep their register in this file, so:
 - the new package goes to a temporary file in the same folder (``.~huimao-*.xlsx``), flushed to disk with
   ``fsync``, then replaces the original with ``os.replace``, keeping its permissions: a crash never leaves
   half a workbook, and the temporary files a killed write left behind are removed by the next write;
-- every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text.
+- every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text;
+- a cell may link to a cell of another worksheet (an internal hyperlink, ``location="'客户档案'!F12"``, which
+  needs no relationship part: Excel, WPS and LibreOffice jump to that cell when it is clicked).
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ import tempfile
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from huimao_sheets.errors import SourceError
+from huimao_sheets.sources import Link
 from huimao_sheets.sources.filetype import check_workbook_file
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -36,7 +39,7 @@ DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKSHEET_REL = DOC_REL_NS + "/worksheet"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-COLUMN_WIDTHS = (18, 8, 10, 10, 8, 14, 12, 70, 12)  # the findings sheet's columns
+COLUMN_WIDTHS = (18, 8, 10, 10, 8, 14, 8, 12, 70, 12)  # the findings sheet's columns
 MAX_CELL_TEXT = 32767
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -131,8 +134,24 @@ def _cell(ref: str, value: Any) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
-def worksheet_xml(rows: list[list[Any]]) -> bytes:
-    """A worksheet part holding ``rows``, header row frozen; no styles, so it fits any workbook."""
+def sheet_reference(title: str, cell: str) -> str:
+    """``'客户档案'!F12``: a cell of another worksheet as a formula or a hyperlink names it (always quoted)."""
+    return "'" + title.replace("'", "''") + "'!" + cell
+
+
+def _hyperlinks(links: Sequence[Link]) -> str:
+    if not links:
+        return ""
+    items = "".join(
+        f'<hyperlink ref="{column_letter(link.column + 1)}{link.row + 1}" '
+        f'location={quoteattr(_ILLEGAL_XML.sub("", sheet_reference(link.sheet, link.cell)))} '
+        f'display={quoteattr(link.cell)}/>' for link in links)
+    return f"<hyperlinks>{items}</hyperlinks>"
+
+
+def worksheet_xml(rows: list[list[Any]], links: Sequence[Link] = ()) -> bytes:
+    """A worksheet part holding ``rows``, header row frozen, with ``links`` (0-based cells of ``rows``) as
+    internal hyperlinks; no styles, so it fits any workbook."""
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(COLUMN_WIDTHS, 1))
     data = []
     for r, row in enumerate(rows, start=1):
@@ -145,7 +164,7 @@ def worksheet_xml(rows: list[list[Any]]) -> bytes:
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-        f'<sheetData>{"".join(data)}</sheetData></worksheet>'
+        f'<sheetData>{"".join(data)}</sheetData>{_hyperlinks(links)}</worksheet>'
     ).encode("utf-8")
 
 
@@ -222,8 +241,9 @@ class Package:
         return part
 
 
-def replace_sheet(path: str | Path, title: str, rows: list[list[Any]]) -> None:
-    """Make worksheet ``title`` of the workbook hold exactly ``rows``; every other part stays as it was."""
+def replace_sheet(path: str | Path, title: str, rows: list[list[Any]], links: Sequence[Link] = ()) -> None:
+    """Make worksheet ``title`` of the workbook hold exactly ``rows`` (and ``links``: cells of ``rows`` that
+    link to cells of other worksheets); every other part stays as it was."""
     path = Path(path)
     refuse_if_open(path)
     check_workbook_file(path, write=True)
@@ -247,7 +267,7 @@ def replace_sheet(path: str | Path, title: str, rows: list[list[Any]]) -> None:
                 raise SourceError(f"工作簿 {path} 中的“{title}”不是普通工作表，无法写入。请把它改名或删除。")
         else:
             part = package.add_worksheet(title)
-        changed = {part: worksheet_xml(rows), package.workbook: package.workbook_xml.encode("utf-8"),
+        changed = {part: worksheet_xml(rows, links), package.workbook: package.workbook_xml.encode("utf-8"),
                    package.rels: package.rels_xml.encode("utf-8"),
                    "[Content_Types].xml": package.types_xml.encode("utf-8")}
 

@@ -13,7 +13,7 @@ staff edit is ever written.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -123,6 +123,18 @@ def replace_findings_sheet(source: Source, result: CheckResult, settings: Settin
     else:
         source.replace_sheet(title, rows, links=links)  # GoogleSheetSource
     return len(rows) - 1
+
+
+LEFTOVER_AGE = timedelta(minutes=10)   # a write-back takes seconds: a temporary file this old is no live write's
+
+
+def remove_temp_leftovers(source: Source, now: datetime) -> list[Path]:
+    """At the start of a run, remove the temporary files (``.~huimao-XXXXXXXX.xlsx``) that a killed
+    write-back left beside an .xlsx workbook: ours by name and owner, last modified more than
+    ``LEFTOVER_AGE`` before ``now``. A Google source has none. Returns the files removed."""
+    if not isinstance(source, XlsxSource):
+        return []
+    return xlsx_write.remove_leftovers(source.path, older_than=(now - LEFTOVER_AGE).timestamp())
 
 
 def findings_sheet_info(settings: Settings, source_name: str) -> dict[str, str | None]:

@@ -30,7 +30,7 @@ from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings import Finding
-from huimao_sheets.findings_sheet import replace_findings_sheet
+from huimao_sheets.findings_sheet import remove_temp_leftovers, replace_findings_sheet
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
 from huimao_sheets.ledger import FAILED, OK, PARTIAL, Ledger, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, recipient_name, send_queued
@@ -246,6 +246,8 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     source = open_source(resolve_source(None, settings), settings.credentials,
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
+    if not run.dry_run:
+        remove_temp_leftovers(source, now)
     snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None,
                              visits_seen=ledger.visits_seen())
     if not run.dry_run:

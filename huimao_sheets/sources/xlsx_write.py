@@ -8,9 +8,11 @@ Staff keep their register in this file, so:
   parts), and every other part — staff worksheets, styles, formulas with their cached results, images,
   charts, pivot tables, macros — is copied byte for byte. (Loading and saving the workbook with openpyxl
   would drop images and charts and every formula's cached result, which the reader relies on.);
-- the new package goes to a temporary file in the same folder (``.~huimao-*.xlsx``), flushed to disk with
-  ``fsync``, then replaces the original with ``os.replace``, keeping its permissions: a crash never leaves
-  half a workbook, and the temporary files a killed write left behind are removed by the next write;
+- the new package goes to a temporary file in the same folder (``.~huimao-XXXXXXXX.xlsx``), flushed to
+  disk with ``fsync``, then replaces the original with ``os.replace`` (keeping its permissions), and the
+  folder is flushed too so that the rename itself survives a power cut: a crash never leaves half a
+  workbook. The temporary files a killed write left behind are removed by the next write, and by every
+  run of a job at its start (``remove_leftovers``);
 - every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text;
 - a cell may link to a cell of another worksheet (an internal hyperlink, ``location="'客户档案'!F12"``, which
   needs no relationship part: Excel, WPS and LibreOffice jump to that cell when it is clicked).
@@ -22,6 +24,7 @@ import copy
 import os
 import posixpath
 import re
+import stat
 import tempfile
 import zipfile
 from datetime import date, datetime
@@ -60,23 +63,38 @@ def refuse_if_open(path: Path) -> None:
 TEMP_PREFIX = ".~huimao-"
 
 
-def remove_leftovers(path: Path, keep: Path | None = None) -> list[Path]:
-    """Remove the temporary files that a killed write left in ``path``'s folder (all but ``keep``, our own);
-    returns them. A write running beside us at that moment fails with a clear error and loses nothing."""
+def leftover_pattern(path: Path) -> re.Pattern[str]:
+    """The exact names of our temporary files beside ``path``: ``tempfile.mkstemp`` adds 8 characters of
+    ``[a-z0-9_]`` between our prefix and the workbook's suffix."""
+    return re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}" + re.escape(path.suffix) + r"\Z")
+
+
+def remove_leftovers(path: Path, older_than: float) -> list[Path]:
+    """Remove the temporary files that a killed write left beside workbook ``path``; returns them.
+
+    Only regular files named exactly as ours (``leftover_pattern``), owned by this user and last modified
+    before ``older_than`` (seconds since the epoch, as ``st_mtime``) are removed: a write that another
+    process began after that moment keeps its file, and nothing else in the folder is ever touched."""
+    pattern = leftover_pattern(path)
     removed = []
-    for leftover in path.parent.glob(f"{TEMP_PREFIX}*{path.suffix}"):
-        if leftover == keep:
-            continue
+    try:
+        names = [name for name in os.listdir(path.parent) if pattern.match(name)]
+    except OSError:
+        return removed
+    for name in names:
+        leftover = path.parent / name
         try:
-            leftover.unlink()
-            removed.append(leftover)
+            info = os.lstat(leftover)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < older_than:
+                leftover.unlink()
+                removed.append(leftover)
         except OSError:
             continue  # gone already, or not ours to remove
     return removed
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
     try:
         os.fsync(fd)
     finally:
@@ -85,12 +103,13 @@ def _fsync(path: Path) -> None:
 
 def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
     """Write ``path`` through a temporary file in the same folder, flushed to disk, then replace it in one
-    step; the leftovers of an earlier killed write are removed first."""
+    step and flush the folder, so the rename is on disk too; the leftovers of an earlier killed write
+    (older than our own temporary file) are removed first."""
     refuse_if_open(path)
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    remove_leftovers(path, keep=tmp)
+    remove_leftovers(path, older_than=tmp.stat().st_mtime)
     try:
         write_to(tmp)
         _fsync(tmp)
@@ -98,6 +117,7 @@ def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
         os.chmod(tmp, mode)
         refuse_if_open(path)  # someone may have opened it while we worked
         os.replace(tmp, path)
+        _fsync(path.parent, directory=True)
     except OSError as exc:
         raise SourceError(f"无法保存工作簿 {path}: {exc}") from exc
     finally:

@@ -99,6 +99,9 @@ class Register:
     # visit key → the day the ledger first saw it (None: recorded by the first run); None: no ledger.
     # Given by the caller (snapshot.take_snapshot), read by checks.late_entry.
     visits_seen: Mapping[str, date | None] | None = None
+    # Addresses (case-folded) the mail server refused for good (dead letters; ``reports.recipients.bounced``):
+    # their people are mailed as if they had no address. Given by the runner, read by reports.recipients.
+    refused: frozenset[str] = frozenset()
 
     def managers_of(self, department: str | None) -> list[Staff]:
         """Department managers (部门经理) of a department, in sheet order."""

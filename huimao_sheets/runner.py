@@ -253,9 +253,10 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     if not run.dry_run:
         ledger.record_visits(visit_keys(snapshot.register), run.as_of)
     # A person whose address bounced for good gets no more mail (so no run fails on it again) until the
-    # address changes or a resend gets through; like one without an address, they are a finding for their 上级.
+    # address changes or a resend gets through; like one without an address, they are a finding for their 上级,
+    # and their stand-in receives their mail on their behalf (reports.recipients reads register.refused).
     bounces = bounced(snapshot.register, settings, dead_letters(ledger))
-    dead = {f.details["value"].lower() for f in bounces}
+    snapshot.register.refused = frozenset(f.details["value"].lower() for f in bounces)
     if snapshot.complete and bounces:
         snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=sort_key))
     run.findings = snapshot.findings
@@ -264,7 +265,7 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     else:
         first_seen = ledger.observe(snapshot.findings, run.as_of, complete=snapshot.complete)
     people = recipients(snapshot.register)
-    chosen = [p for p in people if p.role in job.roles and p.address.lower() not in dead]
+    chosen = [p for p in people if p.role in job.roles]
     if not chosen and (DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs):
         run.notes.append(TEXT[settings.language]["no_recipients"].format(
             output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))

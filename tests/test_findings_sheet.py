@@ -138,7 +138,8 @@ def test_check_write_findings_reads_twice_writes_once_typed_values_and_touches_o
     write, = standin.writes()
     assert write.path == f"/v4/spreadsheets/{KEY}:batchUpdate"
     add, cells = write.body["requests"]
-    sheet_id = max(s.sheet_id for s in book.sheets) + 1
+    sheet_id = 1                                   # the smallest id no worksheet has (客户档案 is 0)
+    assert sheet_id not in {s.sheet_id for s in book.sheets}
     height = len(result.findings) + 1
     assert add == {"addSheet": {"properties": {"sheetId": sheet_id, "title": "数据检查", "gridProperties": {
         "rowCount": height, "columnCount": 10, "frozenRowCount": 1}}}}

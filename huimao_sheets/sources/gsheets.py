@@ -303,7 +303,8 @@ class GoogleSheetSource:
         existing = sheets.get(title)
         requests_: list[dict] = []
         if existing is None:
-            sheet_id = max((p.get("sheetId", 0) for p in sheets.values()), default=0) + 1
+            taken = {p.get("sheetId") for p in sheets.values()}
+            sheet_id = next(i for i in range(1, len(taken) + 2) if i not in taken)   # the smallest free id
             height = max(len(rows), frozen_rows + 1)
             requests_.append({"addSheet": {"properties": {
                 "sheetId": sheet_id, "title": title,

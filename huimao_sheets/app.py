@@ -21,7 +21,7 @@ def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | N
     """Read the register and run the checks once.
 
     With ``write_findings`` the source is opened with write access and its 数据检查 worksheet is
-    replaced by the findings, in the same connection (for Google: 2 reads, then at most 3 writes); the
+    replaced by the findings, in the same connection (for Google: 2 reads, then 1 write); the
     findings are recorded in the ledger of the state folder first, so a daily check by hand keeps their
     first-seen dates.
 
@@ -42,5 +42,5 @@ def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | N
             ledger.record_visits(visit_keys(snapshot.register), as_of)
     result = snapshot.result()
     if write_findings:
-        replace_findings_sheet(source, result, settings, observed_first_seen(result, settings))
+        replace_findings_sheet(source, result, settings, observed_first_seen(result, settings), snapshot.register)
     return snapshot.register, result

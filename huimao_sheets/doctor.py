@@ -47,6 +47,65 @@ LABELS = {
 }
 
 
+TEXT = {
+    "zh": {
+        "config_wrong_fix": "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。",
+        "config_none": "没有 huimao.toml，使用默认设置。",
+        "config_ok": "{path} 可以读取。",
+        "sheet_ok": "{spec}：{n} 个工作表（{titles}）。",
+        "locked": "工作簿正被 Excel/WPS 打开（{lock}）：关闭前 --write-findings 和 setup-sheet 不会写入。",
+        "sheet_fix_google": "按上面的提示共享表格或更正 KEY，然后再运行 `huimao-sheets doctor`。",
+        "sheet_fix_xlsx": "检查 --source 或 huimao.toml 中 source 的路径。",
+        "key_exposed": "{path} 其他用户也能读取，密钥可能泄露，所有命令都会拒绝使用它。",
+        "credentials_fix": "用 --credentials FILE、环境变量 GOOGLE_APPLICATION_CREDENTIALS 或配置中的 credentials "
+                           "指向服务账号的 JSON 密钥。",
+        "credentials_ok": "{path}：服务账号 {email}（表格须共享给这个地址）。",
+        "key_ok": "只有文件所有者能读取密钥文件。",
+        "optional_missing": "“{title}”没有可选列“{name}”：客户反映的问题是否已应对无从检查。",
+        "optional_fix": "运行 `huimao-sheets setup-sheet` 在表头最右边加上“{name}”（不移动已有数据）。",
+        "worksheets_fix": "运行 `huimao-sheets setup-sheet` 创建缺少的工作表。",
+        "headers_fix": "运行 `huimao-sheets setup-sheet` 补上缺少的表头，或在 huimao.toml 中配置表头名称。",
+        "headers_ok": "“{title}”的表头齐全。",
+        "findings_ok": "“{title}”存在。",
+        "findings_none": "还没有“{title}”：第一次运行 `check --write-findings` 时会创建。",
+        "config_workbook_ok": "{where} 中配置的 {n} 个工作表名和表头在工作簿中都能找到。",
+        "mismatch_fix": "改正或删掉 {where} 中的 {key}，然后再运行 `huimao-sheets doctor`。",
+        "list": "、",
+    },
+    "en": {
+        "config_wrong_fix": "Correct the config file as the message says; `huimao-sheets init` writes a commented example.",
+        "config_none": "No huimao.toml: the default settings apply.",
+        "config_ok": "{path} can be read.",
+        "sheet_ok": "{spec}: {n} worksheet(s) ({titles}).",
+        "locked": "The workbook is open in Excel/WPS ({lock}): --write-findings and setup-sheet write nothing "
+                  "until it is closed.",
+        "sheet_fix_google": "Share the spreadsheet or correct the KEY as the message says, then run "
+                            "`huimao-sheets doctor` again.",
+        "sheet_fix_xlsx": "Check the path given by --source or by source in huimao.toml.",
+        "key_exposed": "{path} can be read by other users: the key may leak, and every command refuses to use it.",
+        "credentials_fix": "Point --credentials FILE, the environment variable GOOGLE_APPLICATION_CREDENTIALS or "
+                           "credentials in the config at the service account's JSON key.",
+        "credentials_ok": "{path}: service account {email} (share the spreadsheet with this address).",
+        "key_ok": "Only the file's owner can read the key file.",
+        "optional_missing": "“{title}” has no optional column “{name}”: whether clients' problems were answered "
+                            "cannot be checked.",
+        "optional_fix": "Run `huimao-sheets setup-sheet` to add “{name}” at the right of the headers (no data moves).",
+        "worksheets_fix": "Run `huimao-sheets setup-sheet` to create the missing worksheets.",
+        "headers_fix": "Run `huimao-sheets setup-sheet` to add the missing headers, or name the headers in huimao.toml.",
+        "headers_ok": "“{title}” has every required header.",
+        "findings_ok": "“{title}” exists.",
+        "findings_none": "No “{title}” yet: the first `check --write-findings` creates it.",
+        "config_workbook_ok": "The {n} worksheet name(s) and header(s) configured in {where} are all in the workbook.",
+        "mismatch_fix": "Correct or delete {key} in {where}, then run `huimao-sheets doctor` again.",
+        "list": ", ",
+    },
+}
+
+
+def _text(settings: Settings) -> dict[str, str]:
+    return TEXT.get(settings.language, TEXT["zh"])
+
+
 @dataclass
 class Item:
     topic: str            # a key of LABELS
@@ -61,7 +120,7 @@ def diagnose(settings: Settings, *, config_path: Path | None = None, config_erro
     """Every check, in the order an admin fixes things. ``env`` holds ``HUIMAO_SMTP_PASSWORD``."""
     from huimao_sheets.sources import resolve_source
 
-    items = [_config_item(config_path, config_error)]
+    items = [_config_item(config_path, config_error, _text(settings))]
     spec = resolve_source(source, settings)
     items.extend(_source_items(spec, settings, transport))
     items.append(_smtp_item(settings, smtp_timeout, env))
@@ -72,15 +131,16 @@ def all_well(items: list[Item]) -> bool:
     return all(item.status != WRONG for item in items)
 
 
-def _config_item(path: Path | None, error: str | None) -> Item:
+def _config_item(path: Path | None, error: str | None, t: dict[str, str]) -> Item:
     if error:
-        return Item("config", WRONG, redact(error), "按提示修改配置文件；`huimao-sheets init` 可生成一份带注释的示例。")
+        return Item("config", WRONG, redact(error), t["config_wrong_fix"])
     if path is None:
-        return Item("config", INFO, "没有 huimao.toml，使用默认设置。")
-    return Item("config", OK, f"{path} 可以读取。")
+        return Item("config", INFO, t["config_none"])
+    return Item("config", OK, t["config_ok"].format(path=path))
 
 
 def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Item]:
+    t = _text(settings)
     if is_google_source(spec):
         account_ok = True
         for item in _credential_items(settings):
@@ -99,40 +159,32 @@ def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Ite
         source = opener()
         titles = source.sheet_titles()
     except HuimaoError as exc:
-        yield Item("sheet", WRONG, str(exc), _sheet_fix(spec))
+        yield Item("sheet", WRONG, str(exc), t["sheet_fix_google" if is_google_source(spec) else "sheet_fix_xlsx"])
         return
-    yield Item("sheet", OK, f"{spec}：{len(titles)} 个工作表（{'、'.join(titles)}）。")
+    yield Item("sheet", OK, t["sheet_ok"].format(spec=spec, n=len(titles), titles=t["list"].join(titles)))
     if not is_google_source(spec):
         from huimao_sheets.sources.xlsx_write import lock_files
 
         for lock in lock_files(Path(spec)):
             if lock.exists():
-                yield Item("sheet", INFO, f"工作簿正被 Excel/WPS 打开（{lock.name}）：关闭前 --write-findings 和 "
-                                          "setup-sheet 不会写入。")
+                yield Item("sheet", INFO, t["locked"].format(lock=lock.name))
     yield from _layout_items(source, titles, settings)
-
-
-def _sheet_fix(spec: str) -> str:
-    if is_google_source(spec):
-        return "按上面的提示共享表格或更正 KEY，然后再运行 `huimao-sheets doctor`。"
-    return "检查 --source 或 huimao.toml 中 source 的路径。"
 
 
 def _credential_items(settings: Settings) -> Iterator[Item]:
     from huimao_sheets.sources.google_credentials import KeyFileExposed, load_service_account
 
+    t = _text(settings)
     try:
         account = load_service_account(settings.credentials)
     except KeyFileExposed as exc:
-        yield Item("key_permissions", WRONG, f"{exc.path} 其他用户也能读取，密钥可能泄露，所有命令都会拒绝使用它。",
-                   f"chmod 600 {exc.path}")
+        yield Item("key_permissions", WRONG, t["key_exposed"].format(path=exc.path), f"chmod 600 {exc.path}")
         return
     except HuimaoError as exc:
-        yield Item("credentials", WRONG, str(exc),
-                   "用 --credentials FILE、环境变量 GOOGLE_APPLICATION_CREDENTIALS 或配置中的 credentials 指向服务账号的 JSON 密钥。")
+        yield Item("credentials", WRONG, str(exc), t["credentials_fix"])
         return
-    yield Item("credentials", OK, f"{account.path}：服务账号 {account.client_email}（表格须共享给这个地址）。")
-    yield Item("key_permissions", OK, "只有文件所有者能读取密钥文件。")
+    yield Item("credentials", OK, t["credentials_ok"].format(path=account.path, email=account.client_email))
+    yield Item("key_permissions", OK, t["key_ok"])
 
 
 def _optional_items(spec: Any, title: str, head: list, settings: Settings) -> Iterator[Item]:
@@ -142,19 +194,21 @@ def _optional_items(spec: Any, title: str, head: list, settings: Settings) -> It
     _row, mapping = locate_columns(spec, head, settings)
     if "response" not in mapping:
         name = field_header(spec, spec.field("response"), settings)
-        yield Item("headers", INFO, f"“{title}”没有可选列“{name}”：客户反映的问题是否已应对无从检查。",
-                   f"运行 `huimao-sheets setup-sheet` 在表头最右边加上“{name}”（不移动已有数据）。")
+        t = _text(settings)
+        yield Item("headers", INFO, t["optional_missing"].format(title=title, name=name),
+                   t["optional_fix"].format(name=name))
 
 
 def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterator[Item]:
+    t = _text(settings)
     sheet_items, settings = _configured_sheets(titles, settings)
     yield from sheet_items
     try:
         found = find_sheets(titles, settings)
     except HuimaoError as exc:
-        yield Item("worksheets", WRONG, str(exc), "运行 `huimao-sheets setup-sheet` 创建缺少的工作表。")
+        yield Item("worksheets", WRONG, str(exc), t["worksheets_fix"])
         return
-    yield Item("worksheets", OK, "、".join(found.values()))
+    yield Item("worksheets", OK, t["list"].join(found.values()))
     tables = source.read_tables(list(found.values()))
     heads = {key: list(islice(tables[title].rows, HEADER_SEARCH_ROWS)) for key, title in found.items()}
     header_items, settings = _configured_headers(found, heads, settings, checked=bool(sheet_items))
@@ -167,15 +221,15 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
         try:
             map_columns(spec, title, head, settings)
         except HuimaoError as exc:
-            yield Item("headers", WRONG, str(exc), "运行 `huimao-sheets setup-sheet` 补上缺少的表头，或在 huimao.toml 中配置表头名称。")
+            yield Item("headers", WRONG, str(exc), t["headers_fix"])
         else:
-            yield Item("headers", OK, f"“{title}”的表头齐全。")
+            yield Item("headers", OK, t["headers_ok"].format(title=title))
             yield from _optional_items(spec, title, head, settings)
     own = findings_title(settings)
     if header_key(own) in {header_key(t) for t in titles}:
-        yield Item("findings", OK, f"“{own}”存在。")
+        yield Item("findings", OK, t["findings_ok"].format(title=own))
     else:
-        yield Item("findings", INFO, f"还没有“{own}”：第一次运行 `check --write-findings` 时会创建。")
+        yield Item("findings", INFO, t["findings_none"].format(title=own))
 
 
 def _configured_sheets(titles: list[str], settings: Settings) -> tuple[list[Item], Settings]:
@@ -200,14 +254,14 @@ def _configured_headers(found: dict[str, str], heads: dict[str, list], settings:
     named = sum(1 for k in settings.sheets if k in found) + sum(len(f) for f in settings.columns.values())
     if not items and not checked and named:
         where = settings.path or "huimao.toml"
-        items.append(Item("config_workbook", OK, f"{where} 中配置的 {named} 个工作表名和表头在工作簿中都能找到。"))
+        items.append(Item("config_workbook", OK, _text(settings)["config_workbook_ok"].format(where=where, n=named)))
     return items, settings.model_copy(update={"columns": columns})
 
 
 def _mismatch_item(problem: tuple[str, str, str], settings: Settings) -> Item:
     key, value, why = problem
     return Item("config_workbook", WRONG, settings.entry_error(key, value, why),
-                f"改正或删掉 {settings.path or 'huimao.toml'} 中的 {key}，然后再运行 `huimao-sheets doctor`。")
+                _text(settings)["mismatch_fix"].format(where=settings.path or "huimao.toml", key=key))
 
 
 SMTP_TEXT = {

@@ -83,6 +83,8 @@ class Register:
     plans: list[PlannedVisit] = field(default_factory=list)
     sheet_titles: dict[str, str] = field(default_factory=dict)      # sheet key → title as in the source
     columns: dict[str, set[str]] = field(default_factory=dict)      # sheet key → field keys present
+    # sheet key → field key → 0-based column of its header in the sheet (for links to a finding's cell)
+    column_positions: dict[str, dict[str, int]] = field(default_factory=dict)
     clients_by_id: dict[str, Client] = field(default_factory=dict)
     clients_by_name: dict[str, Client] = field(default_factory=dict)
     staff_by_name: dict[str, Staff] = field(default_factory=dict)
@@ -97,6 +99,9 @@ class Register:
     # visit key → the day the ledger first saw it (None: recorded by the first run); None: no ledger.
     # Given by the caller (snapshot.take_snapshot), read by checks.late_entry.
     visits_seen: Mapping[str, date | None] | None = None
+    # Addresses (case-folded) the mail server refused for good (dead letters; ``reports.recipients.bounced``):
+    # their people are mailed as if they had no address. Given by the runner, read by reports.recipients.
+    refused: frozenset[str] = frozenset()
 
     def managers_of(self, department: str | None) -> list[Staff]:
         """Department managers (部门经理) of a department, in sheet order."""

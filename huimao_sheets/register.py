@@ -239,6 +239,8 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
     rows_iter: Iterator[list[Any]] = iter(table.rows)
     head = list(islice(rows_iter, HEADER_SEARCH_ROWS))
     header_index, mapping = map_columns(spec, table.title, head, settings)
+    if register is not None:
+        register.column_positions[spec.key] = mapping
     record_type = RECORD_TYPES[spec.key]
     fields = [f for f in spec.fields if f.key in mapping]
     if not fields:

@@ -30,7 +30,7 @@ from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings import Finding
-from huimao_sheets.findings_sheet import replace_findings_sheet
+from huimao_sheets.findings_sheet import remove_temp_leftovers, replace_findings_sheet
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
 from huimao_sheets.ledger import FAILED, OK, PARTIAL, Ledger, finding_fingerprint
 from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, recipient_name, send_queued
@@ -177,7 +177,8 @@ def _findings_sheet(w: _Work) -> None:
     if w.run.dry_run:
         w.run.findings_written = len(w.snapshot.findings)
         return
-    w.run.findings_written = replace_findings_sheet(w.source, w.snapshot.result(), w.settings, w.first_seen)
+    w.run.findings_written = replace_findings_sheet(w.source, w.snapshot.result(), w.settings, w.first_seen,
+                                                    w.snapshot.register)
 
 
 def _daily_digest(w: _Work) -> None:
@@ -245,14 +246,17 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     source = open_source(resolve_source(None, settings), settings.credentials,
                          write=FINDINGS_SHEET in job.outputs and not run.dry_run)
     run.source = source.name
+    if not run.dry_run:
+        remove_temp_leftovers(source, now)
     snapshot = take_snapshot(source, settings, run.as_of, list(job.checks) if job.checks else None,
                              visits_seen=ledger.visits_seen())
     if not run.dry_run:
         ledger.record_visits(visit_keys(snapshot.register), run.as_of)
     # A person whose address bounced for good gets no more mail (so no run fails on it again) until the
-    # address changes or a resend gets through; like one without an address, they are a finding for their 上级.
+    # address changes or a resend gets through; like one without an address, they are a finding for their 上级,
+    # and their stand-in receives their mail on their behalf (reports.recipients reads register.refused).
     bounces = bounced(snapshot.register, settings, dead_letters(ledger))
-    dead = {f.details["value"].lower() for f in bounces}
+    snapshot.register.refused = frozenset(f.details["value"].lower() for f in bounces)
     if snapshot.complete and bounces:
         snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=sort_key))
     run.findings = snapshot.findings
@@ -261,7 +265,7 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     else:
         first_seen = ledger.observe(snapshot.findings, run.as_of, complete=snapshot.complete)
     people = recipients(snapshot.register)
-    chosen = [p for p in people if p.role in job.roles and p.address.lower() not in dead]
+    chosen = [p for p in people if p.role in job.roles]
     if not chosen and (DAILY_DIGEST in job.outputs or WEEKLY_REPORT in job.outputs):
         run.notes.append(TEXT[settings.language]["no_recipients"].format(
             output=", ".join(o for o in job.outputs if o != FINDINGS_SHEET), roles="/".join(job.roles)))

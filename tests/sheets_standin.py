@@ -15,7 +15,7 @@ CLI reach it too) and ``key_file``.
 Cells hold ``str``, ``int``/``float``, ``bool``, ``date``/``datetime`` (a date cell: a serial number when
 read with ``SERIAL_NUMBER``), ``Formula`` or ``None``. Supported: spreadsheets.get (field masks, grid data
 for ``ranges``), :batchUpdate (addSheet, deleteSheet, updateSheetProperties, setDataValidation,
-appendDimension), values get/batchGet/update/append/clear/batchClear/batchUpdate.
+appendDimension, updateCells with ``userEnteredValue``), values get/batchGet/update/append/clear/batchClear/batchUpdate.
 """
 
 from __future__ import annotations
@@ -263,6 +263,23 @@ def user_entered(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+_HYPERLINK = re.compile(r'^=HYPERLINK\("([^"]*)",\s*"([^"]*)"\)$', re.IGNORECASE)
+
+
+def _extended_value(value: dict) -> Any:
+    """An ExtendedValue as a stored cell: exactly one kind; text stays text, a formula is a ``Formula``."""
+    kinds = [k for k in ("numberValue", "stringValue", "boolValue", "formulaValue", "errorValue") if k in value]
+    if len(kinds) != 1 or set(value) != set(kinds):
+        raise ApiError(400, f"Invalid ExtendedValue: exactly one value kind expected, got {sorted(value)}")
+    kind, = kinds
+    if kind == "errorValue":
+        raise ApiError(400, "Invalid value: errorValue cannot be written")
+    if kind == "formulaValue":
+        m = _HYPERLINK.match(value[kind])
+        return Formula(value[kind], m.group(2) if m else None)
+    return value[kind]
 
 
 def _grid_range(sheet: Sheet, a1: str) -> dict:
@@ -576,6 +593,46 @@ class SheetsStandIn(BaseAdapter):
         if rule is not None and "condition" not in rule:
             raise ApiError(400, "Invalid data validation rule: condition is required")
         sheet.validations.append(({k: v for k, v in rng.items() if k != "sheetId"}, rule))
+        return {}
+
+    def _req_updateCells(self, book: Spreadsheet, params: dict) -> dict:
+        """updateCells as the API documents it: ``rows`` of CellData written from ``start`` or over ``range``
+        (whose cells the rows do not cover are cleared, for the fields named); ``fields`` is required. Only
+        ``userEnteredValue`` is kept here; an ExtendedValue holds exactly one of stringValue (stored as text,
+        never parsed), numberValue, boolValue, formulaValue (``=HYPERLINK(url, label)`` shows its label)."""
+        if ("start" in params) == ("range" in params):
+            raise ApiError(400, "Exactly one of start or range must be set.")
+        fields = [f.strip() for f in params.get("fields", "").split(",") if f.strip()]
+        if not fields:
+            raise ApiError(400, "At least one field must be updated, but 'fields' is empty.")
+        if fields not in (["userEnteredValue"], ["*"]):
+            raise ApiError(400, f"stand-in: unsupported fields {params['fields']}")
+        area = params.get("range") or params.get("start")
+        sheet = self._sheet_by_id(book, area.get("sheetId", 0))
+        r0, c0 = area.get("startRowIndex", area.get("rowIndex", 0)), area.get("startColumnIndex", area.get("columnIndex", 0))
+        rows = params.get("rows", [])
+        if "range" in params:
+            r1, c1 = area.get("endRowIndex", sheet.rows), area.get("endColumnIndex", sheet.columns)
+            if len(rows) > r1 - r0 or any(len(row.get("values", [])) > c1 - c0 for row in rows):
+                raise ApiError(400, "The rows exceed the range.")
+        else:
+            r1 = r0 + len(rows)
+            c1 = c0 + max((len(row.get("values", [])) for row in rows), default=0)
+        if r1 > sheet.rows or c1 > sheet.columns:
+            raise ApiError(400, f"Range ({a1(sheet.title, r0, c0, r1, c1)}) exceeds grid limits. "
+                                f"Max rows: {sheet.rows}, max columns: {sheet.columns}")
+        if "range" in params:
+            sheet.cells = {(r, c): v for (r, c), v in sheet.cells.items() if not (r0 <= r < r1 and c0 <= c < c1)}
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row.get("values", [])):
+                unknown = set(cell) - {"userEnteredValue", "userEnteredFormat", "note", "textFormatRuns",
+                                       "dataValidation", "pivotTable", "dataSourceTable", "dataSourceFormula"}
+                if unknown:
+                    raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{sorted(unknown)[0]}\" at "
+                                        f"'requests[0].update_cells.rows[{r}].values[{c}]': Cannot find field.")
+                sheet.cells.pop((r0 + r, c0 + c), None)
+                if "userEnteredValue" in cell:
+                    sheet.cells[(r0 + r, c0 + c)] = _extended_value(cell["userEnteredValue"])
         return {}
 
     @staticmethod

@@ -3,6 +3,7 @@ Google is the in-process stand-in; SMTP is a real aiosmtpd server on a loopback 
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 
@@ -240,3 +241,70 @@ def test_a_config_whose_names_all_fit_the_workbook_is_ok(home, monkeypatch, caps
     code, lines = doctor(monkeypatch, capsys, "--source", str(path))
     assert "✓ 配置与工作簿: huimao.toml 中配置的 2 个工作表名和表头在工作簿中都能找到。" in lines
     assert code == 0, lines
+
+
+# --- the configured language ---------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+USER_DATA = ("客户档案", "拜访记录", "员工", "拜访计划", "数据检查", "应对措施", "销售表")   # sheet and header names
+
+
+def own_text(lines: list[str]) -> str:
+    """Doctor's lines without the names that come from the user's workbook and config."""
+    text = "\n".join(lines)
+    for name in USER_DATA:
+        text = text.replace(name, "")
+    return text
+
+
+def test_with_language_en_every_line_of_an_xlsx_doctor_is_english(home, monkeypatch, capsys):
+    path = make_workbook(home)
+    (home / "~$register.xlsx").write_bytes(b"owner")      # open in Excel
+    (home / "huimao.toml").write_text(f'language = "en"\nsource = "{path.name}"\n[sheets]\nplans = "销售表"\n'
+                                      '[columns.clients]\nrating = "客户综合评估"\n')
+    code, lines = doctor(monkeypatch, capsys)
+    assert code == 2
+    assert lines == [
+        "✓ config file: huimao.toml can be read.",
+        "✓ spreadsheet reachable: register.xlsx: 4 worksheet(s) (客户档案, 拜访记录, 员工, 拜访计划).",
+        "· spreadsheet reachable: The workbook is open in Excel/WPS (~$register.xlsx): --write-findings and "
+        "setup-sheet write nothing until it is closed.",
+        lines[3],
+        "    → fix: Correct or delete sheets.plans in huimao.toml, then run `huimao-sheets doctor` again.",
+        "✓ worksheets: 客户档案, 拜访记录, 员工, 拜访计划",
+        "✓ headers: “客户档案” has every required header.",
+        "✓ headers: “拜访记录” has every required header.",
+        "· headers: “拜访记录” has no optional column “应对措施”: whether clients' problems were answered cannot be checked.",
+        "✓ headers: “员工” has every required header.",
+        "✓ headers: “拜访计划” has every required header.",
+        "· findings sheet: No “数据检查” yet: the first `check --write-findings` creates it.",
+        "· SMTP server: No SMTP configured: mail is written to the outbox/ folder.",
+        "1 problem(s) found.",
+    ]
+    assert lines[3].startswith("✗ config vs workbook: ") and "sheets.plans" in lines[3]
+    assert not CJK.search(own_text(lines)), own_text(lines)
+
+
+def test_with_language_en_the_google_lines_are_english_too(standin, home, monkeypatch, capsys):
+    standin.add_spreadsheet(KEY, {t: [h] for t, h in HEADERS.items()})
+    write_key_file(home / "credentials.json")
+    (home / "huimao.toml").write_text(f'language = "en"\nsource = "gsheet:{KEY}"\ncredentials = "credentials.json"\n'
+                                      '[columns.clients]\nrating = "客户综合评估"\n')
+    code, lines = doctor(monkeypatch, capsys)
+    assert code == 0
+    assert lines[:3] == [
+        "✓ config file: huimao.toml can be read.",
+        f"✓ Google credentials: credentials.json: service account {SERVICE_ACCOUNT} (share the spreadsheet with "
+        "this address).",
+        "✓ key file permissions: Only the file's owner can read the key file.",
+    ]
+    assert "✓ config vs workbook: The 1 worksheet name(s) and header(s) configured in huimao.toml are all in the " \
+           "workbook." in lines
+    assert not CJK.search(own_text(lines)), own_text(lines)
+    (home / "credentials.json").chmod(0o644)
+    code, lines = doctor(monkeypatch, capsys)
+    assert code == 2 and lines[1:3] == [
+        "✗ key file permissions: credentials.json can be read by other users: the key may leak, and "
+        "every command refuses to use it.",
+        "    → fix: chmod 600 credentials.json"]
+    assert not CJK.search(own_text(lines)), own_text(lines)

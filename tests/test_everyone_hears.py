@@ -109,4 +109,5 @@ def test_the_weekly_mail_leads_with_business_and_points_to_the_sheet_never_to_a_
     assert "huimao-sheets check" not in text and "运行" not in text
     business, hygiene = text.index("== 需要您处理的事项"), text.index("== 表格中待改正的单元格")
     assert business < hygiene
-    assert "完整清单见“数据检查（register.xlsx）”工作表，按“处理人”列筛选“张伟”。" in text
+    assert ("完整清单见“数据检查（register.xlsx）”工作表，按“处理人”列筛选“张伟”（该表按处理人排序，您的各行排在一起），"
+            "点“单元格”列即可跳到要改的格子。") in text

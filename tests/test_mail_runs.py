@@ -181,3 +181,51 @@ def test_resend_on_the_command_line_sends_a_daily_digest_again(tmp_path, scripte
     code, _, err = run_cli("resend", "--to", "lina@huimao.cn", "--state", "state", "--smtp", scripted.url)
     assert code == 0, err   # her only message in the ledger: no --period needed
     assert digests(scripted).count("lina@huimao.cn") == 3
+
+
+def test_the_mail_of_a_person_whose_address_bounced_goes_to_their_manager_until_the_address_changes(
+        tmp_path, register, run_cli):
+    def mails(server) -> dict[tuple[str, str], str]:
+        """(address, report) → plain text of what the server accepted."""
+        out = {}
+        for r in server.received:
+            m = message_from_bytes(r.data, policy=policy.default)
+            out[(r.recipients[0], m["X-Huimao-Report"])] = m.get_body(("plain",)).get_content()
+        return out
+
+    server = SmtpServer().start()
+    try:
+        server.handler.refuse = {"zhangwei@huimao.cn"}   # 张伟's mailbox is gone: 550
+        args = ("--source", register, "--state", "state", "--smtp", server.url)
+        code, out, _ = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
+        assert code == 2 and "退信（永久拒收，不再重试）: 张伟 <zhangwei@huimao.cn>" in out
+
+        server.received.clear()
+        code, out, err = run_cli("run", "weekly-report", "--now", "2026-11-30T08:10", *args)
+        assert code == 0, out + err
+        code, out, err = run_cli("run", "daily-check", "--now", "2026-12-01T08:00", *args)
+        assert code == 0, out + err
+        sent = mails(server)
+        assert not [key for key in sent if key[0] == "zhangwei@huimao.cn"], "no more mail to the refused address"
+        weekly = sent[("wang@huimao.cn", "weekly-department 2026-W48")]
+        assert "张伟没有有效邮箱，他们的事项由您代收，请转告或代为处理。" in weekly
+        daily = sent[("wang@huimao.cn", "daily-digest 2026-12-01")].splitlines()
+        assert "- [跟进未做计划]（代张伟接收：张伟没有有效邮箱） 客户“鼎盛贸易有限公司（KH0001）”应于2026-12-02跟进，" \
+               "但拜访计划中没有2026-12-01至2026-12-02的安排 (已存在 1天)" in daily, "张伟's follow-up reaches his 上级"
+        assert any(line.startswith("- [缺少有效邮箱] 员工第5行“张伟”的邮箱 zhangwei@huimao.cn 被邮件服务器拒收（550 "
+                                   "5.1.1 mailbox unavailable），收不到邮件，请核对邮箱") for line in daily)
+
+        workbook = openpyxl.load_workbook(register)          # the address is corrected on 员工
+        assert workbook["员工"]["A5"].value == "张伟"
+        workbook["员工"]["B5"] = "zhang.wei@huimao.cn"
+        workbook.save(register)
+        server.received.clear()
+        code, out, err = run_cli("run", "daily-check", "--now", "2026-12-02T08:00", *args)
+        assert code == 0, out + err
+        sent = mails(server)
+        assert "- 鼎盛贸易有限公司（KH0001）: 下次跟进日期, 上次拜访 2026-11-24" in \
+            sent[("zhang.wei@huimao.cn", "daily-digest 2026-12-02")].splitlines(), "due today, to his new address"
+        assert "代张伟接收" not in sent.get(("wang@huimao.cn", "daily-digest 2026-12-02"), ""), \
+            "张伟 reads his own mail again"
+    finally:
+        server.stop()

@@ -202,7 +202,8 @@ def test_the_findings_sheet_is_rewritten_with_first_seen_dates(tmp_path, server,
     rows = CalamineWorkbook.from_path(small).get_sheet_by_name("数据检查").to_python()
     assert rows[0][:3] == ["问题代码", "级别", "处理人"]
     missing = next(r for r in rows if r[0] == "missing_required")
-    assert (missing[2], missing[4], str(missing[8])[:10]) == ("张伟", 4, "2026-11-27")
+    assert (missing[2], missing[4], missing[6], str(missing[9])[:10]) == ("张伟", 4, "F4", "2026-11-27"), \
+        "the cell column names the real cell of the blank 负责人手机"
 
 
 def test_a_dry_run_renders_but_writes_sends_and_records_nothing(tmp_path, server, small):

@@ -174,7 +174,7 @@ def test_an_existing_workbook_keeps_its_data_and_a_second_run_leaves_the_file_al
     assert before["拜访记录"][0] == ["拜访日期", "客户编号", "客户名称", "拜访人", "拜访方式", "客户反映问题", "拜访结果", "下次跟进日期"]
     before["拜访记录"] = [before["拜访记录"][0] + ["应对措施"]] + [row + [""] for row in before["拜访记录"][1:]]
     assert {n: calamine.get_sheet_by_name(n).to_python() for n in before} == before
-    assert "创建工作表“数据检查”，表头 9 列" in describe(changes)
+    assert "创建工作表“数据检查”，表头 10 列" in describe(changes)
     wb = openpyxl.load_workbook(path)
     rules = excel_rules(wb["客户档案"])
     assert rules["所属部门"] == ("list", '"A,B,C"', None, "H2:H100"), "the staff rule keeps the column it is not replaced on"

@@ -10,7 +10,9 @@ So each person with an address gets exactly one message a week.
 A person whose 邮箱 is blank, not one plain address, or the address of someone listed above them gets
 nothing: that is the ``missing_email`` check (``checks.staff``), which shares this rule (``mail_roster``).
 A person whose address the mail server refused for good (a dead letter) is a ``missing_email`` finding
-too, for their 上级 (``bounced``); the runner sends them no more mail until the address changes.
+too, for their 上级 (``bounced``); until the address on 员工 changes, the runner lists it in
+``register.refused`` and that person is mailed as one without an address: they get nothing, and their
+stand-in receives their mail on their behalf (``stand_ins``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from huimao_sheets.checks.staff import mail_roster, missing_email_finding
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding
 from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT
-from huimao_sheets.model import Register
+from huimao_sheets.model import Register, Staff
 from huimao_sheets.normalize import normalize_person, valid_address
 
 PERSON, DEPARTMENT, COMPANY = "weekly-person", "weekly-department", "weekly-company"
@@ -45,23 +47,32 @@ class Recipient:
         return PERSON
 
 
+def _mailable(register: Register) -> tuple[list[tuple[Staff, str]], list[Staff]]:
+    """``mail_roster``'s people with their own address whom the mail server has not refused for good
+    (``register.refused``), and the others: those without an address, then those refused."""
+    reachable, unreachable = mail_roster(register)
+    refused = [member for member, address in reachable if address.lower() in register.refused]
+    return ([(member, address) for member, address in reachable if address.lower() not in register.refused],
+            [item.member for item in unreachable] + refused)
+
+
 def recipients(register: Register) -> list[Recipient]:
-    """The people who get a report, in sheet order: everyone of ``mail_roster`` with their own address.
-    Those without one are the ``missing_email`` check's findings."""
+    """The people who get a report, in sheet order: everyone of ``mail_roster`` with their own address that
+    the mail server has not refused for good. The others are ``missing_email`` findings."""
     return [Recipient(member.name, address, member.role, member.department, member.row)
-            for member, address in mail_roster(register)[0]]
+            for member, address in _mailable(register)[0]]
 
 
 def stand_ins(register: Register) -> dict[str, str]:
-    """Who receives the mail of a person nobody can mail (no valid 邮箱 of their own): their 上级, else their
-    department's 部门经理, else the 市场总监 — the first of them who can be mailed. Absent name → stand-in."""
-    reachable, unreachable = mail_roster(register)
+    """Who receives the mail of a person nobody can mail (no valid 邮箱 of their own, or one the mail server
+    refused for good): their 上级, else their department's 部门经理, else the 市场总监 — the first of them who
+    can be mailed. Absent name → stand-in."""
+    reachable, absent = _mailable(register)
     mailable = {member.name for member, _address in reachable}
     managers = {m.department: m.name for m, _a in reversed(reachable) if m.role == DEPARTMENT_MANAGER and m.department}
     director = next((m.name for m, _a in reachable if m.role == DIRECTOR), None)
     chosen = {}
-    for item in unreachable:
-        member = item.member
+    for member in absent:
         for candidate in (member.manager, managers.get(member.department), director):
             if candidate and candidate in mailable and candidate != member.name:
                 chosen[member.name] = candidate

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Iterable, NamedTuple, Protocol, Sequence
 
 
 @dataclass
@@ -20,6 +20,18 @@ class Table:
     title: str
     rows: Iterable[list[Any]]
     stray: list[str] = field(default_factory=list)   # A1 references of values far from the data, not in rows
+
+
+class Link(NamedTuple):
+    """A cell of a table being written that links to a cell of another worksheet of the same spreadsheet:
+    ``row`` and ``column`` are 0-based in the table, ``sheet`` is the target worksheet's title and ``cell``
+    the target's A1 address (``F12``). The xlsx writer makes it an internal hyperlink, the Google one a
+    ``HYPERLINK`` to ``#gid=…&range=…``."""
+
+    row: int
+    column: int
+    sheet: str
+    cell: str
 
 
 class Source(Protocol):

@@ -3,6 +3,7 @@
 Reading every worksheet costs two requests whatever the row count: the spreadsheet's metadata, then one
 ``values:batchGet`` with ``UNFORMATTED_VALUE`` and ``SERIAL_NUMBER``, so a date arrives as a serial number
 (days since 1899-12-30) and a phone typed as a number stays a number; the register normalises both.
+Writing the service's own worksheet is one ``batchUpdate`` (``replace_sheet``).
 
 Every request has a timeout; 408, 429 and 5xx answers and dropped connections are retried with bounded
 exponential backoff and jitter (gspread's own ``BackOffHTTPClient`` retries forever without jitter).
@@ -28,7 +29,7 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from huimao_sheets.errors import SourceError
-from huimao_sheets.sources import Table, google_key
+from huimao_sheets.sources import Link, Table, google_key
 from huimao_sheets.sources.cells import as_person_reads
 from huimao_sheets.sources.google_credentials import load_service_account
 
@@ -36,7 +37,6 @@ from huimao_sheets.sources.google_credentials import load_service_account
 METADATA_PARAMS = {"includeGridData": "false", "fields": "spreadsheetId,properties(title),sheets(properties,merges)"}
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                "majorDimension": "ROWS"}
-RAW = {"valueInputOption": "RAW"}
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -156,6 +156,32 @@ def sheet_cell(value: Any) -> Any:
     return value
 
 
+def cell_data(value: Any, formula: str | None = None) -> dict:
+    """A Python value as the CellData of ``updateCells``: a typed value, never parsed (``stringValue``
+    ``=SUM(1)`` stays that text); a blank is ``{}``, which clears the cell. ``formula``: ours, never a user's."""
+    if formula is not None:
+        return {"userEnteredValue": {"formulaValue": formula}}
+    value = sheet_cell(value)
+    if value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, (int, float)):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+_A1 = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
+
+
+def hyperlink_formula(sheet_id: int, cell: str) -> str:
+    """``=HYPERLINK("#gid=123&range=F12","F12")``: a link that opens cell F12 of worksheet 123 in place.
+    Only a sheetId and an A1 address go into it, both checked, so no text a user typed can become a formula."""
+    if not _A1.match(cell) or not isinstance(sheet_id, int):
+        raise ValueError(f"not a cell address: {sheet_id!r} {cell!r}")
+    return f'=HYPERLINK("#gid={sheet_id}&range={cell}","{cell}")'
+
+
 def cell_range(title: str, row: int, col: int) -> str:
     """A1 address of a cell (1-based row and column) on worksheet ``title``, quoted as the API wants."""
     return absolute_range_name(title, rowcol_to_a1(row, col))
@@ -259,35 +285,49 @@ class GoogleSheetSource:
                              "values": [[sheet_cell(v) for v in row] for row in values]} for rng, values in data]}
         return self._call(self.http.values_batch_update, self.key, payload)
 
-    def replace_sheet(self, title: str, rows: list[list[Any]], frozen_rows: int = 1) -> None:
-        """Make worksheet ``title`` hold exactly ``rows`` (RAW), creating it when missing.
+    def replace_sheet(self, title: str, rows: list[list[Any]], frozen_rows: int = 1,
+                      links: Sequence[Link] = ()) -> None:
+        """Make worksheet ``title`` hold exactly ``rows``, creating it when missing; ``links`` are cells of
+        ``rows`` that link to cells of other worksheets.
 
-        At most three requests: the metadata (unless already read), a ``batchUpdate`` only when the
-        worksheet must be added or its grid must grow, and one ``values.update`` that overwrites the whole
-        grid, blanks included — the new content replaces the old in one step, never an empty sheet between.
+        One request besides the metadata (already read by a run): a ``batchUpdate`` — applied by Google
+        as a whole — that adds the worksheet (with a sheetId chosen here) or grows its grid when needed,
+        then writes every cell with ``updateCells`` over the whole grid, so the new content replaces the
+        old in one step (cells and rows left over from a longer list are cleared), never an empty sheet
+        between. Each cell is a typed value — text as ``stringValue``, which Google stores as text even
+        when it begins with ``=`` — so nothing a user typed runs as a formula; the only formulas are the
+        links, built here from a sheetId and an A1 address: ``=HYPERLINK("#gid=…&range=F12","F12")``.
         """
         width = max(1, max((len(r) for r in rows), default=1))
-        existing = self.sheet_properties().get(title)
+        sheets = self.sheet_properties()
+        existing = sheets.get(title)
+        requests_: list[dict] = []
         if existing is None:
+            taken = {p.get("sheetId") for p in sheets.values()}
+            sheet_id = next(i for i in range(1, len(taken) + 2) if i not in taken)   # the smallest free id
             height = max(len(rows), frozen_rows + 1)
-            self.batch_update([{"addSheet": {"properties": {
-                "title": title,
-                "gridProperties": {"rowCount": height, "columnCount": width, "frozenRowCount": frozen_rows}}}}])
+            requests_.append({"addSheet": {"properties": {
+                "sheetId": sheet_id, "title": title,
+                "gridProperties": {"rowCount": height, "columnCount": width, "frozenRowCount": frozen_rows}}}})
         else:
+            sheet_id = existing["sheetId"]
             grid = existing.get("gridProperties", {})
             old_height, old_width = grid.get("rowCount", 0), grid.get("columnCount", 0)
             height, width = max(len(rows), old_height), max(width, old_width)
             if (height, width) != (old_height, old_width):
-                self.batch_update([{"updateSheetProperties": {
-                    "properties": {"sheetId": existing["sheetId"],
+                requests_.append({"updateSheetProperties": {
+                    "properties": {"sheetId": sheet_id,
                                    "gridProperties": {"rowCount": height, "columnCount": width}},
-                    "fields": "gridProperties.rowCount,gridProperties.columnCount"}}])
-        blank = [""] * width
-        values = [[sheet_cell(v) for v in row] + blank[len(row):] for row in rows]
-        values += [blank] * (height - len(values))
-        rng = absolute_range_name(title, f"A1:{rowcol_to_a1(height, width)}")
-        self._call(self.http.values_update, self.key, rng, params=dict(RAW),
-                   body={"majorDimension": "ROWS", "values": values})
+                    "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+        formulas = {(link.row, link.column): hyperlink_formula(sheets[link.sheet]["sheetId"], link.cell)
+                    for link in links if link.sheet in sheets}
+        requests_.append({"updateCells": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": height,
+                      "startColumnIndex": 0, "endColumnIndex": width},
+            "rows": [{"values": [cell_data(v, formulas.get((r, c))) for c, v in enumerate(row)]}
+                     for r, row in enumerate(rows)],
+            "fields": "userEnteredValue"}})
+        self.batch_update(requests_)
 
     # --- errors --------------------------------------------------------------------------------
 

@@ -8,10 +8,14 @@ Staff keep their register in this file, so:
   parts), and every other part — staff worksheets, styles, formulas with their cached results, images,
   charts, pivot tables, macros — is copied byte for byte. (Loading and saving the workbook with openpyxl
   would drop images and charts and every formula's cached result, which the reader relies on.);
-- the new package goes to a temporary file in the same folder (``.~huimao-*.xlsx``), flushed to disk with
-  ``fsync``, then replaces the original with ``os.replace``, keeping its permissions: a crash never leaves
-  half a workbook, and the temporary files a killed write left behind are removed by the next write;
-- every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text.
+- the new package goes to a temporary file in the same folder (``.~huimao-XXXXXXXX.xlsx``), flushed to
+  disk with ``fsync``, then replaces the original with ``os.replace`` (keeping its permissions), and the
+  folder is flushed too so that the rename itself survives a power cut: a crash never leaves half a
+  workbook. The temporary files a killed write left behind are removed by the next write, and by every
+  run of a job at its start (``remove_leftovers``);
+- every cell is written as a number or as an inline string: ``=IMPORTXML(…)`` stays text;
+- a cell may link to a cell of another worksheet (an internal hyperlink, ``location="'客户档案'!F12"``, which
+  needs no relationship part: Excel, WPS and LibreOffice jump to that cell when it is clicked).
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ import copy
 import os
 import posixpath
 import re
+import stat
 import tempfile
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from huimao_sheets.errors import SourceError
+from huimao_sheets.sources import Link
 from huimao_sheets.sources.filetype import check_workbook_file
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -36,7 +42,7 @@ DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKSHEET_REL = DOC_REL_NS + "/worksheet"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-COLUMN_WIDTHS = (18, 8, 10, 10, 8, 14, 12, 70, 12)  # the findings sheet's columns
+COLUMN_WIDTHS = (18, 8, 10, 10, 8, 14, 8, 12, 70, 12)  # the findings sheet's columns
 MAX_CELL_TEXT = 32767
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -57,23 +63,38 @@ def refuse_if_open(path: Path) -> None:
 TEMP_PREFIX = ".~huimao-"
 
 
-def remove_leftovers(path: Path, keep: Path | None = None) -> list[Path]:
-    """Remove the temporary files that a killed write left in ``path``'s folder (all but ``keep``, our own);
-    returns them. A write running beside us at that moment fails with a clear error and loses nothing."""
+def leftover_pattern(path: Path) -> re.Pattern[str]:
+    """The exact names of our temporary files beside ``path``: ``tempfile.mkstemp`` adds 8 characters of
+    ``[a-z0-9_]`` between our prefix and the workbook's suffix."""
+    return re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}" + re.escape(path.suffix) + r"\Z")
+
+
+def remove_leftovers(path: Path, older_than: float) -> list[Path]:
+    """Remove the temporary files that a killed write left beside workbook ``path``; returns them.
+
+    Only regular files named exactly as ours (``leftover_pattern``), owned by this user and last modified
+    before ``older_than`` (seconds since the epoch, as ``st_mtime``) are removed: a write that another
+    process began after that moment keeps its file, and nothing else in the folder is ever touched."""
+    pattern = leftover_pattern(path)
     removed = []
-    for leftover in path.parent.glob(f"{TEMP_PREFIX}*{path.suffix}"):
-        if leftover == keep:
-            continue
+    try:
+        names = [name for name in os.listdir(path.parent) if pattern.match(name)]
+    except OSError:
+        return removed
+    for name in names:
+        leftover = path.parent / name
         try:
-            leftover.unlink()
-            removed.append(leftover)
+            info = os.lstat(leftover)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < older_than:
+                leftover.unlink()
+                removed.append(leftover)
         except OSError:
             continue  # gone already, or not ours to remove
     return removed
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
     try:
         os.fsync(fd)
     finally:
@@ -82,12 +103,13 @@ def _fsync(path: Path) -> None:
 
 def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
     """Write ``path`` through a temporary file in the same folder, flushed to disk, then replace it in one
-    step; the leftovers of an earlier killed write are removed first."""
+    step and flush the folder, so the rename is on disk too; the leftovers of an earlier killed write
+    (older than our own temporary file) are removed first."""
     refuse_if_open(path)
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    remove_leftovers(path, keep=tmp)
+    remove_leftovers(path, older_than=tmp.stat().st_mtime)
     try:
         write_to(tmp)
         _fsync(tmp)
@@ -95,6 +117,7 @@ def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
         os.chmod(tmp, mode)
         refuse_if_open(path)  # someone may have opened it while we worked
         os.replace(tmp, path)
+        _fsync(path.parent, directory=True)
     except OSError as exc:
         raise SourceError(f"无法保存工作簿 {path}: {exc}") from exc
     finally:
@@ -131,8 +154,24 @@ def _cell(ref: str, value: Any) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
-def worksheet_xml(rows: list[list[Any]]) -> bytes:
-    """A worksheet part holding ``rows``, header row frozen; no styles, so it fits any workbook."""
+def sheet_reference(title: str, cell: str) -> str:
+    """``'客户档案'!F12``: a cell of another worksheet as a formula or a hyperlink names it (always quoted)."""
+    return "'" + title.replace("'", "''") + "'!" + cell
+
+
+def _hyperlinks(links: Sequence[Link]) -> str:
+    if not links:
+        return ""
+    items = "".join(
+        f'<hyperlink ref="{column_letter(link.column + 1)}{link.row + 1}" '
+        f'location={quoteattr(_ILLEGAL_XML.sub("", sheet_reference(link.sheet, link.cell)))} '
+        f'display={quoteattr(link.cell)}/>' for link in links)
+    return f"<hyperlinks>{items}</hyperlinks>"
+
+
+def worksheet_xml(rows: list[list[Any]], links: Sequence[Link] = ()) -> bytes:
+    """A worksheet part holding ``rows``, header row frozen, with ``links`` (0-based cells of ``rows``) as
+    internal hyperlinks; no styles, so it fits any workbook."""
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(COLUMN_WIDTHS, 1))
     data = []
     for r, row in enumerate(rows, start=1):
@@ -145,7 +184,7 @@ def worksheet_xml(rows: list[list[Any]]) -> bytes:
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-        f'<sheetData>{"".join(data)}</sheetData></worksheet>'
+        f'<sheetData>{"".join(data)}</sheetData>{_hyperlinks(links)}</worksheet>'
     ).encode("utf-8")
 
 
@@ -222,8 +261,9 @@ class Package:
         return part
 
 
-def replace_sheet(path: str | Path, title: str, rows: list[list[Any]]) -> None:
-    """Make worksheet ``title`` of the workbook hold exactly ``rows``; every other part stays as it was."""
+def replace_sheet(path: str | Path, title: str, rows: list[list[Any]], links: Sequence[Link] = ()) -> None:
+    """Make worksheet ``title`` of the workbook hold exactly ``rows`` (and ``links``: cells of ``rows`` that
+    link to cells of other worksheets); every other part stays as it was."""
     path = Path(path)
     refuse_if_open(path)
     check_workbook_file(path, write=True)
@@ -247,7 +287,7 @@ def replace_sheet(path: str | Path, title: str, rows: list[list[Any]]) -> None:
                 raise SourceError(f"工作簿 {path} 中的“{title}”不是普通工作表，无法写入。请把它改名或删除。")
         else:
             part = package.add_worksheet(title)
-        changed = {part: worksheet_xml(rows), package.workbook: package.workbook_xml.encode("utf-8"),
+        changed = {part: worksheet_xml(rows, links), package.workbook: package.workbook_xml.encode("utf-8"),
                    package.rels: package.rels_xml.encode("utf-8"),
                    "[Content_Types].xml": package.types_xml.encode("utf-8")}
 

@@ -20,6 +20,7 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.layout import SHEETS, header_key
+from huimao_sheets.mail import PASSWORD_ENV, is_loopback, parse_smtp_url
 from huimao_sheets.redact import redact
 from huimao_sheets.register import (
     HEADER_SEARCH_ROWS,
@@ -30,7 +31,10 @@ from huimao_sheets.register import (
     locate_columns,
     map_columns,
 )
-from huimao_sheets.sources import is_google_source
+from huimao_sheets.sources import is_google_source, resolve_source
+from huimao_sheets.sources.google_credentials import KeyFileExposed, load_service_account
+from huimao_sheets.sources.xlsx import XlsxSource
+from huimao_sheets.sources.xlsx_write import lock_files
 
 OK, WRONG, INFO = "ok", "wrong", "info"
 SMTP_TIMEOUT = 10.0
@@ -118,8 +122,6 @@ def diagnose(settings: Settings, *, config_path: Path | None = None, config_erro
              source: str | None = None, transport: Any = None, smtp_timeout: float = SMTP_TIMEOUT,
              env: Mapping[str, str] = os.environ) -> list[Item]:
     """Every check, in the order an admin fixes things. ``env`` holds ``HUIMAO_SMTP_PASSWORD``."""
-    from huimao_sheets.sources import resolve_source
-
     items = [_config_item(config_path, config_error, _text(settings))]
     spec = resolve_source(source, settings)
     items.extend(_source_items(spec, settings, transport))
@@ -148,12 +150,11 @@ def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Ite
             yield item
         if not account_ok:
             return
+        # Deferred on purpose: gspread and google-auth are heavy and an .xlsx source never needs them.
         from huimao_sheets.sources.gsheets import GoogleSheetSource
 
         opener = lambda: GoogleSheetSource.open(spec, settings.credentials, transport=transport)  # noqa: E731
     else:
-        from huimao_sheets.sources.xlsx import XlsxSource
-
         opener = lambda: XlsxSource(spec)  # noqa: E731
     try:
         source = opener()
@@ -163,8 +164,6 @@ def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Ite
         return
     yield Item("sheet", OK, t["sheet_ok"].format(spec=spec, n=len(titles), titles=t["list"].join(titles)))
     if not is_google_source(spec):
-        from huimao_sheets.sources.xlsx_write import lock_files
-
         for lock in lock_files(Path(spec)):
             if lock.exists():
                 yield Item("sheet", INFO, t["locked"].format(lock=lock.name))
@@ -172,8 +171,6 @@ def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Ite
 
 
 def _credential_items(settings: Settings) -> Iterator[Item]:
-    from huimao_sheets.sources.google_credentials import KeyFileExposed, load_service_account
-
     t = _text(settings)
     try:
         account = load_service_account(settings.credentials)
@@ -331,8 +328,6 @@ def _smtp_item(settings: Settings, timeout: float, env: Mapping[str, str]) -> It
     t = SMTP_TEXT.get(settings.language, SMTP_TEXT["zh"])
     if not settings.smtp:
         return Item("smtp", INFO, t["none"].format(outbox=settings.outbox_dir))
-    from huimao_sheets.mail import PASSWORD_ENV, is_loopback, parse_smtp_url
-
     try:
         target = parse_smtp_url(settings.smtp)
     except HuimaoError as exc:

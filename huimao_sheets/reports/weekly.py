@@ -37,7 +37,7 @@ from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir, private_file
-from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
+from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
 from huimao_sheets.reports import preview
 from huimao_sheets.reports.activity import Activity
@@ -56,6 +56,7 @@ from huimao_sheets.reports.recipients import (
     recipient_key,
     recipients,
     stand_ins,
+    with_bounces,
 )
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.spot_checks import spot_check_section
@@ -273,9 +274,10 @@ def send_weekly(settings: Settings, *, source: str | None = None, week: Week | N
     readonly = dry_run or preview is not None
     if snapshot is None:
         with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
-            seen = ledger.visits_seen()
+            seen, letters = ledger.visits_seen(), dead_letters(ledger)
         snapshot = take_snapshot(open_source(resolve_source(source, settings), settings.credentials), settings, as_of,
                                  visits_seen=seen)
+        snapshot = with_bounces(snapshot, settings, letters)   # as the scheduler's runs: no mail to a bounced address
         if not readonly:
             with Ledger.in_state_dir(settings.state_dir) as ledger:
                 ledger.record_visits(visit_keys(snapshot.register), snapshot.as_of)

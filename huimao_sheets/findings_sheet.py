@@ -147,4 +147,5 @@ def findings_sheet_info(settings: Settings, source_name: str) -> dict[str, str |
         link = f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
     else:
         title = f"{title}（{Path(source_name).name}）" if settings.language == "zh" else f"{title} ({Path(source_name).name})"
-    return {"title": title, "owner_column": HEADERS[settings.language][2], "link": link}
+    return {"title": title, "owner_column": HEADERS[settings.language][2], "code_column": HEADERS[settings.language][0],
+            "link": link}

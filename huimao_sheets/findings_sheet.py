@@ -125,7 +125,7 @@ def replace_findings_sheet(source: Source, result: CheckResult, settings: Settin
     return len(rows) - 1
 
 
-LEFTOVER_AGE = timedelta(minutes=10)   # a write-back takes seconds: a temporary file this old is no live write's
+LEFTOVER_AGE = timedelta(seconds=xlsx_write.LEFTOVER_AGE_SECONDS)   # the write-back's own rule
 
 
 def remove_temp_leftovers(source: Source, now: datetime) -> list[Path]:

@@ -124,7 +124,7 @@ def mails(checked):
 
 def test_the_person_s_mail_marks_each_follow_up_and_lists_the_plans(mails):
     text = mails["张伟"].text
-    assert ("== 应跟进（11/30–12/6） (5) ==\n已有计划 2 · 未做计划 2\n"
+    assert ("== 应跟进（11/30–12/6） (5) ==\n已有计划 2 · 未做计划 2 · 今日到期/已逾期 1\n"
             "“已有计划”：拜访计划中有人（您或同事）在2026-11-30至应跟进日期之间安排了拜访；“未做计划”的请在拜访计划中安排。\n"
             "- 2026-11-30 漳州绿源食品有限公司（KH0005） (今日到期)\n"
             "- 2026-12-02 福州鼎盛贸易有限公司（KH0001） (已有计划)\n"
@@ -141,13 +141,14 @@ def test_the_person_s_mail_marks_each_follow_up_and_lists_the_plans(mails):
 
 
 def test_the_department_and_company_mails_count_them(mails):
+    # planned + not planned + due today (or overdue) add up to all the follow-ups of the week
     dept = mails["王经理"].text
-    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2）    计划拜访（11/30–12/6）: 4\n" in dept
-    assert "   应跟进（11/30–12/6） 5（已有计划 2，未做计划 2） · 计划拜访（11/30–12/6） 2\n" in dept
+    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2，今日到期或已逾期 1）    计划拜访（11/30–12/6）: 4\n" in dept
+    assert "   应跟进（11/30–12/6） 5（已有计划 2，未做计划 2，今日到期或已逾期 1） · 计划拜访（11/30–12/6） 2\n" in dept
     assert "   应跟进（11/30–12/6） 1（已有计划 1，未做计划 0） · 计划拜访（11/30–12/6） 2\n" in dept
     company = mails["陈总"].text
-    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2）    计划拜访（11/30–12/6）: 4\n" in company
-    assert "   应跟进（11/30–12/6） 6（已有计划 3，未做计划 2） · 计划拜访（11/30–12/6） 4\n" in company
+    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2，今日到期或已逾期 1）    计划拜访（11/30–12/6）: 4\n" in company
+    assert "   应跟进（11/30–12/6） 6（已有计划 3，未做计划 2，今日到期或已逾期 1） · 计划拜访（11/30–12/6） 4\n" in company
     assert ">3/6<" in mails["陈总"].html and ">3/6<" in mails["王经理"].html
 
 

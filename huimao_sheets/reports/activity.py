@@ -131,6 +131,7 @@ class PersonWeek:
             "followups": self.followups,
             "followups_planned": sum(1 for f in self.followups if f["status"] == PLANNED),
             "followups_unplanned": sum(1 for f in self.followups if f["status"] == UNPLANNED),
+            "followups_due": sum(1 for f in self.followups if f["status"] in (DUE_TODAY, OVERDUE)),
             "next_plans": [plan_row(p) for p in sorted(self.next_plans, key=lambda p: (p.planned_date, p.row))],
         }
 

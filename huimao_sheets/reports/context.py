@@ -37,7 +37,7 @@ PersonContext = Callable[[str], dict[str, Any]]   # name → person_context(...)
 
 # The figures summed over people for department and company rows.
 _SUMMED = ("visits", "new_clients", "problems", "no_problems", "planned", "done", "unplanned", "followups",
-           "findings", "errors", "followups_planned", "followups_unplanned", "next_plans")
+           "findings", "errors", "followups_planned", "followups_unplanned", "followups_due", "next_plans")
 
 
 @dataclass
@@ -157,6 +157,7 @@ def summary(person: dict[str, Any]) -> dict[str, Any]:
         "unplanned": person["unplanned"], "followups": person["followups"]["count"],
         "findings": person["open_count"], "errors": person["errors"],
         "followups_planned": person["followups_planned"], "followups_unplanned": person["followups_unplanned"],
+        "followups_due": person["followups_due"],
         "next_plans": person["next_plans"]["count"],
     }
 

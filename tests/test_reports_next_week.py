@@ -158,3 +158,13 @@ def test_english(checked):
                           [r for r in recipients(register) if r.name == "张伟"], {})
     assert "- 2026-12-04 泉州闽南纺织有限公司（KH0003） (not planned)\n" in mail.text
     assert "== Visits planned 11/30–12/6 (2) ==\n- 2026-12-01 Tue 福州鼎盛贸易有限公司（KH0001） (签约)\n" in mail.text
+
+
+def test_the_company_and_department_mails_count_open_findings_without_saying_they_need_the_reader(mails):
+    # 5 open findings of the team are not all for the 部门经理 (or the 市场总监) to deal with
+    for name in ("王经理", "陈总"):
+        text = mails[name].text
+        summary = text[text.index("== 一周概况 =="):]
+        summary = summary[:summary.index("\n\n")]
+        assert "待处理问题: " in summary and "需要您处理的事项" not in summary, name
+    assert "待处理问题" in mails["陈总"].html and "需要您处理的事项" not in mails["陈总"].html

@@ -236,7 +236,6 @@ class _ShanghaiFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, TZ).strftime("%Y-%m-%d %H:%M:%S")
 
     def format(self, record):
-
         return redact(super().format(record))   # a password in a URL never reaches the log
 
 
@@ -247,7 +246,6 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
     if settings.scheduler.log_file:
         path = Path(settings.scheduler.log_file)
         try:
-
             private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
         except OSError as exc:
@@ -428,7 +426,6 @@ class SchedulerLock:
 
     def __enter__(self) -> "SchedulerLock":
         try:
-
             private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")
         except OSError as exc:

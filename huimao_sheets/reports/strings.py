@@ -248,7 +248,7 @@ STRINGS: dict[str, dict] = {
         "unanswered_by_owner": "By visitor",
         "unanswered_oldest": "The {n} oldest",
         "oldest_days": "Oldest (working days)",
-        "unanswered_person": "{n}, the oldest {days} working days",
+        "unanswered_person": "{n} unanswered, the oldest for {days} working days",
         "top_owners": "Most open problems",
         "owner": "Owner",
         "count": "Count",

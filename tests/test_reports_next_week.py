@@ -62,12 +62,12 @@ def open_findings(checked):
 
 def test_each_follow_up_of_the_week_after_is_marked_as_unplanned_followup_decides(checked, activity, open_findings):
     p = person_context(activity, "张伟", open_findings, T)
-    assert [(f["due"], f["client"], f["status"], f["planned"]) for f in p["followups"]["rows"]] == [
-        ("2026-11-30", "漳州绿源食品有限公司（KH0005）", "due_today", None),
-        ("2026-12-02", "福州鼎盛贸易有限公司（KH0001）", "planned", True),
-        ("2026-12-03", "厦门海沧物流有限公司（KH0002）", "planned", True),
-        ("2026-12-04", "泉州闽南纺织有限公司（KH0003）", "unplanned", False),
-        ("2026-12-05", "莆田华信建材有限公司（KH0004）", "unplanned", False),
+    assert [(f["due"], f["client"], f["status"]) for f in p["followups"]["rows"]] == [
+        ("2026-11-30", "漳州绿源食品有限公司（KH0005）", "due_today"),
+        ("2026-12-02", "福州鼎盛贸易有限公司（KH0001）", "planned"),
+        ("2026-12-03", "厦门海沧物流有限公司（KH0002）", "planned"),
+        ("2026-12-04", "泉州闽南纺织有限公司（KH0003）", "unplanned"),
+        ("2026-12-05", "莆田华信建材有限公司（KH0004）", "unplanned"),
     ]
     assert (p["followups_planned"], p["followups_unplanned"]) == (2, 2)
     # the very clients the check reports, and no other

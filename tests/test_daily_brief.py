@@ -236,3 +236,14 @@ def test_a_visit_with_no_problem_recorded_says_so_as_the_spot_check_does(tmp_pat
                   if m.to_name == "张伟"]
         assert line in mail.text, language
         assert settings.language == "en" or "（未记录）" in mail.html
+
+
+def test_on_a_friday_the_note_says_the_briefs_run_to_monday(tmp_path):
+    # the weekend's plans are briefed too: "today and the next working day" would leave them out
+    path = make_workbook(tmp_path, plans=[plan(计划日期=date(2026, 12, 5))])
+    friday = date(2026, 12, 4)
+    register, result = check(str(path), friday, Settings())
+    [mail] = [m for m in digest_mails(register, result.findings, friday, Settings(), recipients(register), {})
+              if m.to_name == "张伟"]
+    assert "从今天到下一个工作日（2026-12-07）计划拜访的客户" in mail.html
+    assert "2026-12-05（周六）拜访 福州鼎盛贸易有限公司（KH0001）" in mail.text

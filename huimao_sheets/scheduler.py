@@ -367,8 +367,8 @@ def run_isolated(job: "Job", settings: "Settings", now: datetime, slot: Slot,
     """Run the job in a child process, so that nothing it does can take the scheduler down.
 
     A crash in native code (a reader's abort or segfault), or the kernel killing the job for its memory,
-    ends only the child: the run is then recorded as failed with the signal or exit code, the next job
-    runs, and no run is left ``running``. The child is forked (cheap, nothing to pickle); where fork is
+    ends only the child: the run is then recorded as failed with the signal or exit code (recorded anew if
+    the child died before recording it), the next job runs, and no run is left ``running``. The child is forked (cheap, nothing to pickle); where fork is
     not available the job runs in this process, as it always did.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -390,7 +390,9 @@ def run_isolated(job: "Job", settings: "Settings", now: datetime, slot: Slot,
         return result
     summary = TEXT[settings.language]["crashed"].format(how=_exit_description(child.exitcode, settings.language))
     with Ledger.in_state_dir(settings.state_dir) as ledger:
-        ledger.fail_unfinished(job.name, slot.period, now, summary)
+        if not ledger.fail_unfinished(job.name, slot.period, now, summary):
+            # It died before recording its run: record one, so the retry waits as after any failure.
+            ledger.finish_run(ledger.start_run(job.name, slot.period, now), FAILED, now, summary)
     return FAILED, summary, None
 
 

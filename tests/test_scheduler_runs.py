@@ -300,6 +300,28 @@ def test_a_job_that_crashes_in_native_code_is_a_failed_run_and_the_next_job_stil
     assert received(server) and all(kind.startswith("weekly-") for kind, _, _ in received(server))
 
 
+def test_a_job_that_crashes_before_its_run_is_recorded_is_still_a_failed_run_and_waits_its_retry(
+        tmp_path, server, small, log, monkeypatch):
+    """A child that dies before the ledger knows of its run leaves no run behind: without a failed run the
+    next minute's pass would start it again, and again — a crash loop instead of the retry 30 minutes on."""
+    import ctypes
+
+    from huimao_sheets import runner
+
+    def open_transport_that_crashes(*args, **kw):
+        ctypes.string_at(0)   # SIGSEGV, before run_job records the run
+
+    monkeypatch.setattr(runner, "open_transport", open_transport_that_crashes)
+    settings = settings_for(tmp_path, server, small)
+    jobs = [j for j in load_jobs(settings) if j.name == "daily-check"]
+    outcomes = run_due(settings, jobs, at(2026, 11, 30, 8, 0), env={})
+    assert statuses(outcomes) == [("daily-check", "2026-11-30", "failed")]
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        assert [(r.job, r.period, r.status, r.summary) for r in ledger.runs()] == [
+            ("daily-check", "2026-11-30", "failed", outcomes[0].summary)]
+    assert run_due(settings, jobs, at(2026, 11, 30, 8, 1), env={}) == [], "not started again a minute later"
+
+
 # --- one instance at a time and the commands ---------------------------------------------------------------
 
 def test_a_second_scheduler_refuses_with_a_clear_message(tmp_path, server, register, run_cli):

@@ -28,6 +28,7 @@ An interval slot is not bound by ``catch_up_until``: the next slot supersedes it
 from __future__ import annotations
 
 import fcntl
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -207,7 +208,7 @@ TEXT = {
         "other_day": "补跑只限当天 {until} 之前",
         "older": "调度器当时未运行",
         "not_started": "{job} {period} 未开始: 收到停止信号",
-        "crashed": "任务进程异常终止（{how}），已记为失败；请把调度日志发给管理员",
+        "crashed": "任务进程异常终止（{how}），已记为失败；崩溃处的调用栈在调度器的错误输出（stderr）中",
         "started": "调度器已启动（进程 {pid}），{n} 个任务: {jobs}",
         "stopping": "收到 {signal}，完成当前任务后退出",
         "stopped": "调度器已退出",
@@ -223,7 +224,7 @@ TEXT = {
         "other_day": "catch-up is only the same day until {until}",
         "older": "the scheduler was not running",
         "not_started": "{job} {period} not started: stop requested",
-        "crashed": "the job's process ended abnormally ({how}) and the run is recorded as failed; send the scheduler log to the admin",
+        "crashed": "the job's process ended abnormally ({how}) and the run is recorded as failed; the stack where it crashed is in the scheduler's error output (stderr)",
         "started": "scheduler started (pid {pid}), {n} jobs: {jobs}",
         "stopping": "{signal} received: finishing the current job, then exiting",
         "stopped": "scheduler stopped",
@@ -358,6 +359,10 @@ def _run_here(job: "Job", settings: "Settings", now: datetime, slot: Slot,
 
 
 def _child(conn, job, settings, now, slot, env) -> None:
+    try:
+        faulthandler.enable()   # a native crash prints the Python stack where it happened to stderr
+    except (AttributeError, ValueError, OSError):
+        pass                    # a stderr without a file descriptor (captured): the crash is still a failed run
     conn.send(_run_here(job, settings, now, slot, env))
     conn.close()
 

@@ -291,7 +291,7 @@ def test_a_job_that_crashes_in_native_code_is_a_failed_run_and_the_next_job_stil
     settings = settings_for(tmp_path, server, small)
     outcomes = run_due(settings, load_jobs(settings), at(2026, 11, 30, 8, 0), env={})
     assert statuses(outcomes) == [("daily-check", "2026-11-30", "failed"), ("weekly-report", "2026-W49", "ok")]
-    assert outcomes[0].summary == "任务进程异常终止（信号 SIGSEGV），已记为失败；请把调度日志发给管理员"
+    assert outcomes[0].summary == "任务进程异常终止（信号 SIGSEGV），已记为失败；崩溃处的调用栈在调度器的错误输出（stderr）中"
     assert lines(log)[0].startswith("daily-check 2026-11-30 失败 ")
     assert lines(log)[0].endswith(outcomes[0].summary)
     with Ledger.in_state_dir(settings.state_dir) as ledger:

@@ -39,7 +39,6 @@ from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir, private_file
 from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
-from huimao_sheets.reports import preview
 from huimao_sheets.reports.activity import Activity
 from huimao_sheets.reports.context import (
     OpenFindings,
@@ -48,6 +47,7 @@ from huimao_sheets.reports.context import (
     person_context,
     week_info,
 )
+from huimao_sheets.reports.preview import write_preview as write_preview_pages
 from huimao_sheets.reports.recipients import (
     COMPANY,
     DEPARTMENT,
@@ -210,7 +210,7 @@ def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Wee
     """Each message as ``NNN-kind-name.html`` (and ``.txt``) plus an ``index.html`` that links them."""
     t = strings(settings.language)
     heading = f"{t['brand']} {t['week_title'].format(year=week.year, number=week.number, start=week.monday, end=week.sunday)}"
-    return preview.write_preview(mails, folder, settings, heading, as_of, statuses)
+    return write_preview_pages(mails, folder, settings, heading, as_of, statuses)
 
 
 def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:

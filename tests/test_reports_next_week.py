@@ -6,6 +6,7 @@ their mail; the department and company roll-ups count both.
 As of Monday 2026-11-30 the report's week is 2026-W48 and the week after it 2026-W49 (11/30–12/6).
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -168,3 +169,10 @@ def test_the_company_and_department_mails_count_open_findings_without_saying_the
         summary = summary[:summary.index("\n\n")]
         assert "待处理问题: " in summary and "需要您处理的事项" not in summary, name
     assert "待处理问题" in mails["陈总"].html and "需要您处理的事项" not in mails["陈总"].html
+
+
+def test_a_numbers_column_has_its_header_over_its_numbers(mails):
+    # right-aligned numbers under a left-aligned header read as belonging to the column before
+    html = mails["陈总"].html
+    headers = re.findall(r'<th class="num" style="([^"]*)"', html)
+    assert headers and all("text-align: right" in style for style in headers)

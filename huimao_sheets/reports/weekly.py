@@ -93,12 +93,13 @@ class WeeklyRun:
         return self.delivery is None or self.delivery.ok
 
 
-def spot_check_secret(state_dir: str | Path, *, create: bool) -> bytes | None:
+def spot_check_secret(state_dir: str | Path, *, create: bool, language: str = "zh") -> bytes | None:
     """The install's spot-check secret: 32 random bytes kept as hex in ``spot-check.key`` of the state folder.
 
     Made on first use when ``create`` (the folder 0700, the file 0600, written whole before it appears, so a
     second process either makes it or reads the first one's); without ``create`` (a preview, a dry run) a
-    missing key is None. A key that is not 64 hexadecimal digits is a ConfigError naming the file.
+    missing key is None. A key that is not 64 hexadecimal digits is a ConfigError naming the file (in
+    ``language``).
     """
     path = Path(state_dir) / SPOT_CHECK_KEY
     try:
@@ -108,10 +109,13 @@ def spot_check_secret(state_dir: str | Path, *, create: bool) -> bytes | None:
             return None
         text = _new_secret(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}") from exc
+        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}" if language == "zh" else
+                          f"Cannot read the spot-check key {path}: {exc}") from exc
     if not _KEY_TEXT.fullmatch(text):
         raise ConfigError(f"抽查密钥 {path} 的内容无效（应为 64 位十六进制数字）。删除该文件，下次发送周报时会"
-                          f"重新生成（此后的抽查样本随之改变）。")
+                          f"重新生成（此后的抽查样本随之改变）。" if language == "zh" else
+                          f"The spot-check key {path} is damaged (it should be 64 hexadecimal digits). Delete the "
+                          f"file: the next weekly report that is sent makes a new one (and the samples change).")
     if create:
         private_file(path)   # a key copied in with looser permissions is made 0600
     return bytes.fromhex(text)
@@ -239,7 +243,7 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
         raise ConfigError("--resend 需要同时用 --to 指定收件人")
     people = recipients(snapshot.register) if people is None else people
     findings = snapshot.findings
-    key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run)
+    key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run, language=settings.language)
 
     def build(skip: Callable[[tuple[str, str, str]], bool]) -> list[Mail]:
         return select_recipients(weekly_mails(snapshot.register, findings, week, as_of, settings, people,

@@ -234,3 +234,10 @@ def test_a_damaged_secret_is_reported_in_english_with_language_en(tmp_path):
     assert str(exc.value) == (f"The spot-check key {tmp_path / SPOT_CHECK_KEY} is damaged (it should be 64 hexadecimal "
                               f"digits). Delete the file: the next weekly report that is sent makes a new one (and the "
                               f"samples change).")
+
+
+def test_a_draft_left_by_a_killed_run_whose_pid_comes_back_does_not_stop_the_key_being_made(tmp_path):
+    # a run killed between writing its draft and linking it left the draft; a later process got its pid
+    (tmp_path / f"{SPOT_CHECK_KEY}.{os.getpid()}.tmp").write_text("half\n", encoding="ascii")
+    secret = spot_check_secret(tmp_path, create=True)
+    assert (tmp_path / SPOT_CHECK_KEY).read_text(encoding="ascii") == secret.hex() + "\n"

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -125,8 +126,8 @@ def _new_secret(path: Path) -> str:
     """Write a new secret to ``path`` unless another process has just done so; the secret in force."""
     private_dir(path.parent)
     text = secrets.token_hex(32)
-    draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)   # a new name, 0600
+    draft = Path(name)
     try:
         if os.name == "posix":
             os.fchmod(fd, 0o600)   # whatever the umask

@@ -373,8 +373,9 @@ def run_isolated(job: "Job", settings: "Settings", now: datetime, slot: Slot,
 
     A crash in native code (a reader's abort or segfault), or the kernel killing the job for its memory,
     ends only the child: the run is then recorded as failed with the signal or exit code (recorded anew if
-    the child died before recording it), the next job runs, and no run is left ``running``. The child is forked (cheap, nothing to pickle); where fork is
-    not available the job runs in this process, as it always did.
+    the child died before recording it), the next job runs, and no run is left ``running``. The child is
+    forked (cheap, nothing to pickle); where fork is not available the job runs in this process, as it always
+    did.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return _run_here(job, settings, now, slot, env)

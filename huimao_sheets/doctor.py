@@ -223,7 +223,7 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
             yield Item("headers", OK, t["headers_ok"].format(title=title))
             yield from _optional_items(spec, title, head, settings)
     own = findings_title(settings)
-    if header_key(own) in {header_key(t) for t in titles}:
+    if header_key(own) in {header_key(name) for name in titles}:
         yield Item("findings", OK, t["findings_ok"].format(title=own))
     else:
         yield Item("findings", INFO, t["findings_none"].format(title=own))

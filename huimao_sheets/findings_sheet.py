@@ -125,7 +125,7 @@ def replace_findings_sheet(source: Source, result: CheckResult, settings: Settin
     return len(rows) - 1
 
 
-LEFTOVER_AGE = timedelta(minutes=10)   # a write-back takes seconds: a temporary file this old is no live write's
+LEFTOVER_AGE = timedelta(seconds=xlsx_write.LEFTOVER_AGE_SECONDS)   # the write-back's own rule
 
 
 def remove_temp_leftovers(source: Source, now: datetime) -> list[Path]:
@@ -147,4 +147,5 @@ def findings_sheet_info(settings: Settings, source_name: str) -> dict[str, str |
         link = f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
     else:
         title = f"{title}（{Path(source_name).name}）" if settings.language == "zh" else f"{title} ({Path(source_name).name})"
-    return {"title": title, "owner_column": HEADERS[settings.language][2], "link": link}
+    return {"title": title, "owner_column": HEADERS[settings.language][2], "code_column": HEADERS[settings.language][0],
+            "link": link}

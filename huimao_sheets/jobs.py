@@ -68,7 +68,6 @@ class Job:
 
 def packaged_jobs() -> Path:
     """The jobs shipped with the package (``jobs/`` of the repository; see ``huimao_sheets.shipped``)."""
-
     return shipped_folder("jobs")
 
 

@@ -488,7 +488,6 @@ class DeadLetter:
 
 def recipient_name(row: MailRow) -> str:
     """The display name of the message's To header ("" when it has none)."""
-
     try:
         to = BytesHeaderParser(policy=DEFAULT_POLICY).parsebytes(row.message)["To"]
         return to.addresses[0].display_name if to and to.addresses else ""

@@ -21,11 +21,10 @@ records nothing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Mapping
 
-from huimao_sheets.checks import sort_key
 from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError
@@ -36,7 +35,7 @@ from huimao_sheets.ledger import FAILED, OK, PARTIAL, Ledger, finding_fingerprin
 from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, recipient_name, send_queued
 from huimao_sheets.reports.daily import KIND as DIGEST
 from huimao_sheets.reports.daily import digest_mails
-from huimao_sheets.reports.recipients import Recipient, bounced, recipients
+from huimao_sheets.reports.recipients import Recipient, recipients, with_bounces
 from huimao_sheets.reports.weekly import TO_SEND, WeeklyRun, plan_weekly
 from huimao_sheets.snapshot import Snapshot, take_snapshot
 from huimao_sheets.sources import Source, open_source, resolve_source
@@ -253,12 +252,8 @@ def _read_and_check(run: JobRun, settings: Settings, ledger: Ledger, now: dateti
     if not run.dry_run:
         ledger.record_visits(visit_keys(snapshot.register), run.as_of)
     # A person whose address bounced for good gets no more mail (so no run fails on it again) until the
-    # address changes or a resend gets through; like one without an address, they are a finding for their 上级,
-    # and their stand-in receives their mail on their behalf (reports.recipients reads register.refused).
-    bounces = bounced(snapshot.register, settings, dead_letters(ledger))
-    snapshot.register.refused = frozenset(f.details["value"].lower() for f in bounces)
-    if snapshot.complete and bounces:
-        snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=sort_key))
+    # address changes or a resend gets through; their stand-in receives it (reports.recipients.with_bounces).
+    snapshot = with_bounces(snapshot, settings, dead_letters(ledger))
     run.findings = snapshot.findings
     if run.dry_run:
         first_seen = ledger.first_seen(finding_fingerprint(f) for f in snapshot.findings)

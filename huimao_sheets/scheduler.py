@@ -28,6 +28,7 @@ An interval slot is not bound by ``catch_up_until``: the next slot supersedes it
 from __future__ import annotations
 
 import fcntl
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -207,7 +208,7 @@ TEXT = {
         "other_day": "补跑只限当天 {until} 之前",
         "older": "调度器当时未运行",
         "not_started": "{job} {period} 未开始: 收到停止信号",
-        "crashed": "任务进程异常终止（{how}），已记为失败；请把调度日志发给管理员",
+        "crashed": "任务进程异常终止（{how}），已记为失败；崩溃处的调用栈在调度器的错误输出（stderr）中",
         "started": "调度器已启动（进程 {pid}），{n} 个任务: {jobs}",
         "stopping": "收到 {signal}，完成当前任务后退出",
         "stopped": "调度器已退出",
@@ -223,7 +224,7 @@ TEXT = {
         "other_day": "catch-up is only the same day until {until}",
         "older": "the scheduler was not running",
         "not_started": "{job} {period} not started: stop requested",
-        "crashed": "the job's process ended abnormally ({how}) and the run is recorded as failed; send the scheduler log to the admin",
+        "crashed": "the job's process ended abnormally ({how}) and the run is recorded as failed; the stack where it crashed is in the scheduler's error output (stderr)",
         "started": "scheduler started (pid {pid}), {n} jobs: {jobs}",
         "stopping": "{signal} received: finishing the current job, then exiting",
         "stopped": "scheduler stopped",
@@ -236,7 +237,6 @@ class _ShanghaiFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, TZ).strftime("%Y-%m-%d %H:%M:%S")
 
     def format(self, record):
-
         return redact(super().format(record))   # a password in a URL never reaches the log
 
 
@@ -247,7 +247,6 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
     if settings.scheduler.log_file:
         path = Path(settings.scheduler.log_file)
         try:
-
             private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
         except OSError as exc:
@@ -360,6 +359,10 @@ def _run_here(job: "Job", settings: "Settings", now: datetime, slot: Slot,
 
 
 def _child(conn, job, settings, now, slot, env) -> None:
+    try:
+        faulthandler.enable()   # a native crash prints the Python stack where it happened to stderr
+    except (AttributeError, ValueError, OSError):
+        pass                    # a stderr without a file descriptor (captured): the crash is still a failed run
     conn.send(_run_here(job, settings, now, slot, env))
     conn.close()
 
@@ -369,9 +372,10 @@ def run_isolated(job: "Job", settings: "Settings", now: datetime, slot: Slot,
     """Run the job in a child process, so that nothing it does can take the scheduler down.
 
     A crash in native code (a reader's abort or segfault), or the kernel killing the job for its memory,
-    ends only the child: the run is then recorded as failed with the signal or exit code, the next job
-    runs, and no run is left ``running``. The child is forked (cheap, nothing to pickle); where fork is
-    not available the job runs in this process, as it always did.
+    ends only the child: the run is then recorded as failed with the signal or exit code (recorded anew if
+    the child died before recording it), the next job runs, and no run is left ``running``. The child is
+    forked (cheap, nothing to pickle); where fork is not available the job runs in this process, as it always
+    did.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return _run_here(job, settings, now, slot, env)
@@ -392,7 +396,9 @@ def run_isolated(job: "Job", settings: "Settings", now: datetime, slot: Slot,
         return result
     summary = TEXT[settings.language]["crashed"].format(how=_exit_description(child.exitcode, settings.language))
     with Ledger.in_state_dir(settings.state_dir) as ledger:
-        ledger.fail_unfinished(job.name, slot.period, now, summary)
+        if not ledger.fail_unfinished(job.name, slot.period, now, summary):
+            # It died before recording its run: record one, so the retry waits as after any failure.
+            ledger.finish_run(ledger.start_run(job.name, slot.period, now), FAILED, now, summary)
     return FAILED, summary, None
 
 
@@ -428,7 +434,6 @@ class SchedulerLock:
 
     def __enter__(self) -> "SchedulerLock":
         try:
-
             private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")
         except OSError as exc:

@@ -149,7 +149,7 @@ def test_a_killed_write_backs_leftover_is_removed_by_the_next_write(tmp_path):
     path = make_workbook(tmp_path)
     leftover = tmp_path / ".~huimao-abc123de.xlsx"
     leftover.write_bytes(b"half a workbook")
-    os.utime(leftover, (path.stat().st_mtime - 60, path.stat().st_mtime - 60))  # older than the write's own file
+    os.utime(leftover, (path.stat().st_mtime - 3600, path.stat().st_mtime - 3600))  # ten minutes older than the write
     other = tmp_path / ".~lock.other.xlsx#"
     other.write_bytes(b"")
     replace_sheet(path, "数据检查", [["问题"]])

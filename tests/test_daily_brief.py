@@ -222,3 +222,28 @@ def test_the_brief_of_a_planner_without_an_address_goes_to_their_manager(tmp_pat
             "  ! 张伟于2026-11-30拜访过该客户。出发前请先与张伟沟通，以免撞车。\n") in mails["王经理"].text
     assert "- 刘洋计划于2026-12-04拜访福州鼎盛贸易有限公司（KH0001）；您于2026-11-30拜访过该客户——请先沟通。\n" in \
         mails["张伟"].text
+
+
+def test_a_visit_with_no_problem_recorded_says_so_as_the_spot_check_does(tmp_path):
+    # 每日必问必录: a blank 客户反映问题 is a visit whose problems were not recorded, not one with none
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=date(2026, 11, 30), 拜访人="李娜", 客户反映问题=None)],
+                         plans=[plan(计划日期=date(2026, 12, 4))])
+    for language, line in (("zh", "  - 2026-11-30 李娜 上门: 客户反映问题 （未记录）；拜访结果 已发方案\n"),
+                           ("en", "  - 2026-11-30 李娜 On-site: Problems raised (not recorded); Outcome 已发方案\n")):
+        settings = Settings(language=language)
+        register, result = check(str(path), THURSDAY, settings)
+        [mail] = [m for m in digest_mails(register, result.findings, THURSDAY, settings, recipients(register), {})
+                  if m.to_name == "张伟"]
+        assert line in mail.text, language
+        assert settings.language == "en" or "（未记录）" in mail.html
+
+
+def test_on_a_friday_the_note_says_the_briefs_run_to_monday(tmp_path):
+    # the weekend's plans are briefed too: "today and the next working day" would leave them out
+    path = make_workbook(tmp_path, plans=[plan(计划日期=date(2026, 12, 5))])
+    friday = date(2026, 12, 4)
+    register, result = check(str(path), friday, Settings())
+    [mail] = [m for m in digest_mails(register, result.findings, friday, Settings(), recipients(register), {})
+              if m.to_name == "张伟"]
+    assert "从今天到下一个工作日（2026-12-07）计划拜访的客户" in mail.html
+    assert "2026-12-05（周六）拜访 福州鼎盛贸易有限公司（KH0001）" in mail.text

@@ -33,6 +33,16 @@ def digests(server) -> list[str]:
             if message_from_bytes(r.data, policy=policy.default)["X-Huimao-Report"].startswith("daily-digest")]
 
 
+def bounce_zhangwei(run_cli, server, register) -> tuple[str, ...]:
+    """张伟's mailbox is gone (550): the first daily run meets it and exits 2. Returns the runs' options."""
+    server.handler.refuse = {"zhangwei@huimao.cn"}
+    args = ("--source", register, "--state", "state", "--smtp", server.url)
+    code, out, _ = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
+    assert code == 2 and "退信（永久拒收，不再重试）: 张伟 <zhangwei@huimao.cn> daily-digest 2026-11-30: " \
+                         "550 5.1.1 mailbox unavailable" in out
+    return args
+
+
 def test_a_server_that_drops_data_then_a_healthy_one_loses_nothing_and_the_first_run_says_partial(
         tmp_path, scripted, register, run_cli):
     scripted.handler.answers = ["drop"]
@@ -69,11 +79,7 @@ def test_the_scheduler_logs_a_partial_run_and_exits_2(tmp_path, scripted, regist
 
 
 def test_a_bounced_address_is_a_finding_for_the_manager_and_fails_no_later_run(tmp_path, scripted, register, run_cli):
-    scripted.handler.refuse = {"zhangwei@huimao.cn"}
-    args = ("--source", register, "--state", "state", "--smtp", scripted.url)
-    code, out, _ = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
-    assert code == 2 and "退信（永久拒收，不再重试）: 张伟 <zhangwei@huimao.cn> daily-digest 2026-11-30: " \
-                         "550 5.1.1 mailbox unavailable" in out
+    args = bounce_zhangwei(run_cli, scripted, register)
     code, out, err = run_cli("run", "weekly-report", "--now", "2026-11-30T08:10", *args)
     assert code == 0, out + err
     code, out, err = run_cli("run", "daily-check", "--now", "2026-12-01T08:00", *args)
@@ -195,10 +201,7 @@ def test_the_mail_of_a_person_whose_address_bounced_goes_to_their_manager_until_
 
     server = SmtpServer().start()
     try:
-        server.handler.refuse = {"zhangwei@huimao.cn"}   # 张伟's mailbox is gone: 550
-        args = ("--source", register, "--state", "state", "--smtp", server.url)
-        code, out, _ = run_cli("run", "daily-check", "--now", "2026-11-30T08:00", *args)
-        assert code == 2 and "退信（永久拒收，不再重试）: 张伟 <zhangwei@huimao.cn>" in out
+        args = bounce_zhangwei(run_cli, server, register)
 
         server.received.clear()
         code, out, err = run_cli("run", "weekly-report", "--now", "2026-11-30T08:10", *args)
@@ -229,3 +232,16 @@ def test_the_mail_of_a_person_whose_address_bounced_goes_to_their_manager_until_
             "张伟 reads his own mail again"
     finally:
         server.stop()
+
+
+def test_a_weekly_report_sent_by_hand_after_a_bounce_goes_to_the_stand_in_not_to_the_refused_address(
+        tmp_path, scripted, register, run_cli):
+    args = bounce_zhangwei(run_cli, scripted, register)
+    scripted.received.clear()
+    code, out, err = run_cli("report", "weekly", "--as-of", "2026-11-30", *args)
+    assert code == 0, out + err
+    sent = {r.recipients[0]: message_from_bytes(r.data, policy=policy.default) for r in scripted.received}
+    assert "zhangwei@huimao.cn" not in sent, "the refused address gets no more mail, by hand or by the scheduler"
+    weekly = sent["wang@huimao.cn"].get_body(("plain",)).get_content()
+    assert "张伟没有有效邮箱，他们的事项由您代收，请转告或代为处理。" in weekly
+    assert "员工第5行“张伟”的邮箱 zhangwei@huimao.cn 被邮件服务器拒收（550 5.1.1 mailbox unavailable）" in weekly

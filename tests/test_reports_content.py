@@ -104,7 +104,7 @@ def test_a_persons_week(activity, open_findings):
     assert (p["planned"], p["done"], p["unplanned"], p["missed"]["rows"]) == (2, 2, 1, [])
     assert p["followups"]["rows"] == [{"due": "2026-12-02", "client": "鼎盛贸易有限公司（KH0001）",
                                        "reason": "followup_date", "rating": "A", "cadence_days": 14, "row": 2,
-                                       "last_visit": "2026-11-24", "planned": False, "status": "unplanned"}]
+                                       "last_visit": "2026-11-24", "status": "unplanned"}]
     # the missing cell is data hygiene; KH0001, due 2026-12-02 with no 拜访计划 row, needs the person
     assert [f["code"] for f in p["findings"]["rows"]] == ["unplanned_followup"]
     assert [(g["code"], g["count"], [r["days_open"] for r in g["rows"]]) for g in p["hygiene"]] == [

@@ -6,6 +6,7 @@ their mail; the department and company roll-ups count both.
 As of Monday 2026-11-30 the report's week is 2026-W48 and the week after it 2026-W49 (11/30–12/6).
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -62,12 +63,12 @@ def open_findings(checked):
 
 def test_each_follow_up_of_the_week_after_is_marked_as_unplanned_followup_decides(checked, activity, open_findings):
     p = person_context(activity, "张伟", open_findings, T)
-    assert [(f["due"], f["client"], f["status"], f["planned"]) for f in p["followups"]["rows"]] == [
-        ("2026-11-30", "漳州绿源食品有限公司（KH0005）", "due_today", None),
-        ("2026-12-02", "福州鼎盛贸易有限公司（KH0001）", "planned", True),
-        ("2026-12-03", "厦门海沧物流有限公司（KH0002）", "planned", True),
-        ("2026-12-04", "泉州闽南纺织有限公司（KH0003）", "unplanned", False),
-        ("2026-12-05", "莆田华信建材有限公司（KH0004）", "unplanned", False),
+    assert [(f["due"], f["client"], f["status"]) for f in p["followups"]["rows"]] == [
+        ("2026-11-30", "漳州绿源食品有限公司（KH0005）", "due_today"),
+        ("2026-12-02", "福州鼎盛贸易有限公司（KH0001）", "planned"),
+        ("2026-12-03", "厦门海沧物流有限公司（KH0002）", "planned"),
+        ("2026-12-04", "泉州闽南纺织有限公司（KH0003）", "unplanned"),
+        ("2026-12-05", "莆田华信建材有限公司（KH0004）", "unplanned"),
     ]
     assert (p["followups_planned"], p["followups_unplanned"]) == (2, 2)
     # the very clients the check reports, and no other
@@ -124,7 +125,7 @@ def mails(checked):
 
 def test_the_person_s_mail_marks_each_follow_up_and_lists_the_plans(mails):
     text = mails["张伟"].text
-    assert ("== 应跟进（11/30–12/6） (5) ==\n已有计划 2 · 未做计划 2\n"
+    assert ("== 应跟进（11/30–12/6） (5) ==\n已有计划 2 · 未做计划 2 · 今日到期/已逾期 1\n"
             "“已有计划”：拜访计划中有人（您或同事）在2026-11-30至应跟进日期之间安排了拜访；“未做计划”的请在拜访计划中安排。\n"
             "- 2026-11-30 漳州绿源食品有限公司（KH0005） (今日到期)\n"
             "- 2026-12-02 福州鼎盛贸易有限公司（KH0001） (已有计划)\n"
@@ -141,13 +142,14 @@ def test_the_person_s_mail_marks_each_follow_up_and_lists_the_plans(mails):
 
 
 def test_the_department_and_company_mails_count_them(mails):
+    # planned + not planned + due today (or overdue) add up to all the follow-ups of the week
     dept = mails["王经理"].text
-    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2）    计划拜访（11/30–12/6）: 4\n" in dept
-    assert "   应跟进（11/30–12/6） 5（已有计划 2，未做计划 2） · 计划拜访（11/30–12/6） 2\n" in dept
+    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2，今日到期或已逾期 1）    计划拜访（11/30–12/6）: 4\n" in dept
+    assert "   应跟进（11/30–12/6） 5（已有计划 2，未做计划 2，今日到期或已逾期 1） · 计划拜访（11/30–12/6） 2\n" in dept
     assert "   应跟进（11/30–12/6） 1（已有计划 1，未做计划 0） · 计划拜访（11/30–12/6） 2\n" in dept
     company = mails["陈总"].text
-    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2）    计划拜访（11/30–12/6）: 4\n" in company
-    assert "   应跟进（11/30–12/6） 6（已有计划 3，未做计划 2） · 计划拜访（11/30–12/6） 4\n" in company
+    assert "应跟进（11/30–12/6）: 6（已有计划 3，未做计划 2，今日到期或已逾期 1）    计划拜访（11/30–12/6）: 4\n" in company
+    assert "   应跟进（11/30–12/6） 6（已有计划 3，未做计划 2，今日到期或已逾期 1） · 计划拜访（11/30–12/6） 4\n" in company
     assert ">3/6<" in mails["陈总"].html and ">3/6<" in mails["王经理"].html
 
 
@@ -157,3 +159,20 @@ def test_english(checked):
                           [r for r in recipients(register) if r.name == "张伟"], {})
     assert "- 2026-12-04 泉州闽南纺织有限公司（KH0003） (not planned)\n" in mail.text
     assert "== Visits planned 11/30–12/6 (2) ==\n- 2026-12-01 Tue 福州鼎盛贸易有限公司（KH0001） (签约)\n" in mail.text
+
+
+def test_the_company_and_department_mails_count_open_findings_without_saying_they_need_the_reader(mails):
+    # 5 open findings of the team are not all for the 部门经理 (or the 市场总监) to deal with
+    for name in ("王经理", "陈总"):
+        text = mails[name].text
+        summary = text[text.index("== 一周概况 =="):]
+        summary = summary[:summary.index("\n\n")]
+        assert "待处理问题: " in summary and "需要您处理的事项" not in summary, name
+    assert "待处理问题" in mails["陈总"].html and "需要您处理的事项" not in mails["陈总"].html
+
+
+def test_a_numbers_column_has_its_header_over_its_numbers(mails):
+    # right-aligned numbers under a left-aligned header read as belonging to the column before
+    html = mails["陈总"].html
+    headers = re.findall(r'<th class="num" style="([^"]*)"', html)
+    assert headers and all("text-align: right" in style for style in headers)

@@ -291,13 +291,35 @@ def test_a_job_that_crashes_in_native_code_is_a_failed_run_and_the_next_job_stil
     settings = settings_for(tmp_path, server, small)
     outcomes = run_due(settings, load_jobs(settings), at(2026, 11, 30, 8, 0), env={})
     assert statuses(outcomes) == [("daily-check", "2026-11-30", "failed"), ("weekly-report", "2026-W49", "ok")]
-    assert outcomes[0].summary == "任务进程异常终止（信号 SIGSEGV），已记为失败；请把调度日志发给管理员"
+    assert outcomes[0].summary == "任务进程异常终止（信号 SIGSEGV），已记为失败；崩溃处的调用栈在调度器的错误输出（stderr）中"
     assert lines(log)[0].startswith("daily-check 2026-11-30 失败 ")
     assert lines(log)[0].endswith(outcomes[0].summary)
     with Ledger.in_state_dir(settings.state_dir) as ledger:
         assert [(r.job, r.status, r.summary) for r in ledger.runs()] == [
             ("daily-check", "failed", outcomes[0].summary), ("weekly-report", "ok", outcomes[1].summary)]
     assert received(server) and all(kind.startswith("weekly-") for kind, _, _ in received(server))
+
+
+def test_a_job_that_crashes_before_its_run_is_recorded_is_still_a_failed_run_and_waits_its_retry(
+        tmp_path, server, small, log, monkeypatch):
+    """A child that dies before the ledger knows of its run leaves no run behind: without a failed run the
+    next minute's pass would start it again, and again — a crash loop instead of the retry 30 minutes on."""
+    import ctypes
+
+    from huimao_sheets import runner
+
+    def open_transport_that_crashes(*args, **kw):
+        ctypes.string_at(0)   # SIGSEGV, before run_job records the run
+
+    monkeypatch.setattr(runner, "open_transport", open_transport_that_crashes)
+    settings = settings_for(tmp_path, server, small)
+    jobs = [j for j in load_jobs(settings) if j.name == "daily-check"]
+    outcomes = run_due(settings, jobs, at(2026, 11, 30, 8, 0), env={})
+    assert statuses(outcomes) == [("daily-check", "2026-11-30", "failed")]
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        assert [(r.job, r.period, r.status, r.summary) for r in ledger.runs()] == [
+            ("daily-check", "2026-11-30", "failed", outcomes[0].summary)]
+    assert run_due(settings, jobs, at(2026, 11, 30, 8, 1), env={}) == [], "not started again a minute later"
 
 
 # --- one instance at a time and the commands ---------------------------------------------------------------

@@ -225,3 +225,19 @@ def test_a_workbook_whose_rows_were_sorted_differently_gives_the_same_sample(tmp
         drawn.append([(v.visit_date, v.client_id, v.visitor, v.channel, v.problems, v.outcome)
                       for v in draw(register.visits, W48, SECRET, DEFAULT)])
     assert drawn[0] == drawn[1] and len(drawn[0]) == 5
+
+
+def test_a_damaged_secret_is_reported_in_english_with_language_en(tmp_path):
+    (tmp_path / SPOT_CHECK_KEY).write_text("not a key\n", encoding="ascii")
+    with pytest.raises(ConfigError) as exc:
+        spot_check_secret(tmp_path, create=True, language="en")
+    assert str(exc.value) == (f"The spot-check key {tmp_path / SPOT_CHECK_KEY} is damaged (it should be 64 hexadecimal "
+                              f"digits). Delete the file: the next weekly report that is sent makes a new one (and the "
+                              f"samples change).")
+
+
+def test_a_draft_left_by_a_killed_run_whose_pid_comes_back_does_not_stop_the_key_being_made(tmp_path):
+    # a run killed between writing its draft and linking it left the draft; a later process got its pid
+    (tmp_path / f"{SPOT_CHECK_KEY}.{os.getpid()}.tmp").write_text("half\n", encoding="ascii")
+    secret = spot_check_secret(tmp_path, create=True)
+    assert (tmp_path / SPOT_CHECK_KEY).read_text(encoding="ascii") == secret.hex() + "\n"

@@ -74,8 +74,14 @@ def test_in_the_weekly_mails_the_manager_hears_past_twice_and_the_director_past_
     chen = mails["chen@huimao.cn"]
     assert ("== 逾期未应对的问题 (1) ==\n"
             "客户反映的问题，超过应对期限三倍仍未填写“应对措施”（及时向公司层面汇报，不得隐瞒和截留）。\n"
+            f"每一条都在拜访人和其部门经理的邮件中；完整清单见“数据检查（{workbook.name}）”工作表，"
+            "按“问题代码”列筛选“unanswered_problem”。\n\n"
+            "按拜访人:\n"
+            "- 李娜 (市场一部): 1 条，最久 10 个工作日\n\n"
+            "最久的 1 条:\n"
             f"- [问题未应对] {THRICE} → 李娜 (新发现)\n\n") in chen
     section = chen[chen.index("== 逾期未应对的问题"):chen.index("== 各部门")]
+
     assert ONCE not in section and TWICE not in section
 
 
@@ -113,3 +119,20 @@ def test_the_manager_hears_in_the_digest_on_the_day_of_escalation_only(tmp_path,
                                        if "“价格偏高”" in text)
     assert seen == {"2026-11-27": ["lina@huimao.cn"], "2026-11-30": ["lina@huimao.cn"],
                     "2026-12-01": ["lina@huimao.cn", "wang@huimao.cn"], "2026-12-02": ["lina@huimao.cn"]}
+
+
+def test_the_director_reads_who_left_how_many_unanswered_and_the_oldest_ten_not_every_problem(tmp_path, server):
+    # 25 problems past three times response_days: 李娜 left 15 (the oldest from 2026-10-12), 张伟 10.
+    days = [date(2026, 10, 12 + i) for i in range(15)] + [date(2026, 10, 20 + i) for i in range(10)]
+    people = ["李娜"] * 15 + ["张伟"] * 10
+    path = make_workbook(tmp_path, visits=[
+        visit(拜访日期=day, 拜访人=who, 客户反映问题=f"问题{n}", 应对措施=None)
+        for n, (day, who) in enumerate(zip(days, people), start=1)])
+    assert _run(_settings(tmp_path, server, path), "weekly-report", MONDAY).ok
+    chen = _texts(server, "weekly")["chen@huimao.cn"]
+    section = chen[chen.index("== 逾期未应对的问题 (25) =="):chen.index("== 各部门")]
+    assert "按拜访人:\n- 李娜 (市场一部): 15 条，最久 35 个工作日\n- 张伟 (市场一部): 10 条，最久 29 个工作日\n" in section
+    listed = [line for line in section.splitlines() if line.startswith("- [问题未应对]")]
+    assert len(listed) == 10, "the ten oldest in full, not all 25"
+    assert listed[0].startswith("- [问题未应对] 拜访记录第2行：2026-10-12客户反映的问题“问题1”已35个工作日")
+    assert "……另有 15 项，完整清单见数据检查工作表" in section

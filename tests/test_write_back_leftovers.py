@@ -1,6 +1,7 @@
 """A write-back killed half-way leaves a temporary file beside the workbook (``.~huimao-XXXXXXXX.xlsx``).
 Every run of a job removes such leftovers at its start, and every write-back before it writes; only files
-named exactly as ours, owned by us and older than the run (or than the write's own temporary file) go.
+named exactly as ours, owned by us and ten minutes older than the run (or than the write's own temporary
+file) go: a younger one may be another process's write in progress.
 A plain ``check`` only reads: it leaves the folder alone. The write-back flushes the new file to disk
 before the rename and the folder after it."""
 
@@ -87,7 +88,7 @@ def test_a_leftover_of_another_user_stays(tmp_path, workbook):
 
 def test_check_write_findings_removes_the_leftovers_older_than_its_own_temporary_file(tmp_path, workbook, run_cli):
     reference = workbook.stat().st_mtime                      # the workbook was just written
-    leftover, others = litter(tmp_path, datetime.fromtimestamp(reference - 60, TZ))
+    leftover, others = litter(tmp_path, datetime.fromtimestamp(reference - 3600, TZ))
     newer = tmp_path / ".~huimao-zzzzzzzz.xlsx"               # a write that began after ours: not ours to end
     newer.write_bytes(b"another write")
     aged(newer, datetime.fromtimestamp(reference + 3600, TZ))
@@ -95,6 +96,16 @@ def test_check_write_findings_removes_the_leftovers_older_than_its_own_temporary
     assert code == 1, err
     assert not leftover.exists() and newer.exists() and all(p.exists() for p in others)
     assert openpyxl.load_workbook(workbook)["数据检查"]["A2"].value == "missing_required"
+
+
+def test_a_write_back_leaves_the_temporary_file_of_a_write_that_began_a_minute_before_it(tmp_path, workbook):
+    # Another process (a check --write-findings by hand during the daily run) is still writing: ending its
+    # file would make its write fail. The rule of a run's start holds here too: only files ten minutes old go.
+    live = tmp_path / LEFTOVER
+    live.write_bytes(b"a write in progress")
+    aged(live, datetime.fromtimestamp(workbook.stat().st_mtime - 60, TZ))
+    xlsx_write.replace_sheet(workbook, "数据检查", [["问题"]])
+    assert live.read_bytes() == b"a write in progress"
 
 
 def test_a_plain_check_only_reads_and_leaves_the_folder_alone(tmp_path, workbook, run_cli):

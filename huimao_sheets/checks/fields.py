@@ -135,7 +135,6 @@ def invalid_value(register: Register, as_of: date, settings: Settings) -> list[F
 
 def stray_cell(register: Register, as_of: date, settings: Settings) -> list[Finding]:
     """A value far from the data, which the reader left out so as never to read the empty grid between."""
-
     findings = []
     owner = department_manager(register, None)
     for spec in SHEETS:

@@ -131,6 +131,7 @@ class PersonWeek:
             "followups": self.followups,
             "followups_planned": sum(1 for f in self.followups if f["status"] == PLANNED),
             "followups_unplanned": sum(1 for f in self.followups if f["status"] == UNPLANNED),
+            "followups_due": sum(1 for f in self.followups if f["status"] in (DUE_TODAY, OVERDUE)),
             "next_plans": [plan_row(p) for p in sorted(self.next_plans, key=lambda p: (p.planned_date, p.row))],
         }
 
@@ -184,7 +185,7 @@ class Activity:
                 continue
             status = followup_status(self.register, d, self.as_of)
             self.person(d.owner).followups.append(
-                followup_row(d, planned=status == PLANNED if status in (PLANNED, UNPLANNED) else None, status=status))
+                followup_row(d, status=status))
         for person in self.people.values():
             person.followups.sort(key=lambda f: (f["due"], f["client"]))
 
@@ -205,11 +206,10 @@ def followup_status(register: Register, d: Due, as_of: date) -> str:
     return PLANNED if planned(register, d.client, as_of, d.due) else UNPLANNED
 
 
-def followup_row(d: Due, planned: bool | None = None, status: str | None = None) -> dict[str, Any]:
-    """A due follow-up as the reports' templates show it; ``planned``: whether a 拜访计划 row covers it
-    (``checks.followup.planned``; None where the report does not say); ``status``: ``followup_status``."""
-    return {"due": d.due.isoformat(), "client": client_label(d.client), "reason": d.reason, "planned": planned,
-            "status": status,
+def followup_row(d: Due, status: str | None = None) -> dict[str, Any]:
+    """A due follow-up as the reports' templates show it; ``status``: ``followup_status`` (None where the
+    report does not say)."""
+    return {"due": d.due.isoformat(), "client": client_label(d.client), "reason": d.reason, "status": status,
             "rating": d.client.rating if isinstance(d.client.rating, str) else "", "cadence_days": d.cadence_days or 0,
             "row": d.client.row, "last_visit": d.last_visit.isoformat() if d.last_visit else None}
 

@@ -37,7 +37,7 @@ PersonContext = Callable[[str], dict[str, Any]]   # name → person_context(...)
 
 # The figures summed over people for department and company rows.
 _SUMMED = ("visits", "new_clients", "problems", "no_problems", "planned", "done", "unplanned", "followups",
-           "findings", "errors", "followups_planned", "followups_unplanned", "next_plans")
+           "findings", "errors", "followups_planned", "followups_unplanned", "followups_due", "next_plans")
 
 
 @dataclass
@@ -157,6 +157,7 @@ def summary(person: dict[str, Any]) -> dict[str, Any]:
         "unplanned": person["unplanned"], "followups": person["followups"]["count"],
         "findings": person["open_count"], "errors": person["errors"],
         "followups_planned": person["followups_planned"], "followups_unplanned": person["followups_unplanned"],
+        "followups_due": person["followups_due"],
         "next_plans": person["next_plans"]["count"],
     }
 
@@ -310,10 +311,27 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
                        for o, n in owners.most_common(5)],
         "findings": len(open_findings.findings),
         "handover": handover(activity, departed_by_department(register).get(None, [])),
-        "unanswered": limited(open_findings.rows(escalated_to_director(open_findings.findings), t)),
+        "unanswered": unanswered_summary(open_findings, t, dept_of),
     }
 
 
 def escalated_to_director(findings: list[Finding]) -> list[Finding]:
     """Problems left unanswered past three times ``response_days``: the company view lists them."""
     return [f for f in findings if f.code == "unanswered_problem" and f.details.get("escalate") == "director"]
+
+
+def unanswered_summary(open_findings: OpenFindings, t: dict, dept_of: dict[str, str | None],
+                       oldest: int = TOP_N) -> dict[str, Any]:
+    """The director's view of the problems escalated to them: how many each 拜访人 (the owner) has left and
+    the oldest in working days, most first; and the ``oldest`` longest unanswered in full. Each is listed in
+    full in the owner's mail and their 部门经理's; the 数据检查 sheet has them all."""
+    found = sorted(escalated_to_director(open_findings.findings),
+                   key=lambda f: (-f.details.get("working_days", 0), f.rows))
+    by_owner: dict[str, list[Finding]] = defaultdict(list)
+    for f in found:
+        by_owner[f.owner or ""].append(f)
+    people = [{"name": name, "department": dept_of.get(name) or "", "count": len(items),
+               "oldest_days": items[0].details.get("working_days", 0)}
+              for name, items in by_owner.items()]
+    people.sort(key=lambda r: (-r["count"], -r["oldest_days"], r["name"]))
+    return {**limited([open_findings.row(f, t) for f in found], oldest), "by_owner": people}

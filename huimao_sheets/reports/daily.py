@@ -54,7 +54,7 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
         "brief_subject": " · 拜访简报 {n}",
         "warning_subject": " · 撞车提醒 {n}",
         "briefs": "拜访前简报",
-        "briefs_note": "今天和下一个工作日计划拜访的客户：最近的拜访记录，以及近期拜访过或计划拜访该客户的同事。",
+        "briefs_note": "从今天到下一个工作日（{until}）计划拜访的客户：最近的拜访记录，以及近期拜访过或计划拜访该客户的同事。",
         "today": "今天",
         "brief_plan": "{date}（{when}）拜访 {client}",
         "purpose": "（目的：{purpose}）",
@@ -89,7 +89,7 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
         "brief_subject": " · planned visits: {n}",
         "warning_subject": " · colleagues' plans: {n}",
         "briefs": "Before your visits",
-        "briefs_note": "Clients you plan to visit today and on the next working day: their latest visits, and the "
+        "briefs_note": "Clients you plan to visit from today to the next working day ({until}): their latest visits, and the "
                        "colleagues who recently visited or plan to visit them.",
         "today": "today",
         "brief_plan": "{when} {date}: visit {client}",
@@ -158,7 +158,7 @@ def digest_mails(register: Register, findings: list[Finding], as_of: date, setti
             "recipient": {"name": person.name, "role": person.role},
             "due_today": limited(today), "overdue": limited(open_findings.rows(overdue, t)),
             "findings": limited(open_findings.rows(to_fix, t)),
-            "briefs": limited(own_briefs), "warnings": limited(warnings),
+            "briefs": limited(own_briefs), "warnings": limited(warnings), "brief_until": briefs.days[1].isoformat(),
         }
         rendered = renderer.render("daily", context)
         mails.append(Mail(KIND, as_of.isoformat(), person.name, person.address, rendered.subject, rendered.text,

@@ -17,14 +17,16 @@ stand-in receives their mail on their behalf (``stand_ins``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from huimao_sheets.checks import sort_key
 from huimao_sheets.checks.staff import mail_roster, missing_email_finding
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding
 from huimao_sheets.layout import DEPARTMENT_MANAGER, DIRECTOR, DIRECTOR_ASSISTANT
 from huimao_sheets.model import Register, Staff
 from huimao_sheets.normalize import normalize_person, valid_address
+from huimao_sheets.snapshot import Snapshot
 
 PERSON, DEPARTMENT, COMPANY = "weekly-person", "weekly-department", "weekly-company"
 
@@ -106,3 +108,15 @@ def bounced(register: Register, settings: Settings, letters: list) -> list[Findi
         found.append(missing_email_finding(register, settings, member, text, {
             "value": address, "bounced": letter.error, "kind": letter.kind, "period": letter.period}))
     return found
+
+
+def with_bounces(snapshot: Snapshot, settings: Settings, letters: list) -> Snapshot:
+    """``snapshot`` as every run that mails sees it (the scheduler's jobs and ``report weekly`` alike): each
+    person whose address bounced for good (``mail.dead_letters``) is a ``missing_email`` finding for their
+    上级 (``bounced``; added when every check ran), and ``register.refused`` lists the address, so that they get
+    no more mail — no run fails on it again — and their stand-in receives it until the address changes."""
+    bounces = bounced(snapshot.register, settings, letters)
+    snapshot.register.refused = frozenset(f.details["value"].lower() for f in bounces)
+    if snapshot.complete and bounces:
+        snapshot = replace(snapshot, findings=sorted(snapshot.findings + bounces, key=sort_key))
+    return snapshot

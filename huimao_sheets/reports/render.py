@@ -27,7 +27,6 @@ CHANNEL_COLORS = {"电话": "#60a5fa", "上门": "#1d4ed8", "来访": "#10b981",
 
 def packaged_templates() -> Path:
     """The templates shipped with the package (``templates/`` of the repository; see ``huimao_sheets.shipped``)."""
-
     return shipped_folder("templates")
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -37,9 +38,8 @@ from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import findings_sheet_info
 from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.ledger import DEAD, SENDING, SENT, Ledger, MailRow, finding_fingerprint, private_dir, private_file
-from huimao_sheets.mail import Delivery, Mail, enqueue, open_transport, send_queued
+from huimao_sheets.mail import Delivery, Mail, dead_letters, enqueue, open_transport, send_queued
 from huimao_sheets.model import Register
-from huimao_sheets.reports import preview
 from huimao_sheets.reports.activity import Activity
 from huimao_sheets.reports.context import (
     OpenFindings,
@@ -48,6 +48,7 @@ from huimao_sheets.reports.context import (
     person_context,
     week_info,
 )
+from huimao_sheets.reports.preview import write_preview as write_preview_pages
 from huimao_sheets.reports.recipients import (
     COMPANY,
     DEPARTMENT,
@@ -56,6 +57,7 @@ from huimao_sheets.reports.recipients import (
     recipient_key,
     recipients,
     stand_ins,
+    with_bounces,
 )
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.spot_checks import spot_check_section
@@ -92,12 +94,13 @@ class WeeklyRun:
         return self.delivery is None or self.delivery.ok
 
 
-def spot_check_secret(state_dir: str | Path, *, create: bool) -> bytes | None:
+def spot_check_secret(state_dir: str | Path, *, create: bool, language: str = "zh") -> bytes | None:
     """The install's spot-check secret: 32 random bytes kept as hex in ``spot-check.key`` of the state folder.
 
     Made on first use when ``create`` (the folder 0700, the file 0600, written whole before it appears, so a
     second process either makes it or reads the first one's); without ``create`` (a preview, a dry run) a
-    missing key is None. A key that is not 64 hexadecimal digits is a ConfigError naming the file.
+    missing key is None. A key that is not 64 hexadecimal digits is a ConfigError naming the file (in
+    ``language``).
     """
     path = Path(state_dir) / SPOT_CHECK_KEY
     try:
@@ -107,10 +110,13 @@ def spot_check_secret(state_dir: str | Path, *, create: bool) -> bytes | None:
             return None
         text = _new_secret(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}") from exc
+        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}" if language == "zh" else
+                          f"Cannot read the spot-check key {path}: {exc}") from exc
     if not _KEY_TEXT.fullmatch(text):
         raise ConfigError(f"抽查密钥 {path} 的内容无效（应为 64 位十六进制数字）。删除该文件，下次发送周报时会"
-                          f"重新生成（此后的抽查样本随之改变）。")
+                          f"重新生成（此后的抽查样本随之改变）。" if language == "zh" else
+                          f"The spot-check key {path} is damaged (it should be 64 hexadecimal digits). Delete the "
+                          f"file: the next weekly report that is sent makes a new one (and the samples change).")
     if create:
         private_file(path)   # a key copied in with looser permissions is made 0600
     return bytes.fromhex(text)
@@ -120,8 +126,8 @@ def _new_secret(path: Path) -> str:
     """Write a new secret to ``path`` unless another process has just done so; the secret in force."""
     private_dir(path.parent)
     text = secrets.token_hex(32)
-    draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)   # a new name, 0600
+    draft = Path(name)
     try:
         if os.name == "posix":
             os.fchmod(fd, 0o600)   # whatever the umask
@@ -209,7 +215,7 @@ def write_preview(mails: list[Mail], folder: Path, settings: Settings, week: Wee
     """Each message as ``NNN-kind-name.html`` (and ``.txt``) plus an ``index.html`` that links them."""
     t = strings(settings.language)
     heading = f"{t['brand']} {t['week_title'].format(year=week.year, number=week.number, start=week.monday, end=week.sunday)}"
-    return preview.write_preview(mails, folder, settings, heading, as_of, statuses)
+    return write_preview_pages(mails, folder, settings, heading, as_of, statuses)
 
 
 def _before(ledger: Ledger, key: tuple[str, str, str]) -> str:
@@ -238,7 +244,7 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
         raise ConfigError("--resend 需要同时用 --to 指定收件人")
     people = recipients(snapshot.register) if people is None else people
     findings = snapshot.findings
-    key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run)
+    key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run, language=settings.language)
 
     def build(skip: Callable[[tuple[str, str, str]], bool]) -> list[Mail]:
         return select_recipients(weekly_mails(snapshot.register, findings, week, as_of, settings, people,
@@ -273,9 +279,10 @@ def send_weekly(settings: Settings, *, source: str | None = None, week: Week | N
     readonly = dry_run or preview is not None
     if snapshot is None:
         with Ledger.in_state_dir(settings.state_dir, readonly=True) as ledger:
-            seen = ledger.visits_seen()
+            seen, letters = ledger.visits_seen(), dead_letters(ledger)
         snapshot = take_snapshot(open_source(resolve_source(source, settings), settings.credentials), settings, as_of,
                                  visits_seen=seen)
+        snapshot = with_bounces(snapshot, settings, letters)   # as the scheduler's runs: no mail to a bounced address
         if not readonly:
             with Ledger.in_state_dir(settings.state_dir) as ledger:
                 ledger.record_visits(visit_keys(snapshot.register), snapshot.as_of)

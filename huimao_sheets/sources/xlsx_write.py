@@ -61,6 +61,7 @@ def refuse_if_open(path: Path) -> None:
 
 
 TEMP_PREFIX = ".~huimao-"
+LEFTOVER_AGE_SECONDS = 600   # a write-back takes seconds: a temporary file this old is no live write's
 
 
 def leftover_pattern(path: Path) -> re.Pattern[str]:
@@ -104,12 +105,13 @@ def _fsync(path: Path, directory: bool = False) -> None:
 def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
     """Write ``path`` through a temporary file in the same folder, flushed to disk, then replace it in one
     step and flush the folder, so the rename is on disk too; the leftovers of an earlier killed write
-    (older than our own temporary file) are removed first."""
+    (``LEFTOVER_AGE_SECONDS`` older than our own temporary file: a younger one may be another process's
+    write in progress) are removed first."""
     refuse_if_open(path)
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    remove_leftovers(path, older_than=tmp.stat().st_mtime)
+    remove_leftovers(path, older_than=tmp.stat().st_mtime - LEFTOVER_AGE_SECONDS)
     try:
         write_to(tmp)
         _fsync(tmp)

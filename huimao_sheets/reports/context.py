@@ -293,6 +293,8 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
     totals["change_text"] = signed(totals["change"])
     totals["trend"] = [sum(r["trend"][i] for r in rows) for i in range(TREND_WEEKS)]
 
+    # the problems escalated to the director have their own section above: not repeated as the longest-open
+    listed = {id(f) for f in escalated_to_director(open_findings.findings)}
     by_code = Counter(f.code for f in open_findings.findings)
     owners = Counter(f.owner for f in open_findings.findings if f.owner)
     errors = Counter(f.owner for f in open_findings.findings if f.owner and f.severity == ERROR)
@@ -306,7 +308,7 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
                      "count": n}
                     for c, n in sorted(by_code.items(), key=lambda kv: (-kv[1], ORDER.get(kv[0], 99)))],
         "max_code": max(by_code.values(), default=0),
-        "longest_open": open_findings.rows(open_findings.findings, t)[:TOP_N],
+        "longest_open": open_findings.rows([f for f in open_findings.findings if id(f) not in listed], t)[:TOP_N],
         "top_owners": [{"name": o, "department": dept_of.get(o) or "", "count": n, "errors": errors.get(o, 0)}
                        for o, n in owners.most_common(5)],
         "findings": len(open_findings.findings),

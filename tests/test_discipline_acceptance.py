@@ -194,6 +194,25 @@ def test_a_second_run_flags_the_visit_dated_a_week_earlier_and_not_yesterday_s(t
     assert _found(_check_json(run_cli, path, "2026-11-27"), "late_entry") == []
 
 
+def test_the_visit_entered_late_reaches_its_visitor_s_digest_and_the_first_run_flags_nothing(
+        tmp_path, run_cli, server):
+    """The same through the scheduled job: the first ``run daily-check`` on a fresh state folder sends nobody
+    a late entry; on Friday the colleague who logged Wednesday-week's visit reads it in her digest."""
+    path = make_workbook(tmp_path, visits=[visit(拜访日期="2026.10.9", 客户反映问题="价格")])
+    _run(run_cli, "daily-check", "2026-11-25T08:00", path, server)
+    assert not any("拜访补录" in text for text in _mails(server, "daily").values())
+
+    server.received.clear()
+    path = make_workbook(tmp_path, visits=[
+        visit(拜访日期="11月18日", 拜访人="李　娜", 客户反映问题="价格", 应对措施="已报价"),
+        visit(拜访日期="2026.10.9", 客户反映问题="价格"), visit(拜访日期="2026/11/26", 拜访人="张伟")])
+    _run(run_cli, "daily-check", "2026-11-27T08:00", path, server)
+    mails = _mails(server, "daily")
+    assert [line for line in mails["lina@huimao.cn"].splitlines() if "拜访补录" in line] == [
+        "- [拜访补录] 拜访记录第2行：2026-11-18的拜访到2026-11-27才录入，晚了7个工作日（应在2个工作日内录入） (新发现)"]
+    assert not any("拜访补录" in text for address, text in mails.items() if address != "lina@huimao.cn")
+
+
 def test_a_visit_whose_client_id_was_filled_in_later_is_not_a_new_visit(tmp_path, run_cli):
     """A visit first logged by the client's name only — in traditional characters — and completed with its
     客户编号 a few days later is the same visit: the ledger knows it by the client it names, not by how."""

@@ -11,7 +11,8 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.register import register_from_tables
 from huimao_sheets.reports.activity import Activity
-from huimao_sheets.reports.context import OpenFindings, company_context, department_context, person_context
+from huimao_sheets.reports.context import OpenFindings, company_context, department_context, person_context, team_visits
+from huimao_sheets.reports.spot_checks import draw
 from huimao_sheets.reports.recipients import recipients
 from huimao_sheets.reports.strings import strings
 from huimao_sheets.timing import Week
@@ -192,8 +193,6 @@ def test_the_spot_check_sample_is_keyed_by_the_install_the_week_and_the_departme
     # another sample (the team is 市场一部's members, so the visits are the same)
     activity = Activity(register, W48, AS_OF, Settings())
     members = ["王经理", "张伟", "李娜"]
-    from huimao_sheets.reports.context import team_visits
-    from huimao_sheets.reports.spot_checks import draw
     visits = team_visits(activity, members)
     assert [v.row for v in draw(visits, W48, SECRET, Settings().spot_check, scope="市场二部")] != first
     assert [v.row for v in draw(visits, W48, SECRET, Settings().spot_check, scope="市场一部")] == first

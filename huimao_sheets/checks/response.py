@@ -53,11 +53,15 @@ def _notified(register: Register, v: Visit, escalate: str | None, owner: str | N
     return [n for n in dict.fromkeys(names) if n and n != owner]
 
 
-def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int) -> str | None:
-    """The working day on which the problem reached the level ``escalate``."""
+def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int,
+                  cache: dict[tuple[date, str], str]) -> str | None:
+    """The working day on which the problem reached the level ``escalate`` (``cache``: by date and level)."""
     if escalate is None:
         return None
-    return calendar.add_working_days(v.visit_date, dict(LEVELS)[escalate] * response_days + 1).isoformat()
+    key = (v.visit_date, escalate)
+    if key not in cache:
+        cache[key] = calendar.add_working_days(v.visit_date, dict(LEVELS)[escalate] * response_days + 1).isoformat()
+    return cache[key]
 
 
 def _other_rows(visits: list[Visit], candidates: list[Visit]) -> set[int]:
@@ -91,11 +95,15 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     candidates = [v for v in register.visits if v.problems and not v.response and isinstance(v.visit_date, date)
                   and (as_of - v.visit_date).days > limit]   # working days never outnumber calendar days
     skip = _other_rows(register.visits, candidates)
+    working: dict[date, int] = {}   # visit date → working days to as_of: counted once per date, not per row
+    escalated: dict[tuple[date, str], str] = {}
     findings = []
     for v in candidates:
         if id(v) in skip:
             continue
-        days = calendar.working_days_between(v.visit_date, as_of)
+        days = working.get(v.visit_date)
+        if days is None:
+            days = working[v.visit_date] = calendar.working_days_between(v.visit_date, as_of)
         if days <= limit:
             continue
         escalate = escalation(days, limit)
@@ -107,7 +115,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
             message=UNANSWERED_PROBLEM.text(settings.language, row=v.row, date=v.visit_date.isoformat(),
                                             problems=v.problems, days=days),
             details={"visit_date": v.visit_date.isoformat(), "working_days": days, "escalate": escalate,
-                     "escalated_on": _escalated_on(calendar, v, escalate, limit)},
+                     "escalated_on": _escalated_on(calendar, v, escalate, limit, escalated)},
         ))
     return findings
 

@@ -131,7 +131,7 @@ class CheckSettings(_Strict):
 
 
 class SpotCheckSettings(_Strict):
-    sample_size: int = Field(5, ge=0, le=100)        # visits in the director's weekly sample (0: none)
+    sample_size: int = Field(5, ge=0, le=100)        # visits in each weekly spot-check sample (0: none)
     no_problem_weight: int = Field(3, ge=1, le=100)  # a visit with no 客户反映问题 is this many times as likely
 
 

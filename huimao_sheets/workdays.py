@@ -18,6 +18,7 @@ def _china(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("CN", years=year)
 
 
+@lru_cache(maxsize=64)
 def _make_up_days(year: int) -> frozenset[date]:
     """Weekend days that are official working days (调休上班)."""
     calendar = _china(year)

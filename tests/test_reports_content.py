@@ -11,7 +11,8 @@ from huimao_sheets.config import Settings
 from huimao_sheets.errors import ConfigError
 from huimao_sheets.register import register_from_tables
 from huimao_sheets.reports.activity import Activity
-from huimao_sheets.reports.context import OpenFindings, company_context, department_context, person_context, spot_check
+from huimao_sheets.reports.context import OpenFindings, company_context, department_context, person_context, team_visits
+from huimao_sheets.reports.spot_checks import draw
 from huimao_sheets.reports.recipients import recipients
 from huimao_sheets.reports.strings import strings
 from huimao_sheets.timing import Week
@@ -32,6 +33,7 @@ from reports_helpers import (
 
 W48 = Week(2026, 48)
 T = strings("zh")
+SECRET = bytes.fromhex("11" * 32)   # the install's spot-check key (spot-check.key in the state folder)
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +150,15 @@ def test_a_collision_across_departments_shows_in_both_teams(activity, open_findi
     assert department_context(activity, "市场二部", open_findings, T)["collisions"]["count"] == 1
 
 
-def test_the_spot_check_is_drawn_from_the_teams_week(activity):
-    sample = spot_check(activity, ["王经理", "张伟", "李娜"], "市场一部")
-    assert [v["row"] for v in sample] == [4, 5, 6, 7, 9], "five visits or fewer: all of them"
+def test_the_spot_check_is_drawn_from_the_teams_week(activity, open_findings):
+    sample = department_context(activity, "市场一部", open_findings, T, spot_check_key=SECRET)["spot_check"]
+    assert sorted(v["row"] for v in sample["rows"]) == [4, 5, 6, 7, 9], "five visits or fewer: all of them"
+    assert (sample["drawn"], sample["visits"], sample["no_problems"]) == (True, 5, 1)
+
+
+def test_without_the_install_s_key_no_department_sample_is_drawn(activity, open_findings):
+    sample = department_context(activity, "市场一部", open_findings, T)["spot_check"]
+    assert (sample["enabled"], sample["drawn"], sample["rows"]) == (True, False, [])
 
 
 def big_register(visits_per_day: int = 6):
@@ -168,16 +176,27 @@ def big_register(visits_per_day: int = 6):
     return register_from_tables("code", tables, Settings(), AS_OF)
 
 
-def test_the_spot_check_sample_is_the_same_for_the_same_week_and_differs_between_weeks():
+def test_the_spot_check_sample_is_keyed_by_the_install_the_week_and_the_department():
     register = big_register()
+    bigger = big_register(visits_per_day=7)
+
+    def rows(register, department, secret=SECRET, week=W48, activity_week=W48):
+        activity = Activity(register, activity_week, AS_OF, Settings())
+        found = department_context(activity, department, OpenFindings([], {}, AS_OF), T, spot_check_key=secret)
+        return [v["row"] for v in found["spot_check"]["rows"]]
+
+    first = rows(register, "市场一部")
+    assert len(first) == 5 and first == rows(register, "市场一部"), "the same week and install: the same sample"
+    assert first == sorted(first), "shown in date order"
+    assert rows(register, "市场一部", secret=bytes.fromhex("22" * 32)) != first, "another install: another sample"
+    # the department is in the HMAC message: the same team's visits under another department's name draw
+    # another sample (the team is 市场一部's members, so the visits are the same)
+    activity = Activity(register, W48, AS_OF, Settings())
     members = ["王经理", "张伟", "李娜"]
-    first = spot_check(Activity(register, W48, AS_OF, Settings()), members, "市场一部")
-    again = spot_check(Activity(register, W48, AS_OF, Settings()), members, "市场一部")
-    other_department = spot_check(Activity(register, W48, AS_OF, Settings()), members, "市场二部")
-    assert len(first) == 5 and first == again
-    assert [v["row"] for v in first] == sorted(v["row"] for v in first)
-    assert all(v["visitor"] in ("张伟", "李娜") and v["date"].startswith("2026-11-2") for v in first)
-    assert [v["row"] for v in first] != [v["row"] for v in other_department]
+    visits = team_visits(activity, members)
+    assert [v.row for v in draw(visits, W48, SECRET, Settings().spot_check, scope="市场二部")] != first
+    assert [v.row for v in draw(visits, W48, SECRET, Settings().spot_check, scope="市场一部")] == first
+    assert rows(bigger, "市场一部") != first, "more visits: another draw"
 
 
 def test_the_company_view_by_department_with_its_trend(checked, activity, open_findings):
@@ -199,7 +218,7 @@ def test_the_company_view_by_department_with_its_trend(checked, activity, open_f
 @pytest.fixture(scope="module")
 def mails(checked):
     register, findings, people, _ = checked
-    return weekly_mails(register, findings, W48, AS_OF, Settings(), people, {})
+    return weekly_mails(register, findings, W48, AS_OF, Settings(), people, {}, spot_check_key=SECRET)
 
 
 def test_one_mail_per_person_with_a_subject_that_says_what_and_which_week(mails):

@@ -1,7 +1,9 @@
 """Spot checks the director can see (抽查): the 市场总监's weekly mail carries a company-wide sample of the
 week's visits, weighted towards visits with no problem recorded, different each week and not predictable
 from the data alone, reproducible for a given week and install (a secret kept in the state folder), and
-independent of the order of the sheet's rows."""
+independent of the order of the sheet's rows. Each 部门经理's mail carries a sample of the team's visits,
+drawn the same way with the department's name in the HMAC message — never seeded by the week and the
+department alone, which anyone who reads the sheet could repeat."""
 
 import os
 import random
@@ -43,6 +45,10 @@ def test_the_seed_is_an_hmac_of_the_week_under_the_secret():
     import hmac
 
     assert seed(SECRET, W48) == int.from_bytes(hmac.new(SECRET, b"2026-W48", hashlib.sha256).digest(), "big")
+    # a department manager's sample: the department is in the message
+    assert seed(SECRET, W48, "市场一部") == int.from_bytes(
+        hmac.new(SECRET, "2026-W48/市场一部".encode("utf-8"), hashlib.sha256).digest(), "big")
+    assert seed(SECRET, W48, "市场一部") != seed(SECRET, W48, "市场二部") != seed(SECRET, W48)
 
 
 def test_the_same_secret_and_week_give_the_same_sample():
@@ -164,7 +170,8 @@ def expected_sample(tmp_path, workbook, problems: bool = False) -> list[str]:
     for v in draw(register.visits, W48, secret, DEFAULT):
         lines.append(f"- {v.visit_date} {v.visitor} → {v.client.name}（{v.client.client_id}） ({v.channel}, 拜访记录第{v.row}行)")
         if problems:
-            lines.append(f"  客户反映问题: {v.problems or '（未记录）'}")
+            # its first line: a problem typed on two lines (the workbook has one) spans two lines of text
+            lines.append(f"  客户反映问题: {v.problems or '（未记录）'}".splitlines()[0])
     return lines
 
 
@@ -241,3 +248,38 @@ def test_a_draft_left_by_a_killed_run_whose_pid_comes_back_does_not_stop_the_key
     (tmp_path / f"{SPOT_CHECK_KEY}.{os.getpid()}.tmp").write_text("half\n", encoding="ascii")
     secret = spot_check_secret(tmp_path, create=True)
     assert (tmp_path / SPOT_CHECK_KEY).read_text(encoding="ascii") == secret.hex() + "\n"
+
+
+# --- the department manager's sample, through the real weekly path ----------------------------------------
+
+def department_lines(text: str) -> list[str]:
+    section = text.split("== 抽查样本 (")[1].split("\n== ")[0]
+    return [line for line in section.splitlines() if line.startswith("- ")]
+
+
+def test_the_department_manager_s_sample_is_keyed_with_the_install_s_secret_and_the_department(tmp_path, server):
+    from huimao_sheets.app import check
+
+    workbook = str(write_workbook(tmp_path / "register.xlsx", visits=busy_week()))
+    assert send(tmp_path, server.url, workbook).ok
+    text = {r.recipients[0]: r.message.get_body(("plain",)).get_content() for r in server.received}["wang@huimao.cn"]
+    register, _ = check(workbook, AS_OF, Settings())
+    secret = spot_check_secret(tmp_path / "state", create=False)
+    team = [v for v in register.visits if v.visitor in ("王经理", "张伟", "李娜")]
+    expected = [f"- {v.visit_date} {v.visitor} → {v.client.name}（{v.client.client_id}） ({v.channel}, 拜访记录第{v.row}行)"
+                for v in draw(team, W48, secret, DEFAULT, scope="市场一部")]
+    assert len(expected) == 5 and department_lines(text) == expected
+    # 张伟's 13 visits and 李娜's 12 of the week (王经理 made none); 11 of them with no problem recorded
+    assert ("== 抽查样本 (5) ==\n请致电客户逐条核实。样本从团队这一周的 25 条拜访中随机抽取，每周不同，员工无法预知；"
+            "没有记录“客户反映问题”的拜访（共 11 条）被抽中的机会是其他拜访的 3 倍。\n") in text
+    assert [v.row for v in draw(team, W48, OTHER_SECRET, DEFAULT, scope="市场一部")] != [
+        v.row for v in draw(team, W48, secret, DEFAULT, scope="市场一部")], "another install, another sample"
+
+
+def test_a_preview_without_a_key_draws_no_department_sample(tmp_path):
+    workbook = str(write_workbook(tmp_path / "register.xlsx", visits=busy_week()))
+    run = send(tmp_path, None, workbook, preview=tmp_path / "preview")
+    [wang] = [m for m in run.mails if m.to_address == "wang@huimao.cn"]
+    assert ("== 抽查样本 (0) ==\n本次未抽取抽查样本：状态目录中还没有抽查密钥（预览和试运行不写状态目录）。"
+            "正式发送周报时会生成密钥并抽取。\n") in wang.text
+    assert not (tmp_path / "state").exists()

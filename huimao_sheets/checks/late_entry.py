@@ -2,7 +2,7 @@
 
 Only a service that reads the sheet every day can see it: the ledger of the state folder remembers the day
 each visit was first seen (the as-of date of the run that first read it), keyed by ``visit_key`` — its
-content (拜访日期, client, 拜访人, 拜访方式), never its row number, which moves. The check stays pure: the
+content (拜访日期, client, 拜访人, 拜访方式), never its row number, which moves, nor how the row names the client. The check stays pure: the
 caller reads those days from the ledger and hands them over in ``Register.visits_seen`` (through
 ``snapshot.take_snapshot(visits_seen=…)``), then records the run's visits (``Ledger.record_visits``).
 
@@ -13,6 +13,7 @@ caller reads those days from the ledger and hands them over in ``Register.visits
 - a visit first seen more than ``late_entry_days`` working days (China's official calendar, default 2)
   after its 拜访日期 is late; owner the 拜访人. It is reported for ``REPORT_DAYS`` days after it was first
   seen (long enough for the weekly report), then closes: what is done cannot be undone.
+  A visit entered twice (a ``duplicate_row`` group) is one late visit, reported on its first row.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 from datetime import date, timedelta
 
 from huimao_sheets.checks.common import client_ids, record_owner
+from huimao_sheets.checks.relations import visit_key as same_visit
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
@@ -32,11 +34,15 @@ REPORT_DAYS = 7
 
 
 def visit_key(visit: Visit) -> str | None:
-    """A visit's identity across runs: date, client (id, else name), visitor and type; None without a date."""
+    """A visit's identity across runs: date, client, visitor and type; None without a date.
+
+    The client is the registered client's 客户编号 when the visit matches one — however the row names it, so
+    a visit logged by name and completed with its id later is the same visit — else the id or name typed."""
     if not isinstance(visit.visit_date, date):
         return None
     channel = visit.channel.raw if isinstance(visit.channel, Unreadable) else visit.channel
-    return json.dumps([visit.visit_date.isoformat(), visit.client_id or visit.client_name or "",
+    registered = visit.client.client_id if visit.client is not None else None
+    return json.dumps([visit.visit_date.isoformat(), registered or visit.client_id or visit.client_name or "",
                        visit.visitor or "", channel or ""], ensure_ascii=False)
 
 
@@ -53,6 +59,7 @@ def late_entry(register: Register, as_of: date, settings: Settings) -> list[Find
     calendar = work_calendar(settings)
     sheet = register.sheet_titles["visits"]
     findings = []
+    reported: set[tuple] = set()
     for v in register.visits:
         key = visit_key(v)
         if key is None:
@@ -64,8 +71,9 @@ def late_entry(register: Register, as_of: date, settings: Settings) -> list[Find
         if first < as_of - timedelta(days=REPORT_DAYS) or (first - v.visit_date).days <= limit:
             continue   # reported for a week only; working days never outnumber calendar days
         days = calendar.working_days_between(v.visit_date, first)
-        if days <= limit:
-            continue
+        if days <= limit or same_visit(v) in reported:
+            continue   # on time, or a second row of a visit entered twice
+        reported.add(same_visit(v))
         findings.append(Finding(
             code="late_entry", sheet=sheet, rows=[v.row], column=None,
             client_ids=client_ids(v.client), staff=[v.visitor] if v.visitor else [],

@@ -10,15 +10,19 @@ it reached that level (the daily digest tells those notified on that day). Escal
 部门经理 of the row's department (the 拜访人's 所属部门 on 员工, else the client's; a department without a
 manager: the 市场总监); past three times it names the 市场总监 too, whose weekly mail lists it (逾期未应对的问题).
 The owner is never in ``notify``.
+A visit entered twice (a ``duplicate_row`` group: ``checks.relations.visit_key``) is one problem: answered when
+any of its rows has a response, else one finding, on its first row — nobody reads it twice in one mail.
 Without the 应对措施 column the check finds nothing: the sheet has no place for a response yet
 (``setup-sheet`` adds the column, ``doctor`` mentions it).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from huimao_sheets.checks.common import client_department, client_ids, department_manager, header, record_owner
+from huimao_sheets.checks.relations import visit_key as same_visit
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
@@ -49,11 +53,36 @@ def _notified(register: Register, v: Visit, escalate: str | None, owner: str | N
     return [n for n in dict.fromkeys(names) if n and n != owner]
 
 
-def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int) -> str | None:
-    """The working day on which the problem reached the level ``escalate``."""
+def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int,
+                  cache: dict[tuple[date, str], str]) -> str | None:
+    """The working day on which the problem reached the level ``escalate`` (``cache``: by date and level)."""
     if escalate is None:
         return None
-    return calendar.add_working_days(v.visit_date, dict(LEVELS)[escalate] * response_days + 1).isoformat()
+    key = (v.visit_date, escalate)
+    if key not in cache:
+        cache[key] = calendar.add_working_days(v.visit_date, dict(LEVELS)[escalate] * response_days + 1).isoformat()
+    return cache[key]
+
+
+def _other_rows(visits: list[Visit], candidates: list[Visit]) -> set[int]:
+    """The ids of the ``candidates`` not to report: rows of a visit entered more than once whose problem was
+    answered in another of its rows, or that an earlier row of the visit reports already. Full visit keys
+    are made only where two rows share a day and a 拜访人 (the rare case)."""
+    day = lambda v: (v.visit_date, v.visitor)   # noqa: E731 - the cheap part of a visit's identity
+    wanted = Counter(day(v) for v in candidates)
+    answered_rows = [v for v in visits if v.problems and v.response and wanted.get(day(v))]
+    answered = {same_visit(v) for v in answered_rows}
+    answered_days = {day(v) for v in answered_rows}
+    reported: set[tuple] = set()
+    skip = set()
+    for v in candidates:
+        if wanted[day(v)] == 1 and day(v) not in answered_days:
+            continue   # the only row of its day and 拜访人: no other row of the same visit
+        key = same_visit(v)
+        if key in answered or key in reported:
+            skip.add(id(v))
+        reported.add(key)
+    return skip
 
 
 def unanswered_problem(register: Register, as_of: date, settings: Settings) -> list[Finding]:
@@ -63,13 +92,18 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     calendar = work_calendar(settings)
     sheet = register.sheet_titles["visits"]
     column = header(VISITS, "response", settings)
+    candidates = [v for v in register.visits if v.problems and not v.response and isinstance(v.visit_date, date)
+                  and (as_of - v.visit_date).days > limit]   # working days never outnumber calendar days
+    skip = _other_rows(register.visits, candidates)
+    working: dict[date, int] = {}   # visit date → working days to as_of: counted once per date, not per row
+    escalated: dict[tuple[date, str], str] = {}
     findings = []
-    for v in register.visits:
-        if not v.problems or v.response or not isinstance(v.visit_date, date):
+    for v in candidates:
+        if id(v) in skip:
             continue
-        if (as_of - v.visit_date).days <= limit:   # working days never outnumber calendar days
-            continue
-        days = calendar.working_days_between(v.visit_date, as_of)
+        days = working.get(v.visit_date)
+        if days is None:
+            days = working[v.visit_date] = calendar.working_days_between(v.visit_date, as_of)
         if days <= limit:
             continue
         escalate = escalation(days, limit)
@@ -81,7 +115,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
             message=UNANSWERED_PROBLEM.text(settings.language, row=v.row, date=v.visit_date.isoformat(),
                                             problems=v.problems, days=days),
             details={"visit_date": v.visit_date.isoformat(), "working_days": days, "escalate": escalate,
-                     "escalated_on": _escalated_on(calendar, v, escalate, limit)},
+                     "escalated_on": _escalated_on(calendar, v, escalate, limit, escalated)},
         ))
     return findings
 

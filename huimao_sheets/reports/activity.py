@@ -10,7 +10,8 @@ Definitions the reports rely on:
   (by 客户编号, else by normalised 客户名称) in the same week; a visit of the week with no such plan is
   *unplanned*;
 - a visit entered more than once (a ``duplicate_row`` group: identical after normalisation) counts once,
-  as its first row, in every figure and in the trend;
+  as its first row, in every figure and in the trend; so does a plan entered more than once (the same
+  拜访人, client and 计划日期), in plan vs actual and next week's plans;
 - a **follow-up due next week** is a client whose due date as of the as-of date falls in the week after
   the report's week, by the rule the ``overdue_followup`` check uses (``checks.followup.followup_due``). It
   is listed for the client's owner (its 客户经理, else the department's manager), as its findings are.
@@ -46,6 +47,15 @@ PLANNED, UNPLANNED, DUE_TODAY, OVERDUE = "planned", "unplanned", "due_today", "o
 def _first_entry(visit: Visit, counted: set[tuple]) -> bool:
     """Whether ``visit`` is the first row of its visit (a duplicate row of one already counted is not)."""
     key = visit_key(visit)
+    if key in counted:
+        return False
+    counted.add(key)
+    return True
+
+
+def _first_plan(plan: PlannedVisit, counted: set[tuple]) -> bool:
+    """Whether ``plan`` is the first row of its plan: the same 拜访人, client and day entered twice is one plan."""
+    key = (plan.planned_date, _client_key(plan), plan.visitor)
     if key in counted:
         return False
     counted.add(key)
@@ -157,8 +167,9 @@ class Activity:
             if key not in first_visit or (v.visit_date, v.row) < (first_visit[key].visit_date, first_visit[key].row):
                 first_visit[key] = v
         next_week = week.shifted(1)
+        plans: set[tuple] = set()
         for p in register.plans:
-            if p.visitor and isinstance(p.planned_date, date):
+            if p.visitor and isinstance(p.planned_date, date) and _first_plan(p, plans):
                 if week.contains(p.planned_date):
                     self.person(p.visitor).plans.append(p)
                 elif next_week.contains(p.planned_date):

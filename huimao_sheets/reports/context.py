@@ -4,7 +4,6 @@ so a template only lays it out. Cell text stays raw here; the HTML templates esc
 
 from __future__ import annotations
 
-import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,10 +12,11 @@ from typing import Any, Callable
 from huimao_sheets.checks import CHECKS, HYGIENE, ORDER, label
 from huimao_sheets.checks.common import client_label
 from huimao_sheets.checks.staff import departed_clients
+from huimao_sheets.config import SpotCheckSettings
 from huimao_sheets.findings import ERROR, Finding
 from huimao_sheets.layout import ACCOUNT_MANAGER, DEPARTMENT_MANAGER
 from huimao_sheets.ledger import finding_fingerprint
-from huimao_sheets.model import Client, Register
+from huimao_sheets.model import Client, Register, Visit
 from huimao_sheets.reports.activity import (
     TREND_WEEKS,
     Activity,
@@ -24,12 +24,12 @@ from huimao_sheets.reports.activity import (
     visit_row,
     weekly_visit_counts,
 )
+from huimao_sheets.reports.spot_checks import spot_check_section
 from huimao_sheets.timing import Week
 
 LIST_LIMIT = 50          # rows of one list shown in a mail; the rest are counted ("… and 12 more")
 HYGIENE_SAMPLE = 3       # data-hygiene findings of one kind shown in a mail; the 数据检查 sheet has them all
 OWNER, NOTIFIED = "owner", "notify"   # how a person comes to read a finding
-SPOT_CHECK_SIZE = 5      # visits drawn for a department manager to verify
 TOP_N = 10               # longest-open findings in the company view
 COLLISION_CODES = ("visit_collision", "plan_collision")
 
@@ -181,13 +181,9 @@ def department_members(register: Register, department: str) -> list[str]:
     return list(names)
 
 
-def spot_check(activity: Activity, members: list[str], department: str, limit: int = SPOT_CHECK_SIZE) -> list[dict]:
-    """A random sample of the team's visits of the week, the same every time for the same week and department."""
-    visits = sorted((v for m in members for v in activity.people.get(m, _NOBODY).visits),
-                    key=lambda v: (v.visit_date, v.row))
-    rng = random.Random(f"{activity.week.label}/{department}")
-    sample = rng.sample(visits, min(limit, len(visits)))
-    return [visit_row(v) for v in sorted(sample, key=lambda v: (v.visit_date, v.row))]
+def team_visits(activity: Activity, members: list[str]) -> list[Visit]:
+    """The visits of the week made by the team's members (each entered visit once)."""
+    return [v for m in members for v in activity.people.get(m, _NOBODY).visits]
 
 
 def handover(activity: Activity, clients: list[Client]) -> dict[str, Any]:
@@ -224,8 +220,11 @@ _NOBODY = _Nobody()
 
 
 def department_context(activity: Activity, department: str, open_findings: OpenFindings, t: dict,
-                       person: PersonContext | None = None) -> dict[str, Any]:
-    """A department's week: each member's figures, the totals, the team's collisions and a spot-check sample."""
+                       person: PersonContext | None = None, spot_check_key: bytes | None = None,
+                       spot_check: SpotCheckSettings = SpotCheckSettings()) -> dict[str, Any]:
+    """A department's week: each member's figures, the totals, the team's collisions and a spot-check sample
+    of the team's visits (``reports.spot_checks``, keyed with the install's secret and the department; no
+    sample without the key)."""
     person = person or (lambda name: person_context(activity, name, open_findings, t))
     members = department_members(activity.register, department)
     people = [summary(person(m)) for m in members]
@@ -244,7 +243,8 @@ def department_context(activity: Activity, department: str, open_findings: OpenF
         "days": days,
         "max_day": max((d["total"] for d in days), default=0),
         "collisions": limited(open_findings.rows(collisions, t)),
-        "spot_check": spot_check(activity, members, department),
+        "spot_check": spot_check_section(team_visits(activity, members), activity.week, spot_check_key, spot_check,
+                                         scope=department),
         "handover": handover(activity, departed_by_department(activity.register).get(department, [])),
     }
 
@@ -293,6 +293,8 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
     totals["change_text"] = signed(totals["change"])
     totals["trend"] = [sum(r["trend"][i] for r in rows) for i in range(TREND_WEEKS)]
 
+    # the problems escalated to the director have their own section above: not repeated as the longest-open
+    listed = {id(f) for f in escalated_to_director(open_findings.findings)}
     by_code = Counter(f.code for f in open_findings.findings)
     owners = Counter(f.owner for f in open_findings.findings if f.owner)
     errors = Counter(f.owner for f in open_findings.findings if f.owner and f.severity == ERROR)
@@ -306,7 +308,7 @@ def company_context(activity: Activity, previous: Activity, open_findings: OpenF
                      "count": n}
                     for c, n in sorted(by_code.items(), key=lambda kv: (-kv[1], ORDER.get(kv[0], 99)))],
         "max_code": max(by_code.values(), default=0),
-        "longest_open": open_findings.rows(open_findings.findings, t)[:TOP_N],
+        "longest_open": open_findings.rows([f for f in open_findings.findings if id(f) not in listed], t)[:TOP_N],
         "top_owners": [{"name": o, "department": dept_of.get(o) or "", "count": n, "errors": errors.get(o, 0)}
                        for o, n in owners.most_common(5)],
         "findings": len(open_findings.findings),

@@ -1,8 +1,9 @@
-"""Spot checks (抽查) for the director: a sample of the week's visits that staff cannot predict.
+"""Spot checks (抽查): a sample of the week's visits that staff cannot predict.
 
 The handbook asks managers to check visit records at random (不定期抽查). The 市场总监's weekly mail (the
 company report) carries a company-wide sample of the visits dated in the report's week, for the director to
-verify by phoning the client. The draw:
+verify by phoning the client; each 部门经理's mail carries a sample of the team's visits, drawn the same way.
+The draw:
 
 - **weighted** towards visits with no 客户反映问题 recorded — a visit made up to fill the log is the one
   whose problems are left blank — each such visit ``no_problem_weight`` times as likely to be drawn as one
@@ -10,9 +11,10 @@ verify by phoning the client. The draw:
 - **without replacement**, by the keys of Efraimidis and Spirakis (2006): each visit draws ``u`` uniform in
   [0, 1) and the ``sample_size`` largest ``u ** (1 / weight)`` are the sample;
 - **unpredictable from the data alone, reproducible for a week and an install**: the random numbers come
-  from ``random.Random`` seeded with HMAC-SHA256(secret, ISO week label). The secret is a random key kept in
+  from ``random.Random`` seeded with HMAC-SHA256(secret, ISO week label), or of ``label/department`` for a
+  department manager's sample of the team's visits (``scope``). The secret is a random key kept in
   the state folder (read by ``reports.weekly``, never here): the same week drawn again on the same install
-  gives the same sample; another week or another install, another sample;
+  gives the same sample; another week, department or install, another sample;
 - **independent of the sheet's row order**: visits draw their numbers in the order of a key made of their
   content — date, client, visitor, type (the ledger's ``checks.late_entry.visit_key``), then the problems,
   outcome and next follow-up — and a visit entered twice (``duplicate_row``) is one visit.
@@ -36,9 +38,11 @@ from huimao_sheets.reports.activity import visit_row
 from huimao_sheets.timing import Week
 
 
-def seed(secret: bytes, week: Week) -> int:
-    """The seed of a week's draw: HMAC-SHA256 of the week's label under the install's secret."""
-    return int.from_bytes(hmac.new(secret, week.label.encode("ascii"), hashlib.sha256).digest(), "big")
+def seed(secret: bytes, week: Week, scope: str | None = None) -> int:
+    """The seed of a week's draw: HMAC-SHA256 of the week's label (``2026-W48``), or of ``2026-W48/市场一部``
+    for a department's draw (``scope``), under the install's secret."""
+    message = week.label if scope is None else f"{week.label}/{scope}"
+    return int.from_bytes(hmac.new(secret, message.encode("utf-8"), hashlib.sha256).digest(), "big")
 
 
 def _text(value: Any) -> str:
@@ -69,26 +73,28 @@ def week_visits(visits: list[Visit], week: Week) -> list[Visit]:
     return found
 
 
-def draw(visits: list[Visit], week: Week, secret: bytes, settings: SpotCheckSettings) -> list[Visit]:
+def draw(visits: list[Visit], week: Week, secret: bytes, settings: SpotCheckSettings,
+         scope: str | None = None) -> list[Visit]:
     """The spot-check sample of ``week``: up to ``settings.sample_size`` of its visits (all of them when there
-    are no more), in date order."""
+    are no more), in date order. ``scope``: the department whose team's visits these are (None: the company)."""
     population = week_visits(visits, week)
-    rng = random.Random(seed(secret, week))
+    rng = random.Random(seed(secret, week, scope))
     keyed = [(rng.random() ** (1 / weight(v, settings)), i) for i, v in enumerate(population)]
     chosen = sorted(keyed, reverse=True)[:settings.sample_size]
     return sorted((population[i] for _key, i in chosen), key=lambda v: (v.visit_date, stable_key(v)))
 
 
 def spot_check_section(visits: list[Visit], week: Week, secret: bytes | None,
-                       settings: SpotCheckSettings) -> dict[str, Any]:
-    """The company report's spot-check section as plain data.
+                       settings: SpotCheckSettings, scope: str | None = None) -> dict[str, Any]:
+    """A report's spot-check section as plain data: the company's (``scope`` None) or a department's, drawn
+    from the visits given (the company's, or the team's).
 
     ``drawn`` is False when there is no secret (a preview or dry run on a state folder that has none yet:
     no sample rather than a predictable one); ``rows`` are the sampled visits (``activity.visit_row``);
     ``visits`` and ``no_problems`` count the week's visits and those with no problem recorded.
     """
     population = week_visits(visits, week)
-    rows = [visit_row(v) for v in draw(visits, week, secret, settings)] if secret is not None else []
+    rows = [visit_row(v) for v in draw(visits, week, secret, settings, scope)] if secret is not None else []
     return {"enabled": settings.sample_size > 0, "drawn": secret is not None, "rows": rows,
             "visits": len(population), "no_problems": sum(1 for v in population if not v.problems),
             "sample_size": settings.sample_size, "weight": settings.no_problem_weight}

@@ -80,7 +80,8 @@ STRINGS: dict[str, dict] = {
         "collisions": "团队撞车",
         "collisions_note": "同一客户被不同同事在短期内拜访或计划拜访，请先互相沟通。",
         "spot_check": "抽查样本",
-        "spot_check_note": "从这一周团队的拜访中随机抽取（同一周抽取结果相同），请逐条核实。",
+        "spot_check_note": "请致电客户逐条核实。样本从团队这一周的 {visits} 条拜访中随机抽取，每周不同，员工无法预知；"
+                           "没有记录“客户反映问题”的拜访（共 {no_problems} 条）被抽中的机会是其他拜访的 {weight} 倍。",
         "company_spot_check": "抽查（全公司 {n} 条）",
         "company_spot_check_note": "抽查：请致电客户核实拜访是否属实（是否见过面或通过电话、谈了什么），并对照“客户反映问题”和"
                                    "“拜访结果”。样本从全公司这一周的 {visits} 条拜访中随机抽取，每周不同，员工无法预知；"
@@ -205,8 +206,9 @@ STRINGS: dict[str, dict] = {
         "collisions": "Collisions in the team",
         "collisions_note": "One client visited or planned by different colleagues within days: talk to each other first.",
         "spot_check": "Spot-check sample",
-        "spot_check_note": "Drawn at random from the team's visits of the week (the same week gives the same "
-                           "sample); please verify each.",
+        "spot_check_note": "Please phone each client to verify. Drawn at random from the team's {visits} visits "
+                           "of the week, different every week and unpredictable to staff; a visit with no problem "
+                           "recorded ({no_problems} of them) is {weight} times as likely to be drawn as another.",
         "company_spot_check": "Spot check (company, {n} visits)",
         "company_spot_check_note": "Spot check: please phone each client to confirm the visit took place (met or "
                                    "called, what was discussed) and compare with the problems and outcome recorded. "

@@ -11,8 +11,9 @@ What the CLI (``report weekly``) and the scheduler call. One run:
    messages in the ledger — a (kind, week, address) already sent is not queued again — and delivers the
    whole queue over one connection (SMTP, or the outbox folder when none is configured).
 
-The company report carries the week's spot-check sample (``reports.spot_checks``), drawn with the install's
-secret: ``spot-check.key`` in the state folder, created (0600) by the first run that sends. A preview or
+The company report carries the week's spot-check sample (``reports.spot_checks``), and each department report
+one of the team's visits, drawn with the install's secret (the department's with its name in the HMAC
+message): ``spot-check.key`` in the state folder, created (0600) by the first run that sends. A preview or
 dry run, which writes nothing, uses the key if it is there and otherwise draws no sample and says so.
 
 A message that cannot be sent for now stays queued and goes out with the next run, whichever report that run
@@ -151,8 +152,8 @@ def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of:
     """Render every report of the week for ``people``: plain data first, then the templates.
 
     A report for which ``skip(key)`` is true (already sent) gets its subject only, not its bodies.
-    ``spot_check_key``: the install's secret (``spot_check_secret``); without it the company report draws
-    no spot-check sample.
+    ``spot_check_key``: the install's secret (``spot_check_secret``); without it neither the company report
+    nor a department report draws a spot-check sample.
     """
     t = strings(settings.language)
     renderer = Renderer(settings)
@@ -167,7 +168,7 @@ def weekly_mails(register: Register, findings: list[Finding], week: Week, as_of:
 
     @cache
     def department(name: str) -> dict:
-        return department_context(activity, name, open_findings, t, person)
+        return department_context(activity, name, open_findings, t, person, spot_check_key, settings.spot_check)
 
     @cache
     def company() -> dict:
@@ -232,8 +233,8 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
 
     ``people``: the recipients (default: everyone ``recipients`` finds); ``resend`` puts the selected
     messages back in the queue even if they were sent (or left unconfirmed) before, and needs ``to``.
-    The company report's spot check uses the install's key (``spot_check_secret``); a run that is neither a
-    preview nor a dry run creates it in the state folder if it is missing.
+    The spot checks of the company and department reports use the install's key (``spot_check_secret``); a
+    run that is neither a preview nor a dry run creates it in the state folder if it is missing.
     """
     as_of = snapshot.as_of
     week = week or week_before(as_of)

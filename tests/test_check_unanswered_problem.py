@@ -55,6 +55,13 @@ def test_a_manager_who_left_a_problem_unanswered_is_not_told_of_it_twice(tmp_pat
     assert (found.owner, found.notify) == ("王经理", ["陈总"])
 
 
+def test_a_managers_own_problem_goes_to_his_superior_at_twice_the_limit(tmp_path):
+    # 11-17 is 8 working days back: the department level. The 部门经理 owns it, so his 上级 hears of it.
+    path = make_workbook(tmp_path, visits=[visit(拜访日期=date(2026, 11, 17), 拜访人="王经理", 应对措施=None)])
+    [found] = findings(path, "unanswered_problem")
+    assert (found.owner, found.notify, found.details["escalate"]) == ("王经理", ["陈总"], "department")
+
+
 def test_the_department_is_the_visitors_on_the_staff_sheet(tmp_path):
     # 周敏 of 市场二部 visits a client of 市场一部: her own manager hears of it, not the client's department's.
     staff = STAFF_ROWS + [

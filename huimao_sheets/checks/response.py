@@ -41,15 +41,19 @@ def escalation(days: int, response_days: int) -> str | None:
 
 
 def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None) -> list[str]:
-    """Who hears of an escalated problem besides its owner: the department's manager, then the director."""
+    """Who hears of an escalated problem besides its owner: the department's manager (for the manager's own
+    problem, his 上级), then the director."""
     if escalate is None:
         return []
     member = register.staff_by_name.get(v.visitor) if v.visitor else None
     department = member.department if member and member.department else client_department(register, v.client)
-    names = [department_manager(register, department)]
-    if escalate == DIRECTOR:
-        director = register.director()
-        names.append(director.name if director else None)
+    director = register.director()
+    director_name = director.name if director else None
+    manager = department_manager(register, department)
+    if manager == owner:   # the 部门经理's own problem goes one level up: his 上级, else the 市场总监
+        own = register.staff_by_name.get(owner) if owner else None
+        manager = own.manager if own and own.manager and own.manager != owner else director_name
+    names = [manager, director_name if escalate == DIRECTOR else None]
     return [n for n in dict.fromkeys(names) if n and n != owner]
 
 

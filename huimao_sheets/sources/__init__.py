@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Protocol, Sequence
 
+from huimao_sheets.sources.columns import ArrowTable, Encoded, encode
+
 
 @dataclass
 class Table:
@@ -20,6 +22,16 @@ class Table:
     title: str
     rows: Iterable[list[Any]]
     stray: list[str] = field(default_factory=list)   # A1 references of values far from the data, not in rows
+
+    def encoded(self, position: int, start: int) -> Encoded:
+        """Column ``position`` (0-based) from row index ``start`` on, as the register takes it (``ArrowTable``
+        does the same from Arrow columns); a row too short for the column reads blank there."""
+        if not isinstance(self.rows, list):
+            self.rows = list(self.rows)
+        return encode([row[position] if position < len(row) else None for row in self.rows[start:]])
+
+
+SheetTable = Table | ArrowTable   # what a source's read_tables gives
 
 
 class Link(NamedTuple):
@@ -41,7 +53,7 @@ class Source(Protocol):
 
     def sheet_titles(self) -> list[str]: ...
 
-    def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
+    def read_tables(self, titles: Sequence[str]) -> dict[str, SheetTable]:
         """Read the named worksheets (titles as the source spells them) in as few requests as possible."""
         ...
 

@@ -1,10 +1,11 @@
-"""The embedded default source: a local ``.xlsx`` workbook, read with python-calamine.
+"""The embedded default source: a local ``.xlsx`` (or ``.xls``) workbook, read with fastexcel into Arrow.
 
-python-calamine (Rust) reads cells about ten times faster than openpyxl; it returns date cells as
-``date``/``datetime`` and numbers as ``float``, which is what the register expects. Before calamine reads a
-worksheet, ``xlsx_scan`` streams its XML to learn its real extent (so a stray value at ``XFD1048576`` never
-makes calamine allocate the empty grid between), its formula errors (which calamine reads as blank) and its
-merged ranges. A worksheet with stray cells is read from a copy of the workbook without them.
+fastexcel (Rust, on calamine) reads each worksheet straight into Arrow columns, every cell as text, with no
+Python object per cell; the register then parses each column's distinct values once (``sources.columns``).
+Before a worksheet is read, ``xlsx_scan`` streams its XML to learn its real extent (so a stray value at
+``XFD1048576`` never makes the reader allocate the empty grid between), its formula errors (which calamine
+reads as blank) and its merged ranges. A worksheet with stray cells is read from a copy of the workbook
+without them.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
-from python_calamine import CalamineWorkbook
+import fastexcel
+import pyarrow as pa
 
 from huimao_sheets.errors import SourceError
-from huimao_sheets.sources import Table
-from huimao_sheets.sources.cells import as_person_reads
+from huimao_sheets.sources.columns import ArrowTable
 from huimao_sheets.sources.filetype import check_workbook_file
 from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, scan_sheet, without_cells
 from huimao_sheets.sources.xlsx_write import Package
@@ -30,31 +31,29 @@ class XlsxSource:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.name = str(path)
-        self._workbook: CalamineWorkbook | None = None
+        self._workbook: fastexcel.ExcelReader | None = None
 
     def _check_file(self) -> str:
         """``xlsx`` or ``xls``; anything else is a plain ``SourceError`` naming what the file really is."""
         return check_workbook_file(self.path)
 
-    def _open(self, path: Path | None = None) -> CalamineWorkbook:
-        if path is not None:
-            return self._calamine(path)
-        if self._workbook is None:
-            self._check_file()
-            self._workbook = self._calamine(self.path)
-        return self._workbook
-
-    def _calamine(self, path: Path) -> CalamineWorkbook:
+    def _reader(self, path: Path | None = None) -> fastexcel.ExcelReader:
+        if path is None and self._workbook is not None:
+            return self._workbook
         try:
-            return CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types for every malformed file
+            reader = fastexcel.read_excel(str(path or self.path))
+        except Exception as exc:  # fastexcel raises its own error types for every malformed file
             raise SourceError(
                 f"无法读取工作簿 {self.path}: {exc}. "
                 "请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
             ) from exc
+        if path is None:
+            self._workbook = reader
+        return reader
 
     def sheet_titles(self) -> list[str]:
-        return list(self._open().sheet_names)
+        self._check_file()
+        return list(self._reader().sheet_names)
 
     def scan(self, titles: Sequence[str]) -> dict[str, SheetScan]:
         """Each named worksheet's extent, stray cells, errors and merges, streamed from the zip (no grid)."""
@@ -77,23 +76,29 @@ class XlsxSource:
                 f"无法读取工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
             ) from exc
 
-    def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
-        workbook = self._open()
+    def read_tables(self, titles: Sequence[str]) -> dict[str, ArrowTable]:
+        self._check_file()
         scans = self.scan(titles)
         stray = {title: scan for title, scan in scans.items() if scan.stray}
         with tempfile.TemporaryDirectory(prefix="huimao-read-") as folder:
-            if stray:  # read those worksheets from a copy without their stray cells
-                workbook = self._open(self._without_stray(stray, Path(folder) / "read.xlsx"))
+            reader = self._reader(self._without_stray(stray, Path(folder) / "read.xlsx") if stray else None)
             tables = {}
             for title in titles:
-                try:
-                    sheet = workbook.get_sheet_by_name(title)
-                except Exception as exc:
-                    raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
                 scan = scans.get(title) or SheetScan(title)
-                rows = as_person_reads(_rows(sheet), scan.errors, scan.merges, width=scan.last_column or None)
-                tables[title] = Table(title=title, rows=rows, stray=scan.stray)
+                tables[title] = self._arrow_table(reader, title, scan)
         return tables
+
+    def _arrow_table(self, reader: fastexcel.ExcelReader, title: str, scan: SheetScan) -> ArrowTable:
+        """One worksheet as Arrow text columns from sheet row 1 (``skip_rows=0`` keeps the blank rows above
+        the data), its formula errors and merges from the scan."""
+        try:
+            sheet = reader.load_sheet(title, header_row=None, skip_rows=0, dtypes="string")
+            columns = sheet.selected_columns
+            data = pa.table(sheet.to_arrow()) if columns else pa.table({})
+        except Exception as exc:
+            raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
+        left = columns[0].absolute_index if columns else 0
+        return ArrowTable(title, data, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges)
 
     def _without_stray(self, scans: dict[str, SheetScan], target: Path) -> Path:
         """A copy of the workbook whose worksheets in ``scans`` lack their stray cells."""
@@ -112,15 +117,3 @@ class XlsxSource:
                             dst.write(data)
         return target
 
-
-def _rows(sheet) -> Iterator[list]:
-    """Rows from sheet row 1, converted lazily so a million-row sheet is never all Python objects at once.
-
-    calamine's ``iter_rows`` pads the blank rows above the data but not the blank columns to its left;
-    we pad those so that column positions match the sheet's.
-    """
-    left = sheet.start[1] if sheet.start else 0
-    if not left:
-        return iter(sheet.iter_rows())  # the usual case: no Python step between calamine and the register
-    pad = [""] * left
-    return (pad + row for row in sheet.iter_rows())

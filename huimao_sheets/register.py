@@ -37,6 +37,7 @@ from huimao_sheets.normalize import (
     parse_mobile,
 )
 from huimao_sheets.sources import SheetTable, Source
+from huimao_sheets.sources.columns import Encoded
 
 OPTIONAL_SHEETS = {"plans"}        # a workbook without a 拜访计划 sheet simply has no plans
 HEADER_SEARCH_ROWS = 10            # the header is row 1, or the first row that looks like one
@@ -250,7 +251,7 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
     kept = np.flatnonzero(keep)
     numbers = (kept + start + 1).tolist()
     shared = {} if shared is None else shared
-    columns = []
+    columns, distinct = [], {}
     for f in spec.fields:
         column = encoded.get(f.key)
         if column is None:
@@ -259,13 +260,13 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
         # Every cell but free text is memoised across sheets; a blank cell ('' or None) is None without a call.
         cache = None if f.kind == layout.TEXT else shared.setdefault((f.kind, f.choices), {"": None, None: None})
         parsed = _parse_distinct(column.values, _parser(f, as_of), cache)
-        columns.append(_spread(parsed, column.codes[kept]))
+        distinct[f] = Encoded(parsed, column.codes[kept])
+        columns.append(_spread(parsed, distinct[f].codes))
     del encoded
     records = list(map(record_type, numbers, *columns))
     if register is not None:
-        for f, values in zip(spec.fields, columns):
-            if f.key in mapping:
-                _note_cells(register, (spec.key, f), records, values)
+        for f, column in distinct.items():
+            _note_cells(register, (spec.key, f), records, column)
     return records, set(mapping)
 
 
@@ -274,17 +275,22 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
 READ_KINDS = (layout.DATE, layout.MOBILE, layout.CHOICE, layout.EMAIL)
 
 
-def _note_cells(register: Register, key: tuple[str, Field], records: list, values: list) -> None:
+def _note_cells(register: Register, key: tuple[str, Field], records: list, column: Encoded) -> None:
+    """Note the records whose parsed value in ``column`` (one per record) is blank, unreadable or a formula
+    error: each distinct value is tested once, the records are picked by the rows' codes."""
     sheet, f = key
     key = (sheet, f.key)
-    if None in values:
-        register.empty_cells.setdefault(key, []).extend(r for r, v in zip(records, values) if v is None)
-    kinds = set(map(type, values))
-    if Unreadable in kinds:
-        register.unreadable_cells.setdefault(key, []).extend(
-            r for r, v in zip(records, values) if v.__class__ is Unreadable)
-    if CellError in kinds:
-        errors = [(r, v) for r, v in zip(records, values) if v.__class__ is CellError]
+    kinds = [None if v is None else v.__class__ for v in column.values]
+
+    def picked(kind: type | None) -> list[int]:
+        return np.flatnonzero(np.array([k is kind for k in kinds], dtype=bool)[column.codes]).tolist()
+
+    if None in kinds and (rows := picked(None)):
+        register.empty_cells.setdefault(key, []).extend(records[i] for i in rows)
+    if Unreadable in kinds and (rows := picked(Unreadable)):
+        register.unreadable_cells.setdefault(key, []).extend(records[i] for i in rows)
+    if CellError in kinds and (rows := picked(CellError)):
+        errors = [(records[i], column.values[column.codes[i]]) for i in rows]
         register.formula_errors.setdefault(key, []).extend(errors)
         if f.kind not in READ_KINDS:
             for record, _ in errors:
@@ -294,9 +300,10 @@ def _note_cells(register: Register, key: tuple[str, Field], records: list, value
 def _is_content(value: Any) -> bool:
     """False for what a separator row holds: blank, whitespace or a placeholder (a row of 无 and - is not a
     record). A formula error is content; a row with anything real in it is a record, however incomplete."""
-    if value is None or value == "":
-        return False
-    return value.__class__ is not str or not is_blank(value)
+    if value.__class__ is not str:
+        return value is not None
+    text = value.strip()
+    return len(text) > 6 or not is_blank(text)   # a placeholder is at most 6 characters
 
 
 def build_register(source: Source, settings: Settings, as_of: date) -> Register:

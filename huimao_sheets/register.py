@@ -20,6 +20,7 @@ from huimao_sheets import layout
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import SheetLayoutError
 from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
+from huimao_sheets.memory import give_back
 from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
 from huimao_sheets.normalize import (
     CellError,
@@ -226,10 +227,10 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
                  shared: dict[tuple, dict] | None = None, register: Register | None = None) -> tuple[list, set[str]]:
     """The sheet's records, in sheet order, each with its own row number; blank rows are skipped.
 
-    Column by column: each mapped column comes from the table ``Encoded`` (its distinct values once, a code
-    per row); a row is a record when any mapped cell holds content (``_is_content`` of each distinct value,
-    spread to the rows); each distinct value is parsed once and the results are spread back to the records
-    with one numpy take. ``shared`` holds the parse caches across sheets: a client id or a colleague's name
+    A block of rows at a time (a part of a large sheet, which the table then lets go), column by column:
+    each mapped column comes from the table ``Encoded`` (its distinct values once, a code per row); a row is a
+    record when any mapped cell holds content (``_is_content`` of each distinct value, spread to the rows);
+    each distinct value is parsed once and the results are spread back to the records with one numpy take. ``shared`` holds the parse caches across sheets: a client id or a colleague's name
     read on one sheet is not parsed again on the next. With ``register``, the records whose cell is blank
     or unreadable are noted per column in ``register.empty_cells``/``unreadable_cells`` while the column is
     at hand, so that the cell checks need not visit every record again.
@@ -242,31 +243,35 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
     fields = [f for f in spec.fields if f.key in mapping]
     if not fields:
         return [], set()
-    start = header_index + 1
-    encoded = {f.key: table.encoded(mapping[f.key], start) for f in fields}
-    keep = np.zeros(len(encoded[fields[0].key].codes), dtype=bool)
-    for column in encoded.values():
-        content = np.fromiter(map(_is_content, column.values), dtype=bool, count=len(column.values))
-        keep |= content[column.codes]
-    kept = np.flatnonzero(keep)
-    numbers = (kept + start + 1).tolist()
     shared = {} if shared is None else shared
-    columns, distinct = [], {}
-    for f in spec.fields:
-        column = encoded.get(f.key)
-        if column is None:
-            columns.append(repeat(None, len(numbers)))
-            continue
-        # Every cell but free text is memoised across sheets; a blank cell ('' or None) is None without a call.
-        cache = None if f.kind == layout.TEXT else shared.setdefault((f.kind, f.choices), {"": None, None: None})
-        parsed = _parse_distinct(column.values, _parser(f, as_of), cache)
-        distinct[f] = Encoded(parsed, column.codes[kept])
-        columns.append(_spread(parsed, distinct[f].codes))
-    del encoded
-    records = list(map(record_type, numbers, *columns))
-    if register is not None:
-        for f, column in distinct.items():
-            _note_cells(register, (spec.key, f), records, column)
+    # Every cell but free text is memoised across sheets; a blank cell ('' or None) is None without a call.
+    caches = {f: None if f.kind == layout.TEXT else shared.setdefault((f.kind, f.choices), {"": None, None: None})
+              for f in fields}
+    parsers = {f: _parser(f, as_of) for f in fields}
+    records: list = []
+    for first, block in table.blocks([mapping[f.key] for f in fields], header_index + 1):
+        encoded = dict(zip(fields, block))
+        del block
+        keep = np.zeros(len(encoded[fields[0]].codes), dtype=bool)
+        for column in encoded.values():
+            content = np.fromiter(map(_is_content, column.values), dtype=bool, count=len(column.values))
+            keep |= content[column.codes]
+        kept = np.flatnonzero(keep)
+        numbers = (kept + first + 1).tolist()
+        columns, parsed = [], {}
+        for f in spec.fields:
+            column = encoded.pop(f, None)
+            if column is None:
+                columns.append(repeat(None, len(numbers)))
+                continue
+            parsed[f] = Encoded(_parse_distinct(column.values, parsers[f], caches[f]), column.codes[kept])
+            columns.append(_spread(*parsed[f]))
+        block_records = list(map(record_type, numbers, *columns))
+        del columns
+        records += block_records
+        if register is not None:
+            for f, column in parsed.items():
+                _note_cells(register, (spec.key, f), block_records, column)
     return records, set(mapping)
 
 
@@ -348,6 +353,7 @@ def register_from_tables(source_name: str, tables: dict[str, SheetTable], settin
         if table.stray:
             register.stray_cells[spec.key] = list(table.stray)
         del table
+        give_back()   # the sheet's cells and what parsing them took
         setattr(register, spec.key, records)
         register.columns[spec.key] = present
     _index(register)

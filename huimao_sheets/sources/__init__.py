@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Protocol, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from huimao_sheets.sources.columns import ArrowTable, Encoded, encode
 
@@ -23,12 +23,14 @@ class Table:
     rows: Iterable[list[Any]]
     stray: list[str] = field(default_factory=list)   # A1 references of values far from the data, not in rows
 
-    def encoded(self, position: int, start: int) -> Encoded:
-        """Column ``position`` (0-based) from row index ``start`` on, as the register takes it (``ArrowTable``
-        does the same from Arrow columns); a row too short for the column reads blank there."""
+    def blocks(self, positions: list[int], start: int) -> Iterator[tuple[int, list[Encoded]]]:
+        """The columns ``positions`` (0-based) of the rows from index ``start`` on, as the register takes
+        them (``ArrowTable`` gives the same, a part at a time): here one block; a row too short for a
+        column reads blank there."""
         if not isinstance(self.rows, list):
             self.rows = list(self.rows)
-        return encode([row[position] if position < len(row) else None for row in self.rows[start:]])
+        rows = self.rows[start:]
+        yield start, [encode([row[p] if p < len(row) else None for row in rows]) for p in positions]
 
 
 SheetTable = Table | ArrowTable   # what a source's read_tables gives

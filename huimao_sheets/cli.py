@@ -192,7 +192,9 @@ def check(
             Console(stderr=True, highlight=False, soft_wrap=True).print(
                 written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)
         if format == "json":
-            _write(out.to_json(result) + b"\n")
+            document = out.to_json(result)
+            document += b"\n"   # in place: the document of a large register is tens of MB
+            _write(document)
         elif format == "csv":
             _write(out.to_csv(result, settings.language).encode("utf-8"))
         else:

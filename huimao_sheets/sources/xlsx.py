@@ -26,7 +26,7 @@ from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_she
 from huimao_sheets.sources.xlsx_write import Package
 
 SHARED_STRINGS = "/sharedStrings"
-PART_BYTES = 32 << 20   # a worksheet whose XML unpacks to more is read in parts of about this size
+PART_BYTES = 128 << 20   # a worksheet whose XML unpacks to more (some 250,000 rows) is read in parts of about this size
 
 
 class XlsxSource:

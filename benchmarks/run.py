@@ -15,8 +15,9 @@ three taking turns ``--repeat`` times; the median wall time, CPU time (user + sy
   json        huimao-sheets check --source X --as-of D --format json > file     (goal ≤ 2.0× the bare read)
   table       huimao-sheets check --source X --as-of D > file                   (goal ≤ 1.25× the json run)
 
-Then, as detail, an in-process breakdown (read + register, each check, writing the JSON) of one run in a
-fresh process. Wall times stretch with anything else running on the machine; CPU times are steadier.
+and at 100k the json run's peak memory (goal < 700 MB). Then, as detail, an in-process breakdown (CPU
+seconds of read + register, each check, writing the JSON) of one run in a fresh process. Wall times
+stretch with anything else running on the machine; CPU times are steadier.
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ def report_processes(size: str, r: dict, repeat: int) -> None:
           "   (goal ≤ 2.0×)")
     print(f"  table / json:      {table['wall'] / js['wall']:.2f}× wall, {table['cpu'] / js['cpu']:.2f}× CPU"
           f"   (goal ≤ 1.25×; the table is {r['table_lines']:,} lines)")
+    if size == "100k":
+        print(f"  json peak memory:  {js['peak_mb']:.0f} MB   (goal < 700 MB)")
 
 
 def measure_detail(size: str) -> dict:

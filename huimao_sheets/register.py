@@ -314,8 +314,7 @@ def _is_content(value: Any) -> bool:
 def build_register(source: Source, settings: Settings, as_of: date) -> Register:
     """Read every worksheet the checks need (one batched read) and build the register."""
     titles = find_sheets(source.sheet_titles(), settings)
-    # The visit log first: by far the largest sheet, it is read while little else is in memory (a reader
-    # that holds a whole sheet, as python-calamine does, needs some 700 MB for a million visits).
+    # The visit log first: by far the largest sheet, it is read while little else is in memory.
     order = sorted(titles, key=lambda key: key != "visits")
     tables = source.read_tables([titles[key] for key in order])
     by_key = {key: tables.pop(title) for key, title in titles.items()}

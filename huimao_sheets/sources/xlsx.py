@@ -1,11 +1,13 @@
 """The embedded default source: a local ``.xlsx`` (or ``.xls``) workbook, read with fastexcel into Arrow.
 
 fastexcel (Rust, on calamine) reads each worksheet straight into Arrow columns, every cell as text, with no
-Python object per cell; the register then parses each column's distinct values once (``sources.columns``).
-Before a worksheet is read, ``xlsx_scan`` streams its XML to learn its real extent (so a stray value at
-``XFD1048576`` never makes the reader allocate the empty grid between), its formula errors (which calamine
-reads as blank) and its merged ranges. A worksheet with stray cells is read from a copy of the workbook
-without them.
+Python object per cell; each column is dictionary-encoded at once, and the register parses each distinct
+value once (``sources.columns``). Before a worksheet is read, ``xlsx_scan`` streams its XML to learn its
+real extent (so a stray value at ``XFD1048576`` never makes the reader allocate the empty grid between),
+its formula errors (which calamine reads as blank) and its merged ranges. A worksheet with stray cells, or
+one larger than ``PART_BYTES`` of XML, is read from a temporary copy of the workbook: without the stray
+cells, and the large one split into worksheets of whole rows read one after the other (the reader holds a
+whole worksheet as a grid: some 800 MB for a million visits).
 """
 
 from __future__ import annotations

@@ -1,17 +1,19 @@
 """Know a worksheet before reading it: its real extent, stray cells, formula errors and merged ranges.
 
-python-calamine holds a worksheet as a dense grid from its first to its last cell, so one value typed at
-``XFD1048576`` makes it allocate 16,384 × 1,048,576 cells (hundreds of GB: the process aborts). This module
-streams the worksheet's XML inside the xlsx zip, a megabyte at a time, and never builds a grid:
+calamine (under fastexcel) holds a worksheet as a dense grid from its first to its last cell, so one value
+typed at ``XFD1048576`` makes it allocate 16,384 × 1,048,576 cells (hundreds of GB: the process aborts).
+This module streams the worksheet's XML inside the xlsx zip, a megabyte at a time, and never builds a grid:
 
 - the **data block** runs from the first row and column down and right until a gap of at least
   ``ROW_GAP`` empty rows or ``COLUMN_GAP`` empty columns. A cell holding a value beyond such a gap is a
   **stray cell**: it is reported (``stray_cell``) and left out of the read. A cell with only a format and no
   value is not a value (calamine skips it too). The ``<dimension>`` element is not trusted;
-- ``t="e"`` cells are formula errors (``#REF!``…), which calamine reads as blank: their text is kept here;
+- ``t="e"`` cells are formula errors (``#REF!``…), which the reader reads as blank: their text is kept here;
 - ``<mergeCell ref="G2:G3"/>`` ranges are kept, so that a merged cell reads as its top-left value;
 - limits (``MAX_*``) bound what a read may cost; beyond them the read stops with a ``SourceError`` that
-  names the sheet and the limit (exit 2).
+  names the sheet and the limit (exit 2);
+- ``copy_sheet`` copies a worksheet without its stray cells and, when it is large, as several worksheets
+  of whole rows, so that the reader's grid of each is small (``sources.xlsx``).
 
 The common case is cheap: row numbers are compared a chunk at a time and no cell reference is read unless a
 chunk has a gap of ``ROW_GAP`` rows or a cell beyond column Z. Only then is every cell reference read.

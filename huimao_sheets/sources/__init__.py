@@ -3,7 +3,8 @@
 A ``Table`` keeps the sheet's own row numbering: ``rows[0]`` is sheet row 1 (the header, normally).
 Cells are whatever the spreadsheet stores: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime``,
 ``None``/``""`` for a blank, or a ``CellError`` for a formula error; a merged range reads as its top-left
-value on every cell it covers (``sources.cells``).
+value on every cell it covers (``sources.cells``). The xlsx source gives the same cells as an
+``ArrowTable`` (``sources.columns``): Arrow columns, taken by the register a column and a part at a time.
 """
 
 from __future__ import annotations
@@ -17,18 +18,19 @@ from huimao_sheets.sources.columns import ArrowTable, Encoded, encode
 
 @dataclass
 class Table:
-    """One worksheet's cells. ``rows`` yields sheet row 1, 2, 3… in order (a list or a lazy iterator)."""
+    """One worksheet's cells. ``rows`` holds sheet row 1, 2, 3… in order (any iterable, kept as a list)."""
 
     title: str
     rows: Iterable[list[Any]]
     stray: list[str] = field(default_factory=list)   # A1 references of values far from the data, not in rows
 
+    def __post_init__(self) -> None:
+        self.rows = list(self.rows)   # read twice: the header search, then the columns
+
     def blocks(self, positions: list[int], start: int) -> Iterator[tuple[int, list[Encoded]]]:
         """The columns ``positions`` (0-based) of the rows from index ``start`` on, as the register takes
         them (``ArrowTable`` gives the same, a part at a time): here one block; a row too short for a
         column reads blank there."""
-        if not isinstance(self.rows, list):
-            self.rows = list(self.rows)
         rows = self.rows[start:]
         yield start, [encode([row[p] if p < len(row) else None for row in rows]) for p in positions]
 

@@ -26,6 +26,8 @@ def messy_workbook(tmp_path: Path) -> Path:
                       客户综合评估="#REF!" if i % 11 == 0 else "B", 下次跟进日期=date(2026, 11, 1 + i % 20))
                for i in range(1, 120)]
     clients[40:40] = [None, None, None]   # blank separator rows
+    for at in range(80, 100, 3):          # rows holding only a formula error, some of them beginning a part
+        clients.insert(at, {"客户经理": "#REF!"})
     visits = [visit(客户编号=f"KH{i % 119 + 1:04d}", 拜访日期=date(2026, 11, 1 + i % 25) if i % 3 else "2026/11/5",
                     拜访人="李娜" if i % 5 else "张伟") for i in range(300)]
     path = make_workbook(tmp_path, clients=clients, visits=visits)
@@ -55,6 +57,8 @@ def test_a_sheet_read_in_parts_reads_as_the_whole_sheet(tmp_path, monkeypatch):
     clients, found = whole
     assert [manager for row, _, manager, _, _ in clients if 60 <= row <= 75] == ["张伟"] * 16
     assert [f["rows"] for f in found if f["code"] == "invalid_value" and f["column"] == "客户综合评估"][:2] == [[12], [23]]
+    assert [f["rows"][0] for f in found if f["code"] == "invalid_value" and f["column"] == "客户经理"] == list(
+        range(82, 102, 3))
 
 
 def test_cells_read_as_a_person_reads_them(tmp_path):

@@ -265,7 +265,7 @@ def copy_sheet(archive: zipfile.ZipFile, part: str, open_part: Callable[[int], B
         return starts
 
 
-_HOLDS_VALUE = re.compile(rb'<(?:\w+:)?(?:v|is)\b')
+_HOLDS_VALUE = re.compile(rb'<(?:\w+:)?[vt](?:\s[^>]*)?>[^<]')   # a value or an inline string, not empty
 
 
 def _first_row_with_value(rows: bytes, at: int) -> int | None:

@@ -85,6 +85,8 @@ class XlsxSource:
         scans = self.scan(titles)
         with tempfile.TemporaryDirectory(prefix="huimao-read-") as folder:
             copy, parts = self._read_copy(scans, Path(folder) / "read.xlsx")
+            if copy is not None:
+                self._workbook = None   # the reader holds the workbook's shared strings: one reader at a time
             reader = self._reader(copy)
             return {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
                                              scans.get(title) or SheetScan(title)) for title in titles}

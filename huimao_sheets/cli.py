@@ -16,6 +16,7 @@ tests/test_import_graph.py counts them in its cycle check.
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import inspect
 import os
@@ -192,11 +193,16 @@ def check(
             Console(stderr=True, highlight=False, soft_wrap=True).print(
                 written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)
         if format == "json":
-            _write(out.to_json(result) + b"\n")
+            document = out.to_json(result)
+            document += b"\n"   # in place: the document of a large register is tens of MB
+            _write(document)
         elif format == "csv":
             _write(out.to_csv(result, settings.language).encode("utf-8"))
         else:
             out.print_table(result, _console(), settings.language, limit=None if all_ else limit)
+        # The command ends here: the collector need not scan the register's objects once more when it is
+        # enabled again and at exit (5% of the run at 200,000 visits).
+        gc.freeze()
     raise typer.Exit(1 if result.has_errors() else 0)
 
 

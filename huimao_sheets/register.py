@@ -11,15 +11,16 @@ import difflib
 import gc
 from contextlib import contextmanager
 from datetime import date
-from functools import lru_cache
-from itertools import chain, islice, repeat
-from operator import itemgetter
+from itertools import islice, repeat
 from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
 
 from huimao_sheets import layout
 from huimao_sheets.config import Settings
 from huimao_sheets.errors import SheetLayoutError
 from huimao_sheets.layout import SHEETS, Field, SheetSpec, header_key
+from huimao_sheets.memory import give_back
 from huimao_sheets.model import Client, PlannedVisit, Register, Staff, Visit
 from huimao_sheets.normalize import (
     CellError,
@@ -36,7 +37,8 @@ from huimao_sheets.normalize import (
     parse_email,
     parse_mobile,
 )
-from huimao_sheets.sources import Source, Table
+from huimao_sheets.sources import SheetTable, Source
+from huimao_sheets.sources.columns import Encoded
 
 OPTIONAL_SHEETS = {"plans"}        # a workbook without a 拜访计划 sheet simply has no plans
 HEADER_SEARCH_ROWS = 10            # the header is row 1, or the first row that looks like one
@@ -196,48 +198,44 @@ def _parser(f: Field, as_of: date) -> Callable[[Any], Any]:
     return clean_text
 
 
-CHUNK_ROWS = 10_000   # rows parsed at a time: column-wise speed without holding a million rows as lists
-SHORT_TEXT = 12       # free text up to this length (outcomes, industries) repeats: parsed once, stored once
 _MISS = object()
 
 
-def _parse_column(values: tuple[Any, ...], parse: Callable[[Any], Any], cache: dict[Any, Any] | None) -> list[Any]:
-    """Parse one column of a chunk. Cells go through ``cache``: names, dates and list values repeat
-    thousands of times, so most cells cost one dictionary lookup. Free text (``cache`` None) is not cached
-    across chunks: a long text is only trimmed, without a call, and one object is kept per spelling within
-    the chunk; a short one (已发送课程方案, 无) is parsed once per spelling."""
+def _parse_distinct(values: list[Any], parse: Callable[[Any], Any], cache: dict[Any, Any] | None) -> list[Any]:
+    """``parse`` of each distinct value of a column (a formula error stays itself: the checks report it).
+    Through ``cache`` when given: names, dates and list values repeat across sheets, so most cost one lookup;
+    free text (``cache`` None) is parsed once per distinct value of its column."""
     if cache is None:
-        short = _short_text(parse)
-        keep = {}.setdefault  # a long text repeated within the chunk (a pasted phrase) is stored once
-        return [(keep(s, s) if len(s := v.strip()) > SHORT_TEXT else short(s)) if v.__class__ is str
-                else (None if v is None else v if v.__class__ is CellError else parse(v)) for v in values]
-    get = cache.get
-    out = [get(v, _MISS) for v in values]
-    if _MISS in out:
-        for i, result in enumerate(out):
-            if result is _MISS:
-                value = values[i]
-                result = get(value, _MISS)  # an earlier miss in this chunk may have filled it
-                if result is _MISS:  # a formula error stays itself: the checks report it as it is
-                    result = cache[value] = value if value.__class__ is CellError else parse(value)
-                out[i] = result
+        return [v if v.__class__ is CellError else parse(v) for v in values]
+    out = []
+    for value in values:
+        result = cache.get(value, _MISS)
+        if result is _MISS:
+            result = cache[value] = value if value.__class__ is CellError else parse(value)
+        out.append(result)
     return out
 
 
-def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
+def _spread(parsed: list[Any], codes: np.ndarray) -> list[Any]:
+    """The parsed value of each row, from the parsed distinct values and the rows' codes (one numpy take)."""
+    objects = np.empty(len(parsed), dtype=object)
+    objects[:] = parsed
+    return objects[codes].tolist()
+
+
+def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: date,
                  shared: dict[tuple, dict] | None = None, register: Register | None = None) -> tuple[list, set[str]]:
     """The sheet's records, in sheet order, each with its own row number; blank rows are skipped.
 
-    Rows are read in chunks and parsed column by column: the mapped cells of a row are picked with one
-    ``itemgetter`` call, a chunk is transposed with ``zip``, and each column is parsed in one list
-    comprehension — several times faster than a function call per cell, which matters at a million visits.
-    ``shared`` holds the parse caches across sheets: a client id or a colleague's name read on one sheet
-    is not parsed again on the next. With ``register``, the records whose cell is blank or unreadable are
-    noted per column in ``register.empty_cells``/``unreadable_cells`` while the column is at hand, so
-    that the cell checks need not visit every record again.
+    A block of rows at a time (a part of a large sheet, which the table then lets go), column by column:
+    each mapped column comes from the table ``Encoded`` (its distinct values once, a code per row); a row is a
+    record when any mapped cell holds content (``_is_content`` of each distinct value, spread to the rows);
+    each distinct value is parsed once and the results are spread back to the records with one numpy take. ``shared`` holds the parse caches across sheets: a client id or a colleague's name
+    read on one sheet is not parsed again on the next. With ``register``, the records whose cell is blank
+    or unreadable are noted per column in ``register.empty_cells``/``unreadable_cells`` while the column is
+    at hand, so that the cell checks need not visit every record again.
     """
-    rows_iter: Iterator[list[Any]] = iter(table.rows)
-    head = list(islice(rows_iter, HEADER_SEARCH_ROWS))
+    head = list(islice(iter(table.rows), HEADER_SEARCH_ROWS))
     header_index, mapping = map_columns(spec, table.title, head, settings)
     if register is not None:
         register.column_positions[spec.key] = mapping
@@ -245,41 +243,35 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
     fields = [f for f in spec.fields if f.key in mapping]
     if not fields:
         return [], set()
-    positions = [mapping[f.key] for f in fields]
-    pick = itemgetter(*positions) if len(positions) > 1 else (lambda row: (row[positions[0]],))
-    width = max(positions) + 1
-    padding = [None] * width
-    # Every cell but free text is memoised; a blank cell ('' or None) is None without a call.
     shared = {} if shared is None else shared
-    caches = {f.key: None if f.kind == layout.TEXT else shared.setdefault((f.kind, f.choices), {"": None, None: None})
+    # Every cell but free text is memoised across sheets; a blank cell ('' or None) is None without a call.
+    caches = {f: None if f.kind == layout.TEXT else shared.setdefault((f.kind, f.choices), {"": None, None: None})
               for f in fields}
-    parsers = {f.key: _parser(f, as_of) for f in fields}
-
-    numbered = chain(enumerate(head[header_index + 1:], start=header_index + 2),
-                     enumerate(rows_iter, start=len(head) + 1))
+    parsers = {f: _parser(f, as_of) for f in fields}
     records: list = []
-    while chunk := list(islice(numbered, CHUNK_ROWS)):
-        picked = [(n, pick(row if len(row) >= width else (row + padding)[:width])) for n, row in chunk]
-        # any() is a quick first test; a CellError is falsy, so a row of formula errors is tested again
-        kept = [(n, cells) for n, cells in picked if (any(cells) or CellError in map(type, cells))
-                and _has_content(cells)]
-        if not kept:
-            continue
-        numbers, rows = zip(*kept)
-        by_field = dict(zip((f.key for f in fields), zip(*rows)))
-        columns = []
+    for first, block in table.blocks([mapping[f.key] for f in fields], header_index + 1):
+        encoded = dict(zip(fields, block))
+        del block
+        keep = np.zeros(len(encoded[fields[0]].codes), dtype=bool)
+        for column in encoded.values():
+            content = np.fromiter(map(_is_content, column.values), dtype=bool, count=len(column.values))
+            keep |= content[column.codes]
+        kept = np.flatnonzero(keep)
+        numbers = (kept + first + 1).tolist()
+        columns, parsed = [], {}
         for f in spec.fields:
-            values = by_field.get(f.key)
-            if values is None:
+            column = encoded.pop(f, None)
+            if column is None:
                 columns.append(repeat(None, len(numbers)))
-            else:
-                columns.append(_parse_column(values, parsers[f.key], caches[f.key]))
-        chunk_records = list(map(record_type, numbers, *columns))
-        records.extend(chunk_records)
+                continue
+            parsed[f] = Encoded(_parse_distinct(column.values, parsers[f], caches[f]), column.codes[kept])
+            columns.append(_spread(*parsed[f]))
+        block_records = list(map(record_type, numbers, *columns))
+        del columns
+        records += block_records
         if register is not None:
-            for f, values in zip(spec.fields, columns):
-                if f.key in by_field:
-                    _note_cells(register, (spec.key, f), chunk_records, values)
+            for f, column in parsed.items():
+                _note_cells(register, (spec.key, f), block_records, column)
     return records, set(mapping)
 
 
@@ -288,45 +280,41 @@ def read_records(spec: SheetSpec, table: Table, settings: Settings, as_of: date,
 READ_KINDS = (layout.DATE, layout.MOBILE, layout.CHOICE, layout.EMAIL)
 
 
-def _note_cells(register: Register, key: tuple[str, Field], records: list, values: list) -> None:
+def _note_cells(register: Register, key: tuple[str, Field], records: list, column: Encoded) -> None:
+    """Note the records whose parsed value in ``column`` (one per record) is blank, unreadable or a formula
+    error: each distinct value is tested once, the records are picked by the rows' codes."""
     sheet, f = key
     key = (sheet, f.key)
-    if None in values:
-        register.empty_cells.setdefault(key, []).extend(r for r, v in zip(records, values) if v is None)
-    kinds = set(map(type, values))
-    if Unreadable in kinds:
-        register.unreadable_cells.setdefault(key, []).extend(
-            r for r, v in zip(records, values) if v.__class__ is Unreadable)
-    if CellError in kinds:
-        errors = [(r, v) for r, v in zip(records, values) if v.__class__ is CellError]
+    kinds = [None if v is None else v.__class__ for v in column.values]
+
+    def picked(kind: type | None) -> list[int]:
+        return np.flatnonzero(np.array([k is kind for k in kinds], dtype=bool)[column.codes]).tolist()
+
+    if None in kinds and (rows := picked(None)):
+        register.empty_cells.setdefault(key, []).extend(records[i] for i in rows)
+    if Unreadable in kinds and (rows := picked(Unreadable)):
+        register.unreadable_cells.setdefault(key, []).extend(records[i] for i in rows)
+    if CellError in kinds and (rows := picked(CellError)):
+        errors = [(records[i], column.values[column.codes[i]]) for i in rows]
         register.formula_errors.setdefault(key, []).extend(errors)
         if f.kind not in READ_KINDS:
             for record, _ in errors:
                 setattr(record, f.key, None)
 
 
-def _has_content(cells: tuple[Any, ...]) -> bool:
-    """False for a separator row: nothing in the mapped columns but empty, whitespace or placeholder cells
-    (a row of 无 and - is not a record). A row with anything real in it is a record, however incomplete."""
-    for v in cells:
-        if v is None or v == "":
-            continue
-        if v.__class__ is not str or not is_blank(v):
-            return True
-    return False
-
-
-@lru_cache(maxsize=16)
-def _short_text(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A memoised ``parse`` for short free text, which repeats (and then shares one string object)."""
-    return lru_cache(maxsize=8192)(parse)
+def _is_content(value: Any) -> bool:
+    """False for what a separator row holds: blank, whitespace or a placeholder (a row of 无 and - is not a
+    record). A formula error is content; a row with anything real in it is a record, however incomplete."""
+    if value.__class__ is not str:
+        return value is not None
+    text = value.strip()
+    return len(text) > 6 or not is_blank(text)   # a placeholder is at most 6 characters
 
 
 def build_register(source: Source, settings: Settings, as_of: date) -> Register:
     """Read every worksheet the checks need (one batched read) and build the register."""
     titles = find_sheets(source.sheet_titles(), settings)
-    # The visit log first: by far the largest sheet, it is read while little else is in memory (a reader
-    # that holds a whole sheet, as python-calamine does, needs some 700 MB for a million visits).
+    # The visit log first: by far the largest sheet, it is read while little else is in memory.
     order = sorted(titles, key=lambda key: key != "visits")
     tables = source.read_tables([titles[key] for key in order])
     by_key = {key: tables.pop(title) for key, title in titles.items()}
@@ -348,7 +336,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def register_from_tables(source_name: str, tables: dict[str, Table], settings: Settings, as_of: date) -> Register:
+def register_from_tables(source_name: str, tables: dict[str, SheetTable], settings: Settings, as_of: date) -> Register:
     """The register of ``tables`` (sheet key → table). The tables are taken from the dict as they are
     parsed, so that a sheet's cells are released before the next sheet's records are built (a million
     visits' cells are some 400 MB in the reader)."""
@@ -364,6 +352,7 @@ def register_from_tables(source_name: str, tables: dict[str, Table], settings: S
         if table.stray:
             register.stray_cells[spec.key] = list(table.stray)
         del table
+        give_back()   # the sheet's cells and what parsing them took
         setattr(register, spec.key, records)
         register.columns[spec.key] = present
     _index(register)

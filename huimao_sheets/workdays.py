@@ -27,10 +27,20 @@ def _make_up_days(year: int) -> frozenset[date]:
 
 
 class WorkCalendar:
+    """Answers are remembered per calendar: a check asks about the same few hundred days thousands of times."""
+
     def __init__(self, days_off: Iterable[date] = ()):
         self.days_off = frozenset(days_off)
+        self._working: dict[date, bool] = {}
+        self._between: dict[tuple[date, date], int] = {}
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.days_off:
             return False
         if day in _make_up_days(day.year):
@@ -43,7 +53,11 @@ class WorkCalendar:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+        known = self._between.get((start, end))
+        if known is None:
+            known = self._between[(start, end)] = sum(
+                1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+        return known
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after start."""

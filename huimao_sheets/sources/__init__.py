@@ -3,23 +3,39 @@
 A ``Table`` keeps the sheet's own row numbering: ``rows[0]`` is sheet row 1 (the header, normally).
 Cells are whatever the spreadsheet stores: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime``,
 ``None``/``""`` for a blank, or a ``CellError`` for a formula error; a merged range reads as its top-left
-value on every cell it covers (``sources.cells``).
+value on every cell it covers (``sources.cells``). The xlsx source gives the same cells as an
+``ArrowTable`` (``sources.columns``): Arrow columns, taken by the register a column and a part at a time.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Protocol, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Protocol, Sequence
+
+from huimao_sheets.sources.columns import ArrowTable, Encoded, encode
 
 
 @dataclass
 class Table:
-    """One worksheet's cells. ``rows`` yields sheet row 1, 2, 3… in order (a list or a lazy iterator)."""
+    """One worksheet's cells. ``rows`` holds sheet row 1, 2, 3… in order (any iterable, kept as a list)."""
 
     title: str
     rows: Iterable[list[Any]]
     stray: list[str] = field(default_factory=list)   # A1 references of values far from the data, not in rows
+
+    def __post_init__(self) -> None:
+        self.rows = list(self.rows)   # read twice: the header search, then the columns
+
+    def blocks(self, positions: list[int], start: int) -> Iterator[tuple[int, list[Encoded]]]:
+        """The columns ``positions`` (0-based) of the rows from index ``start`` on, as the register takes
+        them (``ArrowTable`` gives the same, a part at a time): here one block; a row too short for a
+        column reads blank there."""
+        rows = self.rows[start:]
+        yield start, [encode([row[p] if p < len(row) else None for row in rows]) for p in positions]
+
+
+SheetTable = Table | ArrowTable   # what a source's read_tables gives
 
 
 class Link(NamedTuple):
@@ -41,7 +57,7 @@ class Source(Protocol):
 
     def sheet_titles(self) -> list[str]: ...
 
-    def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
+    def read_tables(self, titles: Sequence[str]) -> dict[str, SheetTable]:
         """Read the named worksheets (titles as the source spells them) in as few requests as possible."""
         ...
 

@@ -1,10 +1,13 @@
-"""The embedded default source: a local ``.xlsx`` workbook, read with python-calamine.
+"""The embedded default source: a local ``.xlsx`` (or ``.xls``) workbook, read with fastexcel into Arrow.
 
-python-calamine (Rust) reads cells about ten times faster than openpyxl; it returns date cells as
-``date``/``datetime`` and numbers as ``float``, which is what the register expects. Before calamine reads a
-worksheet, ``xlsx_scan`` streams its XML to learn its real extent (so a stray value at ``XFD1048576`` never
-makes calamine allocate the empty grid between), its formula errors (which calamine reads as blank) and its
-merged ranges. A worksheet with stray cells is read from a copy of the workbook without them.
+fastexcel (Rust, on calamine) reads each worksheet straight into Arrow columns, every cell as text, with no
+Python object per cell; each column is dictionary-encoded at once, and the register parses each distinct
+value once (``sources.columns``). Before a worksheet is read, ``xlsx_scan`` streams its XML to learn its
+real extent (so a stray value at ``XFD1048576`` never makes the reader allocate the empty grid between),
+its formula errors (which calamine reads as blank) and its merged ranges. A worksheet with stray cells, or
+one larger than ``PART_BYTES`` of XML, is read from a temporary copy of the workbook: without the stray
+cells, and the large one split into worksheets of whole rows read one after the other (the reader holds a
+whole worksheet as a grid: some 800 MB for a million visits).
 """
 
 from __future__ import annotations
@@ -12,49 +15,49 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
-from python_calamine import CalamineWorkbook
+import fastexcel
+import pyarrow as pa
 
 from huimao_sheets.errors import SourceError
-from huimao_sheets.sources import Table
-from huimao_sheets.sources.cells import as_person_reads
+from huimao_sheets.memory import give_back
+from huimao_sheets.sources.columns import ArrowTable, compact
 from huimao_sheets.sources.filetype import check_workbook_file
-from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, scan_sheet, without_cells
+from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_sheet, scan_sheet
 from huimao_sheets.sources.xlsx_write import Package
 
 SHARED_STRINGS = "/sharedStrings"
+PART_BYTES = 128 << 20   # a worksheet whose XML unpacks to more (some 250,000 rows) is read in parts of about this size
 
 
 class XlsxSource:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.name = str(path)
-        self._workbook: CalamineWorkbook | None = None
+        self._workbook: fastexcel.ExcelReader | None = None
 
     def _check_file(self) -> str:
         """``xlsx`` or ``xls``; anything else is a plain ``SourceError`` naming what the file really is."""
         return check_workbook_file(self.path)
 
-    def _open(self, path: Path | None = None) -> CalamineWorkbook:
-        if path is not None:
-            return self._calamine(path)
-        if self._workbook is None:
-            self._check_file()
-            self._workbook = self._calamine(self.path)
-        return self._workbook
-
-    def _calamine(self, path: Path) -> CalamineWorkbook:
+    def _reader(self, path: Path | None = None) -> fastexcel.ExcelReader:
+        if path is None and self._workbook is not None:
+            return self._workbook
         try:
-            return CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types for every malformed file
+            reader = fastexcel.read_excel(str(path or self.path))
+        except Exception as exc:  # fastexcel raises its own error types for every malformed file
             raise SourceError(
                 f"无法读取工作簿 {self.path}: {exc}. "
                 "请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
             ) from exc
+        if path is None:
+            self._workbook = reader
+        return reader
 
     def sheet_titles(self) -> list[str]:
-        return list(self._open().sheet_names)
+        self._check_file()
+        return list(self._reader().sheet_names)
 
     def scan(self, titles: Sequence[str]) -> dict[str, SheetScan]:
         """Each named worksheet's extent, stray cells, errors and merges, streamed from the zip (no grid)."""
@@ -77,50 +80,105 @@ class XlsxSource:
                 f"无法读取工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
             ) from exc
 
-    def read_tables(self, titles: Sequence[str]) -> dict[str, Table]:
-        workbook = self._open()
+    def read_tables(self, titles: Sequence[str]) -> dict[str, ArrowTable]:
+        self._check_file()
         scans = self.scan(titles)
-        stray = {title: scan for title, scan in scans.items() if scan.stray}
         with tempfile.TemporaryDirectory(prefix="huimao-read-") as folder:
-            if stray:  # read those worksheets from a copy without their stray cells
-                workbook = self._open(self._without_stray(stray, Path(folder) / "read.xlsx"))
-            tables = {}
-            for title in titles:
-                try:
-                    sheet = workbook.get_sheet_by_name(title)
-                except Exception as exc:
-                    raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
-                scan = scans.get(title) or SheetScan(title)
-                rows = as_person_reads(_rows(sheet), scan.errors, scan.merges, width=scan.last_column or None)
-                tables[title] = Table(title=title, rows=rows, stray=scan.stray)
-        return tables
+            copy, parts = self._read_copy(scans, Path(folder) / "read.xlsx")
+            if copy is not None:
+                self._workbook = None   # the reader holds the workbook's shared strings: one reader at a time
+            reader = self._reader(copy)
+            return {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
+                                             scans.get(title) or SheetScan(title)) for title in titles}
 
-    def _without_stray(self, scans: dict[str, SheetScan], target: Path) -> Path:
-        """A copy of the workbook whose worksheets in ``scans`` lack their stray cells."""
-        with zipfile.ZipFile(self.path) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
-                                                                     compresslevel=1) as out:
+    def _arrow_table(self, reader: fastexcel.ExcelReader, title: str, parts: list[tuple[str, int]],
+                     scan: SheetScan) -> ArrowTable:
+        """One worksheet as Arrow text columns from sheet row 1, read part by part (``_read_copy``: a part's
+        title and the sheet row it begins at), each part's columns compacted at once; its formula errors
+        and merges from the scan. The first part is read from sheet row 1 (``skip_rows=0``: the blank rows
+        above the data count); a later part from its first row, which holds a value, so that the reader's
+        grid of it starts there."""
+        pieces = []   # (first row, first column, the part's columns compacted, its rows)
+        try:
+            for name, first in parts:
+                sheet = reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
+                                          dtypes="string")
+                if sheet.selected_columns:
+                    batch = sheet.to_arrow()
+                    pieces.append((first, sheet.selected_columns[0].absolute_index,
+                                   list(map(compact, batch.columns)), batch.num_rows))
+                    del batch
+                del sheet
+                give_back()   # the reader's grid and columns of the part
+        except Exception as exc:
+            raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
+        left = min((at for _, at, _, _ in pieces), default=0)
+        width = max((at + len(columns) for _, at, columns, _ in pieces), default=0) - left
+        tables, covered = [], 0
+        for first, at, columns, rows in pieces:
+            if first - 1 > covered:   # blank rows between two parts
+                tables.append(_aligned([], first - 1 - covered, 0, width))
+            tables.append(_aligned(columns, rows, at - left, width))
+            covered = first - 1 + rows
+        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges)
+
+    def _read_copy(self, scans: dict[str, SheetScan],
+                   target: Path) -> tuple[Path | None, dict[str, list[tuple[str, int]]]]:
+        """The workbook to read: None (this one) unless a worksheet has stray cells or its XML unpacks to more
+        than ``PART_BYTES``; else a copy of it where the stray cells are left out and each such large
+        worksheet is split into worksheets of about ``PART_BYTES`` of rows, read one after the other, so that
+        the reader never holds a whole large sheet (fastexcel holds some 800 MB for a million visits).
+        Returns the copy and, per rewritten title, its parts in order: (title, the sheet row it begins at)."""
+        if self._check_file() == "xls" or not scans:
+            return None, {}
+        with zipfile.ZipFile(self.path) as archive:
             package = Package(archive)
             targets = package.targets()
-            refs = {targets.get(rid, ("", ""))[1]: scans[name].stray
-                    for name, _, rid in package.sheets() if name in scans}
-            for info in archive.infolist():
-                if info.filename in refs:
-                    without_cells(archive, info.filename, refs[info.filename], out)
-                else:
-                    with archive.open(info) as src, out.open(info.filename, "w", force_zip64=True) as dst:
-                        while data := src.read(1 << 20):
-                            dst.write(data)
-        return target
+            titles = {targets.get(rid, ("", ""))[1]: name for name, _, rid in package.sheets() if name in scans}
+            rewritten = {part: title for part, title in titles.items()
+                         if scans[title].stray or archive.getinfo(part).file_size > PART_BYTES}
+            if not rewritten:
+                return None, {}
+            taken = {name for name, _, _ in package.sheets()}
+            parts: dict[str, list[tuple[str, int]]] = {}
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+                for info in archive.infolist():
+                    if info.filename in (package.workbook, package.rels, "[Content_Types].xml"):
+                        continue   # written last, naming the parts added
+                    title = rewritten.get(info.filename)
+                    if title is None:
+                        with archive.open(info) as src, out.open(info.filename, "w", force_zip64=True) as dst:
+                            while data := src.read(1 << 20):
+                                dst.write(data)
+                        continue
+                    names = [title]
+
+                    def open_part(k: int, part: str = info.filename, title: str = title, names=names):
+                        if k:
+                            names.append(_part_title(title, k, taken))
+                            part = package.add_worksheet(names[-1])
+                        return out.open(part, "w", force_zip64=True)
+
+                    starts = copy_sheet(archive, info.filename, open_part, size=PART_BYTES,
+                                        without=scans[title].stray)
+                    parts[title] = list(zip(names, starts))
+                out.writestr(package.workbook, package.workbook_xml.encode("utf-8"))
+                out.writestr(package.rels, package.rels_xml.encode("utf-8"))
+                out.writestr("[Content_Types].xml", package.types_xml.encode("utf-8"))
+        return target, parts
 
 
-def _rows(sheet) -> Iterator[list]:
-    """Rows from sheet row 1, converted lazily so a million-row sheet is never all Python objects at once.
+def _part_title(title: str, k: int, taken: set[str]) -> str:
+    """A worksheet title for part ``k`` of ``title`` that no worksheet has."""
+    n = 0
+    while (name := f"{title} ({k + 1}.{n})" if n else f"{title} ({k + 1})") in taken:
+        n += 1
+    taken.add(name)
+    return name
 
-    calamine's ``iter_rows`` pads the blank rows above the data but not the blank columns to its left;
-    we pad those so that column positions match the sheet's.
-    """
-    left = sheet.start[1] if sheet.start else 0
-    if not left:
-        return iter(sheet.iter_rows())  # the usual case: no Python step between calamine and the register
-    pad = [""] * left
-    return (pad + row for row in sheet.iter_rows())
+
+def _aligned(columns: list[pa.Array], rows: int, left: int, width: int) -> pa.Table:
+    """A part's ``columns`` as a table of ``width`` columns, its own starting at ``left``, the rest blank."""
+    aligned = [compact(pa.nulls(rows, pa.string()))] * width
+    aligned[left:left + len(columns)] = columns
+    return pa.table(aligned, names=[str(j) for j in range(width)])

@@ -1,17 +1,19 @@
 """Know a worksheet before reading it: its real extent, stray cells, formula errors and merged ranges.
 
-python-calamine holds a worksheet as a dense grid from its first to its last cell, so one value typed at
-``XFD1048576`` makes it allocate 16,384 × 1,048,576 cells (hundreds of GB: the process aborts). This module
-streams the worksheet's XML inside the xlsx zip, a megabyte at a time, and never builds a grid:
+calamine (under fastexcel) holds a worksheet as a dense grid from its first to its last cell, so one value
+typed at ``XFD1048576`` makes it allocate 16,384 × 1,048,576 cells (hundreds of GB: the process aborts).
+This module streams the worksheet's XML inside the xlsx zip, a megabyte at a time, and never builds a grid:
 
 - the **data block** runs from the first row and column down and right until a gap of at least
   ``ROW_GAP`` empty rows or ``COLUMN_GAP`` empty columns. A cell holding a value beyond such a gap is a
   **stray cell**: it is reported (``stray_cell``) and left out of the read. A cell with only a format and no
   value is not a value (calamine skips it too). The ``<dimension>`` element is not trusted;
-- ``t="e"`` cells are formula errors (``#REF!``…), which calamine reads as blank: their text is kept here;
+- ``t="e"`` cells are formula errors (``#REF!``…), which the reader reads as blank: their text is kept here;
 - ``<mergeCell ref="G2:G3"/>`` ranges are kept, so that a merged cell reads as its top-left value;
 - limits (``MAX_*``) bound what a read may cost; beyond them the read stops with a ``SourceError`` that
-  names the sheet and the limit (exit 2).
+  names the sheet and the limit (exit 2);
+- ``copy_sheet`` copies a worksheet without its stray cells and, when it is large, as several worksheets
+  of whole rows, so that the reader's grid of each is small (``sources.xlsx``).
 
 The common case is cheap: row numbers are compared a chunk at a time and no cell reference is read unless a
 chunk has a gap of ``ROW_GAP`` rows or a cell beyond column Z. Only then is every cell reference read.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import BinaryIO, Callable
 
 from huimao_sheets.errors import SourceError
 
@@ -44,6 +47,8 @@ _REF_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _ROW_END = re.compile(rb'</(?:\w+:)?row>')
+_SHEET_DATA = re.compile(rb'<(\w+:)?sheetData\b[^>]*>')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*/>')
 
 
 def column_number(letters: str | bytes) -> int:
@@ -207,16 +212,77 @@ def _check_limits(scan: SheetScan) -> None:
             )
 
 
-def without_cells(archive: zipfile.ZipFile, part: str, refs: list[str], out: zipfile.ZipFile) -> None:
-    """Copy worksheet ``part`` into ``out`` with the cells ``refs`` removed, a megabyte at a time."""
-    wanted = b"|".join(re.escape(r.encode()) for r in refs)
-    cell = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="(?:' + wanted + rb')"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)', re.S)
-    with archive.open(part) as stream, out.open(part, "w", force_zip64=True) as target:
-        buffer = b""
-        while data := stream.read(CHUNK):
+def copy_sheet(archive: zipfile.ZipFile, part: str, open_part: Callable[[int], BinaryIO], *,
+               size: int | None = None, without: list[str] = ()) -> list[int]:
+    """Copy worksheet ``part`` without the cells ``without`` (A1 references) and, with ``size``, as several
+    worksheets of about ``size`` bytes of XML each, a megabyte at a time. Each part is the XML before
+    ``<sheetData>`` (without ``<dimension>``, which may name the far cells or the whole sheet), whole rows
+    (keeping their numbers), then the closing tags. ``open_part(k)`` gives the k-th part's file (0-based);
+    returns the sheet row each part begins at (1 for the first: it holds whatever is above the data)."""
+    drop = _cells_pattern(without)
+    with archive.open(part) as stream:
+        head = b""
+        while (data := stream.read(CHUNK)) and not _SHEET_DATA.search(head + data):
+            head += data
+        head += data
+        opening = _SHEET_DATA.search(head)
+        if opening is None or opening.group(0).endswith(b"/>"):   # no rows: one part, as it is
+            with open_part(0) as target:
+                target.write(head)
+                while data := stream.read(CHUNK):
+                    target.write(data)
+            return [1]
+        prefix = _DIMENSION.sub(b"", head[:opening.end()])
+        ns = opening.group(1) or b""
+        closing = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
+        buffer, written, starts = head[opening.end():], 0, [1]
+        target = open_part(0)
+        target.write(prefix)
+        while True:
+            data = stream.read(CHUNK)
             buffer += data
-            end = _last_row_end(buffer)
-            if end:
-                target.write(cell.sub(b"", buffer[:end]))
-                buffer = buffer[end:]
-        target.write(cell.sub(b"", buffer))
+            end = _last_row_end(buffer) if data else len(buffer)
+            piece, buffer = buffer[:end], buffer[end:]
+            while size is not None and written + len(piece) >= size:
+                # A new part begins at the first row after ``size`` bytes that carries its number and holds
+                # a value, within the complete rows at hand.
+                cut = piece.find(b"<row", max(size - written, 1))
+                while cut > 0 and not (first := _first_row_with_value(piece, cut)):
+                    cut = piece.find(b"<row", cut + 1)
+                if cut <= 0:
+                    break
+                target.write(drop.sub(b"", piece[:cut]) if drop else piece[:cut])
+                target.write(closing)
+                target.close()
+                starts.append(first)
+                target, written, piece = open_part(len(starts) - 1), 0, piece[cut:]
+                target.write(prefix)
+            target.write(drop.sub(b"", piece) if drop else piece)
+            written += len(piece)
+            if not data:
+                break
+        target.close()
+        return starts
+
+
+_HOLDS_VALUE = re.compile(rb'<(?:\w+:)?[vt](?:\s[^>]*)?>[^<]')   # a value or an inline string, not empty
+
+
+def _first_row_with_value(rows: bytes, at: int) -> int | None:
+    """The number of the row that begins at ``at`` in ``rows``, when that row is complete there, carries its
+    number and holds a value; else None. A part begins only at such a row: the reader then starts the
+    part's grid at it (a row without a number counts on from the row before it, and a row of blank cells
+    would not be the grid's first), so the part's rows are known to begin there."""
+    tag = _ROW_TAG.match(rows, at)
+    end = _ROW_END.search(rows, at)
+    if tag is None or end is None or rows.find(b"<row", at + 1, end.start()) >= 0:
+        return None
+    return int(tag.group(1)) if _HOLDS_VALUE.search(rows, at, end.start()) else None
+
+
+def _cells_pattern(refs: list[str]) -> re.Pattern[bytes] | None:
+    """A pattern of the cells ``refs`` whole (``<c r="XFD1048576" …>…</c>`` or ``<c r="…"/>``)."""
+    if not refs:
+        return None
+    wanted = b"|".join(re.escape(r.encode()) for r in refs)
+    return re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="(?:' + wanted + rb')"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)', re.S)

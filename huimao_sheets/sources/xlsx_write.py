@@ -225,6 +225,7 @@ class Package:
         self.types_xml = archive.read("[Content_Types].xml").decode("utf-8-sig")
         if MAIN_NS not in self.workbook_xml:
             raise ValueError("不是常规的 Office Open XML 工作簿（可能是 Strict Open XML 格式）")
+        self.added: set[str] = set()   # parts that add_worksheet named
 
     def targets(self) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, part name)."""
@@ -240,7 +241,7 @@ class Package:
 
     def add_worksheet(self, title: str) -> str:
         """Register a new, empty worksheet part named ``title``; returns its part name."""
-        taken = set(self.archive.namelist())
+        taken = set(self.archive.namelist()) | self.added
         base = posixpath.dirname(self.workbook)
         n = 1
         while posixpath.join(base, f"worksheets/sheet{n}.xml") in taken:
@@ -260,6 +261,7 @@ class Package:
             f'<Relationship Id="{rid}" Type="{WORKSHEET_REL}" Target="/{part}"/>')
         self.types_xml = _insert_before_end(
             self.types_xml, "Types", f'<Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>')
+        self.added.add(part)
         return part
 
 

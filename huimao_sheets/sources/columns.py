@@ -1,0 +1,165 @@
+"""A worksheet held as Arrow columns: each column's distinct values once, and per row the index of its value.
+
+The xlsx source reads a worksheet with fastexcel straight into Arrow (every cell as text, so nothing typed is
+lost to type inference), without a Python object per cell. The register then takes one column at a time as
+an ``Encoded`` column — its distinct values (as a person reads them) and one small integer per row — parses
+each distinct value once and spreads the results back to the rows with one numpy take.
+
+What fastexcel reads differently from a person is put right here, per distinct value or per cell:
+
+- a date cell arrives as ``2026-11-03 00:00:00``: it reads as ``2026-11-03`` (with a time of day, as
+  ``2026-11-03 10:30:00``, as before);
+- formula errors (which calamine reads as blank) and merged ranges come from the worksheet scan
+  (``xlsx_scan``): an error cell becomes a ``CellError``, a blank cell under a merge its top-left value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, NamedTuple
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from huimao_sheets.normalize import CellError
+
+# Arrow's buffers come from the C allocator, as the reader's do, so that what a large read frees goes back to
+# the system (``memory.give_back``); Arrow's default (mimalloc) keeps it for the process.
+pa.set_memory_pool(pa.system_memory_pool())
+
+Merge = tuple[int, int, int, int]   # (first row, first column, last row, last column), 1-based, inclusive
+_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
+ROW_BLOCK = 1000                    # rows made Python lists at a time by ``ArrowTable.rows``
+
+
+class Encoded(NamedTuple):
+    """One column of a table from some row on: ``values[codes[i]]`` is the cell of its i-th row."""
+
+    values: list[Any]
+    codes: np.ndarray
+
+    def cells(self) -> list[Any]:
+        return [self.values[c] for c in self.codes.tolist()]
+
+
+def encode(cells: list[Any]) -> Encoded:
+    """``cells`` as an ``Encoded`` column. Keyed by type and value: ``True``, ``1`` and ``1.0`` stay apart."""
+    index: dict[tuple[type, Any], int] = {}
+    codes = np.fromiter((index.setdefault((v.__class__, v), len(index)) for v in cells), dtype=np.int64,
+                        count=len(cells))
+    return Encoded([v for _, v in index], codes)
+
+
+def compact(column: pa.Array) -> pa.DictionaryArray:
+    """A text column dictionary-encoded: each distinct value stored once, a small index per row (a fraction
+    of the reader's own column, whose buffers it lets go)."""
+    if not pa.types.is_string(column.type):
+        column = column.cast(pa.string())
+    return pc.dictionary_encode(column)
+
+
+def as_read(value: str | None) -> str | None:
+    """A cell's text from fastexcel as a person reads it: a date cell without a time of day is its date."""
+    if value is not None and len(value) == 19 and _MIDNIGHT.match(value):
+        return value[:10]
+    return value
+
+
+class ArrowTable:
+    """One worksheet's cells as Arrow text columns, in ``parts`` read one after the other: the first part's
+    row 0 is sheet row 1, each next part goes on below the one before, and column j is sheet column
+    ``left`` + j + 1 in every part. ``errors`` and ``merges`` (1-based, from the scan) are applied as columns
+    are taken. Quacks like ``sources.Table``: ``title``, ``stray``, ``rows`` (lazily, as lists) and
+    ``blocks``, which hands the parts over one at a time and lets each go once its columns are taken."""
+
+    def __init__(self, title: str, parts: list[pa.Table], left: int = 0, stray: list[str] | None = None,
+                 errors: dict[tuple[int, int], str] | None = None, merges: list[Merge] | None = None):
+        self.title = title
+        self.parts = [part for part in parts if part.num_rows]
+        self.left = left
+        self.stray = stray or []
+        self.errors = errors or {}
+        self.merges = merges or []
+        columns = self.parts[0].num_columns if self.parts else 0
+        self.width = left + columns if columns else 0
+        # A merge's top-left value, looked up now: its part may be let go before the rows it covers.
+        self._tops = {(r1, c1): self._cell(r1, c1) for r1, c1, _r2, _c2 in self.merges}
+
+    @property
+    def rows(self) -> Iterator[list[Any]]:
+        """Rows from sheet row 1 as lists, a block at a time (for the header search and the doctor)."""
+        first = 0
+        for part in self.parts:
+            for start in range(0, part.num_rows, ROW_BLOCK):
+                stop = min(start + ROW_BLOCK, part.num_rows)
+                columns = [self._encoded(part, first, c, start, stop).cells() for c in range(self.width)]
+                yield from (list(row) for row in zip(*columns))
+            first += part.num_rows
+
+    def blocks(self, positions: list[int], start: int) -> Iterator[tuple[int, list[Encoded]]]:
+        """(index of the block's first row, the columns ``positions`` of its rows) for the rows from index
+        ``start`` on, a part at a time; each part is let go once its columns are taken (so a large sheet's
+        Arrow columns and its records are never all in memory at once)."""
+        first = 0
+        while self.parts:
+            part = self.parts.pop(0)
+            lo = max(start - first, 0)
+            if lo < part.num_rows:
+                yield first + lo, [self._encoded(part, first, p, lo, part.num_rows) for p in positions]
+            first += part.num_rows
+            del part
+
+    def _encoded(self, part: pa.Table, first: int, position: int, start: int, stop: int) -> Encoded:
+        """Column ``position`` (0-based in the sheet) of ``part`` (whose row 0 is row index ``first``), for
+        its rows ``start`` ≤ i < ``stop``."""
+        index = position - self.left
+        if 0 <= index < part.num_columns:
+            dictionary = part.column(index).slice(start, stop - start).combine_chunks()
+            if not pa.types.is_dictionary(dictionary.type):
+                dictionary = pc.dictionary_encode(dictionary)
+            values = [as_read(v) for v in dictionary.dictionary.to_pylist()]
+            blank = len(values)
+            values.append(None)
+            codes = dictionary.indices.fill_null(blank).to_numpy(zero_copy_only=False).astype(np.int64)
+        else:
+            values, codes = [None], np.zeros(stop - start, dtype=np.int64)
+        return self._patched(Encoded(values, codes), position + 1, first + start, first + stop)
+
+    def _cell(self, row: int, column: int) -> Any:
+        """The cell at 1-based (row, column), formula errors applied."""
+        if (row, column) in self.errors:
+            return CellError(self.errors[(row, column)])
+        first = 0
+        for part in self.parts:
+            if row - 1 < first + part.num_rows:
+                index = column - 1 - self.left
+                if 0 <= index < part.num_columns:
+                    return as_read(part.column(index)[row - 1 - first].as_py())
+                return None
+            first += part.num_rows
+        return None
+
+    def _patched(self, column: Encoded, number: int, start: int, stop: int) -> Encoded:
+        """``column`` (sheet column ``number``, row indices ``start``…``stop``) with its formula errors as
+        ``CellError`` and its blank cells under a merged range filled with the range's top-left value."""
+        errors = [(r, text) for (r, c), text in self.errors.items() if c == number and start < r <= stop]
+        merges = [m for m in self.merges if m[1] <= number <= min(m[3], self.width) and m[0] <= stop and m[2] > start]
+        if not errors and not merges:
+            return column
+        values, codes = column.values, column.codes.copy()
+
+        def put(row: int, value: Any) -> None:
+            values.append(value)
+            codes[row - 1 - start] = len(values) - 1
+
+        for row, text in errors:
+            put(row, CellError(text))
+        for r1, c1, r2, _c2 in merges:
+            value = self._tops[(r1, c1)]
+            if value in (None, ""):
+                continue
+            for row in range(max(r1, start + 1), min(r2, stop) + 1):
+                if values[codes[row - 1 - start]] in (None, ""):
+                    put(row, value)
+        return Encoded(values, codes)

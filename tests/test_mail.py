@@ -305,9 +305,9 @@ def test_an_outbox_that_cannot_be_written_is_a_mail_error(tmp_path):
 
 def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp_path):
     """An English digest of an English-headed register, rendered with an admin's own templates that use "|"
-    for the "·" separator (and a plain subject): both bodies are pure ASCII. A visit row drag-filled down
-    200 times makes one long finding, and with its inlined CSS an HTML line of well over 998 bytes, which
-    SMTP forbids (RFC 5321 §4.5.3.1.6): the body must be encoded, not sent as 7bit."""
+    for the "·" separator (and a plain subject), its findings sheet named "Checks": both bodies are pure
+    ASCII. A visit row drag-filled down 200 times makes one long finding, and with its inlined CSS an HTML
+    line of well over 998 bytes, which SMTP forbids (RFC 5321 §4.5.3.1.6): the body must be encoded, not sent as 7bit."""
     rows = {
         "clients": [["C0001", "Dingsheng Trading", "trade", "1 Wusi Road", "Mr Huang", "13800138000", "Zhang Wei",
                      "Sales 1", "D", "中", "跟踪中", None, None]],
@@ -327,11 +327,12 @@ def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp
     wb.save(tmp_path / "register.xlsx")
     templates = tmp_path / "templates"
     templates.mkdir()
-    for name in ("base.html.j2", "daily.html.j2"):
+    for name in ("base.html.j2", "daily.html.j2", "macros.html.j2", "hygiene.txt.j2"):
         (templates / name).write_text((packaged_templates() / name).read_text(encoding="utf-8").replace("·", "|"),
                                       encoding="utf-8")
     (templates / "daily.subject.j2").write_text("[Huimao daily] {{ about }} {{ day.iso }}", encoding="utf-8")
-    settings = Settings(language="en", templates_dir=str(templates), mail_from="Huimao <report@huimao.cn>")
+    settings = Settings(language="en", templates_dir=str(templates), mail_from="Huimao <report@huimao.cn>",
+                        sheets={"findings": "Checks"})
     as_of = date(2026, 11, 30)
     register, result = check(str(tmp_path / "register.xlsx"), as_of, settings)
     people = recipients(register)

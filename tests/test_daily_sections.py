@@ -5,6 +5,7 @@ under 未做计划的跟进 — not a data problem; the other business (collisio
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -74,3 +75,14 @@ def test_the_sections_read_in_english_too(register_path):
     assert "== Follow-ups without a plan (1) ==\n" in mail.text
     assert "== Cells to correct in the sheet (1) ==\n" in mail.text
     assert "Data problems to fix" not in mail.text
+
+
+def test_a_finding_one_is_told_of_names_who_must_act(register_path):
+    settings = Settings()
+    register, result = check(str(register_path), MONDAY, settings)
+    mails = digest_mails(register, result.findings, MONDAY, settings, recipients(register), {})
+    [lina] = [m for m in mails if m.to_name == "李娜"]
+    assert ("== 需要您处理的事项 (1) ==\n"
+            "- [拜访撞车]（知会） 客户“泉州闽江纺织有限公司（KH0003）”在2026-11-23至2026-11-26期间被张伟、李娜先后拜访（撞车），"
+            "请先互相沟通 → 张伟 (新发现)\n") in lina.text
+    assert re.search(r"请先互相沟通<span[^>]*> → 张伟</span>", lina.html)

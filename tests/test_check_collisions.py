@@ -77,6 +77,17 @@ def test_a_plan_colliding_with_a_colleagues_recent_visit_lists_the_visit(tmp_pat
                                 "李娜已于2026-11-25拜访，相隔不超过7天，请先互相沟通")
 
 
+def test_a_plan_collision_does_not_tell_the_planner_of_their_own_visit(tmp_path):
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 26))],                         # row 2: the planner's
+                         plans=[plan(计划日期=date(2026, 11, 29)), plan(计划日期=date(2026, 12, 8)),
+                                plan(计划日期=date(2026, 12, 3), 拜访人="李娜")])
+    [found] = findings(path, "plan_collision")
+    assert located([found]) == [("拜访计划", [2, 3, 4], None)] and found.details["visit_rows"] == [2]
+    assert found.message == ("客户“福州鼎盛贸易有限公司（KH0001）”：张伟计划于2026-11-29、2026-12-08拜访，"
+                             "李娜也计划于2026-12-03拜访，相隔不超过7天，请先互相沟通")
+
+
 def test_a_plan_collision_reads_in_english_too(tmp_path):
     path = make_workbook(tmp_path,
                          visits=[visit(拜访日期=date(2026, 11, 25), 拜访人="李娜")],

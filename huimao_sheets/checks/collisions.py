@@ -159,6 +159,7 @@ def _plan_collision_message(language: str, client: str, planner: str, episode: l
     for e in episode:  # in date order: clauses follow the first date of each person's visits or plans
         by_clause.setdefault((e.person, e.is_plan), []).append(e.day)
     planned = by_clause.pop((planner, True))
+    by_clause.pop((planner, False), None)   # the planner's own visits are no news to them (details.visit_rows)
     clauses = [parts["plan" if is_plan else "visit"].format(person=person, dates=_dates(days, parts))
                for (person, is_plan), days in by_clause.items()]
     if len(clauses) > _MAX_COLLEAGUES:

@@ -86,3 +86,13 @@ def test_a_finding_one_is_told_of_names_who_must_act(register_path):
             "- [拜访撞车]（知会） 客户“泉州闽江纺织有限公司（KH0003）”在2026-11-23至2026-11-26期间被张伟、李娜先后拜访（撞车），"
             "请先互相沟通 → 张伟 (新发现)\n") in lina.text
     assert re.search(r"请先互相沟通<span[^>]*> → 张伟</span>", lina.html)
+
+
+@pytest.mark.parametrize("language, line", [
+    ("zh", "- 福州鼎盛贸易有限公司（KH0001）：A类客户每14天跟进；上次拜访 2026-11-16"),
+    ("en", "- 福州鼎盛贸易有限公司（KH0001）: rating A: every 14 days; last visit 2026-11-16"),
+])
+def test_a_follow_up_due_today_says_why_and_when_the_client_was_last_visited(tmp_path, language, line):
+    path = make_workbook(tmp_path, clients=[client(客户综合评估="A")], visits=[visit(拜访日期=date(2026, 11, 16))])
+    mail = _digest(path, language)
+    assert line in mail.text.splitlines()

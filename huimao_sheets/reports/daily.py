@@ -50,6 +50,8 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
         "day_title": "{date}（{weekday}）",
         "intro_daily": "以下是您今天（{date}，{weekday}）需要处理的事项。",
         "due_today": "今日应跟进",
+        "due_line": "{client}：{reason}；上次拜访 {last}",
+        "due_by_date": "下次跟进日期为今天",
         "overdue": "已逾期的跟进",
         "unplanned": "未做计划的跟进",
         "unplanned_note": "这些客户近期应跟进，但“拜访计划”中还没有到期日前的安排：请补上计划，下次检查会自动消失。",
@@ -86,6 +88,8 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
         "day_title": "{date} ({weekday})",
         "intro_daily": "Here is what needs your attention today ({weekday} {date}).",
         "due_today": "Follow-ups due today",
+        "due_line": "{client}: {reason}; last visit {last}",
+        "due_by_date": "next follow-up date is today",
         "overdue": "Overdue follow-ups",
         "unplanned": "Follow-ups without a plan",
         "unplanned_note": "These clients are due for a follow-up soon, but the visit plan has nothing for them before "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import openpyxl
 import pytest
 
 from huimao_sheets.app import check
@@ -96,3 +97,18 @@ def test_a_follow_up_due_today_says_why_and_when_the_client_was_last_visited(tmp
     path = make_workbook(tmp_path, clients=[client(客户综合评估="A")], visits=[visit(拜访日期=date(2026, 11, 16))])
     mail = _digest(path, language)
     assert line in mail.text.splitlines()
+
+
+def test_a_stray_cell_is_a_cell_to_correct_grouped_with_the_others(tmp_path):
+    path = make_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["客户档案"]["BZ2"] = "x"
+    wb.save(path)
+    settings = Settings()
+    register, result = check(str(path), MONDAY, settings)
+    mails = digest_mails(register, result.findings, MONDAY, settings, recipients(register), {})
+    [chen] = [m for m in mails if m.to_name == "陈总"]
+    assert ("- 远离数据的单元格: 1\n"
+            "    · 客户档案的单元格 BZ2 有内容，但离数据很远（隔着至少1000个空行或26个空列），检查时已忽略。请删除该单元格的内容\n"
+            ) in chen.text
+    assert "需要您处理的事项" not in chen.text

@@ -68,6 +68,8 @@ def test_the_html_part_has_the_same_sections_in_the_same_order(register_path):
     assert [html.index(h) for h in headings] == sorted(html.index(h) for h in headings)
     section = html[html.index(headings[0]):html.index(headings[1])]
     assert "福州鼎盛贸易有限公司（KH0001）”应于2026-12-02跟进" in section
+    # its column is headed by what each row is about, not by the title of another section
+    assert re.search(r"<th[^>]*>客户</th>", section) and "需要您处理的事项" not in section
 
 
 def test_the_sections_read_in_english_too(register_path):

@@ -35,6 +35,7 @@ import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
@@ -111,7 +112,14 @@ def build_message(mail: Mail, sender: Address, now: datetime) -> EmailMessage:
     if address is None:
         raise ValueError(f"not a plain e-mail address: {mail.to_address!r}")
     msg = EmailMessage()
-    msg["Subject"] = header_text(mail.subject, SUBJECT_LIMIT)
+    subject = header_text(mail.subject, SUBJECT_LIMIT)
+    if subject.isascii():
+        msg["Subject"] = subject
+    else:
+        # Folded by email.policy, a long Chinese subject can lose a space at a fold ("逾期 4 ·待改 17"): the
+        # space lands between two encoded words, where RFC 2047 readers drop it (python/cpython#92081).
+        # Encoded whole, every space is inside a word, in lines of at most 76 characters.
+        msg.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
     msg["From"] = sender
     msg["To"] = Address(display_name=header_text(mail.to_name, NAME_LIMIT), addr_spec=address)
     msg["Date"] = format_datetime(now)

@@ -60,6 +60,8 @@ def test_a_plan_colliding_with_a_colleagues_plan_is_found_on_the_plans_sheet(tmp
     assert located(found) == [("拜访计划", [2, 3], None)]
     assert found[0].staff == ["张伟", "李娜"]
     assert found[0].details["visit_rows"] == []
+    assert found[0].message == ("客户“福州鼎盛贸易有限公司（KH0001）”：张伟计划于2026-12-01拜访，"
+                                "李娜也计划于2026-12-08拜访，相隔不超过7天，请先互相沟通")
 
 
 def test_a_plan_colliding_with_a_colleagues_recent_visit_lists_the_visit(tmp_path):
@@ -70,6 +72,46 @@ def test_a_plan_colliding_with_a_colleagues_recent_visit_lists_the_visit(tmp_pat
     found = findings(path, "plan_collision")
     assert located(found) == [("拜访计划", [2], None)]
     assert found[0].details["visit_rows"] == [2]
+    # Only the planner plans: the colleague's visit is said to be a visit, with its date.
+    assert found[0].message == ("客户“福州鼎盛贸易有限公司（KH0001）”：张伟计划于2026-11-30拜访，"
+                                "李娜已于2026-11-25拜访，相隔不超过7天，请先互相沟通")
+
+
+def test_a_plan_collision_does_not_tell_the_planner_of_their_own_visit(tmp_path):
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 26))],                         # row 2: the planner's
+                         plans=[plan(计划日期=date(2026, 11, 29)), plan(计划日期=date(2026, 12, 8)),
+                                plan(计划日期=date(2026, 12, 3), 拜访人="李娜")])
+    [found] = findings(path, "plan_collision")
+    assert located([found]) == [("拜访计划", [2, 3, 4], None)] and found.details["visit_rows"] == [2]
+    assert found.message == ("客户“福州鼎盛贸易有限公司（KH0001）”：张伟计划于2026-11-29、2026-12-08拜访，"
+                             "李娜也计划于2026-12-03拜访，相隔不超过7天，请先互相沟通")
+
+
+def test_a_plan_collision_reads_in_english_too(tmp_path):
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 25), 拜访人="李娜")],
+                         plans=[plan(计划日期=date(2026, 11, 30)), plan(计划日期=date(2026, 11, 28), 拜访人="王芳")])
+    [found] = findings(path, "plan_collision", settings=Settings(language="en"))
+    # The planner is the first to plan (王芳); 张伟's plan and 李娜's visit are the colleagues'.
+    assert (found.owner, sorted(found.notify)) == ("王芳", ["张伟", "李娜"])
+    assert found.message == ("Client “福州鼎盛贸易有限公司（KH0001）”: 王芳 plans to visit on 2026-11-28; "
+                             "李娜 visited on 2026-11-25; 张伟 also plans to visit on 2026-11-30 "
+                             "— within 7 days of each other; agree who goes")
+
+
+def test_a_crowded_plan_collision_lists_four_colleagues_and_three_dates_each_then_counts_the_rest(tmp_path):
+    colleagues = ["李娜", "王芳", "刘洋", "陈静", "赵磊", "孙丽"]
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 20) + timedelta(days=i), 拜访人="李娜") for i in range(4)]
+                         + [visit(拜访日期=date(2026, 11, 25), 拜访人=name) for name in colleagues[1:]],
+                         plans=[plan(计划日期=date(2026, 11, 27))])
+    [found] = findings(path, "plan_collision")
+    assert found.owner == "张伟" and found.staff[0] == "李娜"
+    assert found.message == ("客户“福州鼎盛贸易有限公司（KH0001）”：张伟计划于2026-11-27拜访，"
+                             "李娜已于2026-11-20、2026-11-21、2026-11-22等拜访，刘洋已于2026-11-25拜访，"
+                             "孙丽已于2026-11-25拜访，王芳已于2026-11-25拜访，另有2位同事也在此期间拜访或计划拜访，"
+                             "相隔不超过7天，请先互相沟通")
 
 
 def test_a_plan_near_the_planners_own_visit_or_a_distant_colleagues_visit_is_no_collision(tmp_path):

@@ -279,8 +279,8 @@ def test_who_hears_of_each_unanswered_problem(tmp_path, run_cli, server, header)
     assert heard == {"zhangwei@huimao.cn": [ONCE], "lina@huimao.cn": [TWICE, THRICE],
                      "wang@huimao.cn": [TWICE, THRICE, OWN]}
     assert [line for line in _section(mails["wang@huimao.cn"], "需要您处理的事项") if "问题未应对" in line] == [
-        f"- [问题未应对] {OWN} (新发现)", f"- [问题未应对]（知会） {TWICE} (新发现)",
-        f"- [问题未应对]（知会） {THRICE} (新发现)"]
+        f"- [问题未应对] {OWN} (新发现)", f"- [问题未应对]（知会） {TWICE} → 李娜 (新发现)",
+        f"- [问题未应对]（知会） {THRICE} → 李娜 (新发现)"]
     chen = mails["chen@huimao.cn"]
     section = chen[chen.index("== 逾期未应对的问题"):].split("\n== ")[0]
     assert section.splitlines() == [
@@ -306,21 +306,21 @@ def test_in_the_daily_digests_each_hears_once_on_the_day_it_reaches_them(tmp_pat
     friday = _mails(server, "daily")
     assert [line for line in friday["wang@huimao.cn"].splitlines() if "问题未应对" in line] == [
         "- [问题未应对] 拜访记录第7行：2026-11-16客户反映的问题“合同条款”已9个工作日没有填写应对措施 (新发现)",
-        "- [问题未应对]（知会） 拜访记录第4行：2026-11-18客户反映的问题“价格偏高”已7个工作日没有填写应对措施 (新发现)",
-        "- [问题未应对]（知会） 拜访记录第5行：2026-11-16客户反映的问题“担心培训效果”已9个工作日没有填写应对措施 (新发现)"]
+        "- [问题未应对]（知会） 拜访记录第4行：2026-11-18客户反映的问题“价格偏高”已7个工作日没有填写应对措施 → 李娜 (新发现)",
+        "- [问题未应对]（知会） 拜访记录第5行：2026-11-16客户反映的问题“担心培训效果”已9个工作日没有填写应对措施 → 李娜 (新发现)"]
     # the manager's own problem goes to his 上级 at twice the limit
     assert [line for line in friday["chen@huimao.cn"].splitlines() if "问题未应对" in line] == [
-        "- [问题未应对]（知会） 拜访记录第7行：2026-11-16客户反映的问题“合同条款”已9个工作日没有填写应对措施 (新发现)"]
+        "- [问题未应对]（知会） 拜访记录第7行：2026-11-16客户反映的问题“合同条款”已9个工作日没有填写应对措施 → 王经理 (新发现)"]
 
     server.received.clear()
     _run(run_cli, "daily-check", "2026-11-30T08:00", path, server)   # Monday: 11-16 reaches the director
     monday = _mails(server, "daily")
     assert [line for line in monday["chen@huimao.cn"].splitlines() if "问题未应对" in line] == [
-        f"- [问题未应对]（知会） {THRICE} (已存在 3天)", f"- [问题未应对]（知会） {OWN} (已存在 3天)"]
+        f"- [问题未应对]（知会） {THRICE} → 李娜 (已存在 3天)", f"- [问题未应对]（知会） {OWN} → 王经理 (已存在 3天)"]
     # his own every day; of the others, the one that went up to the director today (as the director hears of
     # it), not the one he was told of on Friday
     assert [line for line in monday["wang@huimao.cn"].splitlines() if "问题未应对" in line] == [
-        f"- [问题未应对] {OWN} (已存在 3天)", f"- [问题未应对]（知会） {THRICE} (已存在 3天)"]
+        f"- [问题未应对] {OWN} (已存在 3天)", f"- [问题未应对]（知会） {THRICE} → 李娜 (已存在 3天)"]
 
 
 # --- 4. the brief before a visit a colleague made days ago ----------------------------------------------------

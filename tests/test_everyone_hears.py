@@ -108,6 +108,6 @@ def test_the_weekly_mail_leads_with_business_and_points_to_the_sheet_never_to_a_
     text = _text_of(weekly, "张伟")
     assert "huimao-sheets check" not in text and "运行" not in text
     business, hygiene = text.index("== 需要您处理的事项"), text.index("== 表格中待改正的单元格")
-    assert business < hygiene
+    assert business < hygiene and text[hygiene - 2:hygiene] == "\n\n", "a blank line between the sections"
     assert ("完整清单见“数据检查（register.xlsx）”工作表，按“处理人”列筛选“张伟”（该表按处理人排序，您的各行排在一起），"
             "点“单元格”列即可跳到要改的格子。") in text

@@ -70,7 +70,7 @@ def test_the_check_and_the_digest_agree_on_date_and_owner(register_and_findings)
     assert owners == ["王经理"], "the visitors own nothing: the clients are the department's"
     mails = [m for m in mails if m.to_name == "王经理"]
     text = mails[0].text
-    assert "== 今日应跟进 (1) ==\n- 福州鼎盛贸易有限公司（KH0001）: 下次跟进日期, 上次拜访 2026-11-20\n" in text
+    assert "== 今日应跟进 (1) ==\n- 福州鼎盛贸易有限公司（KH0001）：下次跟进日期为今天；上次拜访 2026-11-20\n" in text
     assert ("== 已逾期的跟进 (1) ==\n- [跟进逾期] 客户“泉州闽江纺织有限公司（KH0003）”应于2026-11-27跟进，"
             "已逾期3天（下次跟进日期已过）") in text
 

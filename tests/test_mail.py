@@ -118,6 +118,26 @@ def test_a_message_has_text_and_html_parts_and_well_formed_headers():
     assert b"=?utf-8?" in data.split(b"\r\n\r\n")[0]
 
 
+@pytest.mark.parametrize("lead", range(12))
+def test_a_long_chinese_subject_keeps_every_space_wherever_it_folds(lead):
+    # The fold points move with the length of the name: at some of them the standard folding dropped the
+    # space before 待改 ("未做计划 4 ·待改 17").
+    subject = ("【慧茂日报】" + "欧阳" * (lead // 2) + "敏" * (lead % 2)
+               + " 11/27（周五）今日跟进 1 · 逾期 12 · 未做计划 4 · 待改 17 · 拜访简报 3 · 撞车提醒 1")
+    data = build_message(make_mail(subject=subject), sender_address(SETTINGS), NOW).as_bytes(policy=policy.SMTP)
+    head = data.split(b"\r\n\r\n")[0]
+    assert parse(data)["Subject"] == subject
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78 and all(b < 128 for b in head)
+
+
+def test_an_english_subject_stays_readable_in_the_raw_message():
+    subject = "[Huimao daily] Zhang Wei 11/27 (Fri): 1 due today | 12 overdue | 4 without a plan | 17 to fix"
+    data = build_message(make_mail(subject=subject), sender_address(SETTINGS), NOW).as_bytes(policy=policy.SMTP)
+    assert parse(data)["Subject"] == subject
+    assert data.startswith(b"Subject: [Huimao daily] Zhang Wei 11/27 (Fri): 1 due today | 12 overdue | 4\r\n"
+                           b" without a plan | 17 to fix\r\n")
+
+
 def test_a_hostile_name_or_subject_cannot_add_a_header():
     mail = make_mail(name="张伟\r\nBcc: everyone@huimao.cn", subject="周报\nBcc: everyone@huimao.cn" + "长" * 300)
     msg = parse(build_message(mail, sender_address(SETTINGS), NOW).as_bytes(policy=policy.SMTP))
@@ -305,9 +325,9 @@ def test_an_outbox_that_cannot_be_written_is_a_mail_error(tmp_path):
 
 def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp_path):
     """An English digest of an English-headed register, rendered with an admin's own templates that use "|"
-    for the "·" separator (and a plain subject): both bodies are pure ASCII. A visit row drag-filled down
-    200 times makes one long finding, and with its inlined CSS an HTML line of well over 998 bytes, which
-    SMTP forbids (RFC 5321 §4.5.3.1.6): the body must be encoded, not sent as 7bit."""
+    for the "·" separator (and a plain subject), its findings sheet named "Checks": both bodies are pure
+    ASCII. A visit row drag-filled down 200 times makes one long finding, and with its inlined CSS an HTML
+    line of well over 998 bytes, which SMTP forbids (RFC 5321 §4.5.3.1.6): the body must be encoded, not sent as 7bit."""
     rows = {
         "clients": [["C0001", "Dingsheng Trading", "trade", "1 Wusi Road", "Mr Huang", "13800138000", "Zhang Wei",
                      "Sales 1", "D", "中", "跟踪中", None, None]],
@@ -327,11 +347,12 @@ def test_an_all_ascii_english_report_keeps_every_line_within_smtps_998_bytes(tmp
     wb.save(tmp_path / "register.xlsx")
     templates = tmp_path / "templates"
     templates.mkdir()
-    for name in ("base.html.j2", "daily.html.j2"):
+    for name in ("base.html.j2", "daily.html.j2", "macros.html.j2", "hygiene.txt.j2"):
         (templates / name).write_text((packaged_templates() / name).read_text(encoding="utf-8").replace("·", "|"),
                                       encoding="utf-8")
     (templates / "daily.subject.j2").write_text("[Huimao daily] {{ about }} {{ day.iso }}", encoding="utf-8")
-    settings = Settings(language="en", templates_dir=str(templates), mail_from="Huimao <report@huimao.cn>")
+    settings = Settings(language="en", templates_dir=str(templates), mail_from="Huimao <report@huimao.cn>",
+                        sheets={"findings": "Checks"})
     as_of = date(2026, 11, 30)
     register, result = check(str(tmp_path / "register.xlsx"), as_of, settings)
     people = recipients(register)

@@ -226,7 +226,7 @@ def test_the_mail_of_a_person_whose_address_bounced_goes_to_their_manager_until_
         code, out, err = run_cli("run", "daily-check", "--now", "2026-12-02T08:00", *args)
         assert code == 0, out + err
         sent = mails(server)
-        assert "- 鼎盛贸易有限公司（KH0001）: 下次跟进日期, 上次拜访 2026-11-24" in \
+        assert "- 鼎盛贸易有限公司（KH0001）：下次跟进日期为今天；上次拜访 2026-11-24" in \
             sent[("zhang.wei@huimao.cn", "daily-digest 2026-12-02")].splitlines(), "due today, to his new address"
         assert "代张伟接收" not in sent.get(("wang@huimao.cn", "daily-digest 2026-12-02"), ""), \
             "张伟 reads his own mail again"

@@ -173,8 +173,12 @@ def test_the_digest_goes_to_whoever_has_something_to_do_and_nobody_else(tmp_path
     zhang = by_address["zhangwei@huimao.cn"]
     assert zhang["Subject"] == "【慧茂日报】张伟 11/30（周一）今日跟进 1 · 逾期 0 · 待改 1"
     text = zhang.get_body(("plain",)).get_content()
-    assert "== 今日应跟进 (1) ==\n- 福州鼎盛贸易有限公司（KH0001）: 下次跟进日期, 上次拜访 2026-11-20\n" in text
-    assert "== 待改正的数据问题 (1) ==\n- [必填项为空] 客户档案第4行缺少“负责人手机” (新发现)\n" in text
+    assert "== 今日应跟进 (1) ==\n- 福州鼎盛贸易有限公司（KH0001）：下次跟进日期为今天；上次拜访 2026-11-20\n" in text
+    # A cell to correct is grouped by kind, as in the weekly report, with the way to the full list.
+    assert ("== 表格中待改正的单元格 (1) ==\n按类型汇总，每类列出前几条；完整清单见“数据检查（register.xlsx）”工作表，"
+            "按“处理人”列筛选“张伟”（该表按处理人排序，您的各行排在一起），点“单元格”列即可跳到要改的格子。\n"
+            "- 必填项为空: 1\n    · 客户档案第4行缺少“负责人手机”\n") in text
+    assert "待改正的数据问题" not in text and "需要您处理的事项" not in text
     assert "已逾期的跟进" not in text
     html = zhang.get_body(("html",)).get_content()
     assert "福州鼎盛贸易有限公司（KH0001）" in html and "慧茂日报 · 张伟" in html
@@ -353,7 +357,7 @@ def test_run_dry_run_lists_the_messages(server, register, run_cli):
     assert code == 0, err
     assert out.splitlines()[1:] == [
         "演练：不写入、不发送、不记录",
-        "  daily-digest       张伟 <zhangwei@huimao.cn>  【慧茂日报】张伟 11/30（周一）今日跟进 0 · 逾期 0 · 待改 2",
+        "  daily-digest       张伟 <zhangwei@huimao.cn>  【慧茂日报】张伟 11/30（周一）今日跟进 0 · 逾期 0 · 未做计划 1 · 待改 1",
         "  daily-digest       李娜 <lina@huimao.cn>  【慧茂日报】李娜 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",
         "  daily-digest       赵经理 <zhao@huimao.cn>  【慧茂日报】赵经理 11/30（周一）今日跟进 0 · 逾期 0 · 待改 2",
         "  daily-digest       周敏 <zhoumin@huimao.cn>  【慧茂日报】周敏 11/30（周一）今日跟进 0 · 逾期 0 · 待改 1",

@@ -69,7 +69,7 @@ def test_in_the_weekly_mails_the_manager_hears_past_twice_and_the_director_past_
 
     wang = mails["wang@huimao.cn"]   # his department's roll-up, then his own week with what he is told of
     assert ONCE not in wang
-    assert f"- [问题未应对]（知会） {TWICE} (新发现)" in wang and f"- [问题未应对]（知会） {THRICE} (新发现)" in wang
+    assert f"- [问题未应对]（知会） {TWICE} → 李娜 (新发现)" in wang and f"- [问题未应对]（知会） {THRICE} → 李娜 (新发现)" in wang
 
     chen = mails["chen@huimao.cn"]
     assert ("== 逾期未应对的问题 (1) ==\n"
@@ -102,7 +102,7 @@ def test_in_the_digests_each_hears_on_the_day_it_reaches_them(tmp_path, server, 
     server.received.clear()
     _run(settings, "daily-check", MONDAY)                 # Monday: 11-16 reaches the director
     monday = _texts(server, "daily")
-    assert f"- [问题未应对]（知会） {THRICE} (已存在 3天)" in monday["chen@huimao.cn"]
+    assert f"- [问题未应对]（知会） {THRICE} → 李娜 (已存在 3天)" in monday["chen@huimao.cn"]
     assert THRICE in monday["wang@huimao.cn"] and TWICE not in monday["wang@huimao.cn"]   # told on Friday
     assert all(message in monday["lina@huimao.cn"] for message in (ONCE, TWICE, THRICE))  # hers every day
 

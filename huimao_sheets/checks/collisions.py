@@ -129,12 +129,45 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
                 code="plan_collision", sheet=sheet, rows=plan_rows, column=None,
                 client_ids=[client.client_id] if client.client_id else [], staff=staff,
                 owner=owner, notify=[s for s in staff if s != owner],
-                message=PLAN_COLLISION.text(settings.language, client=client_label(client),
-                                staff="、".join(staff), window=window, start=start.isoformat(), end=end.isoformat()),
+                message=_plan_collision_message(settings.language, client_label(client), owner, episode, window),
                 details={"visit_rows": sorted(e.row for e in episode if not e.is_plan),
                          "start": start.isoformat(), "end": end.isoformat(), "window_days": window},
             ))
     return findings
+
+
+# The parts of a plan collision's message: the planner's plan, then each colleague's visits or plans.
+_CLAUSES = {
+    "zh": {"visit": "{person}已于{dates}拜访", "plan": "{person}也计划于{dates}拜访",
+           "joiner": "，", "dates": "、", "more_dates": "等", "more_people": "另有{n}位同事也在此期间拜访或计划拜访"},
+    "en": {"visit": "{person} visited on {dates}", "plan": "{person} also plans to visit on {dates}",
+           "joiner": "; ", "dates": ", ", "more_dates": ", …", "more_people": "{n} more colleagues visit or plan to visit then"},
+}
+_MAX_DATES = 3      # dates shown per person and kind; more read as 等 / …
+_MAX_COLLEAGUES = 4  # colleagues' clauses shown; the rest are counted
+
+
+def _dates(days: list[date], parts: dict) -> str:
+    shown = parts["dates"].join(d.isoformat() for d in days[:_MAX_DATES])
+    return shown + (parts["more_dates"] if len(days) > _MAX_DATES else "")
+
+
+def _plan_collision_message(language: str, client: str, planner: str, episode: list[Event], window: int) -> str:
+    """Say who plans what and when, and each colleague's visit or plan it collides with, by date."""
+    parts = _CLAUSES[language]
+    by_clause: dict[tuple[str, bool], list[date]] = {}
+    for e in episode:  # in date order: clauses follow the first date of each person's visits or plans
+        by_clause.setdefault((e.person, e.is_plan), []).append(e.day)
+    planned = by_clause.pop((planner, True))
+    by_clause.pop((planner, False), None)   # the planner's own visits are no news to them (details.visit_rows)
+    clauses = [parts["plan" if is_plan else "visit"].format(person=person, dates=_dates(days, parts))
+               for (person, is_plan), days in by_clause.items()]
+    if len(clauses) > _MAX_COLLEAGUES:
+        hidden = {person for person, _ in list(by_clause)[_MAX_COLLEAGUES:]}
+        hidden -= {person for person, _ in list(by_clause)[:_MAX_COLLEAGUES]}
+        clauses = clauses[:_MAX_COLLEAGUES] + ([parts["more_people"].format(n=len(hidden))] if hidden else [])
+    return PLAN_COLLISION.text(language, client=client, planner=planner, planned=_dates(planned, parts),
+                               others=parts["joiner"].join(clauses), window=window)
 
 
 VISIT_COLLISION = Check(
@@ -152,8 +185,8 @@ PLAN_COLLISION = Check(
     code="plan_collision", severity=WARNING, function=plan_collision,
     label={"zh": "计划撞车", "en": "Plan collision"},
     message={
-        "zh": "客户“{client}”：{staff}的拜访计划与他人的计划或近期拜访相隔不超过{window}天（{start}至{end}），请先互相沟通",
-        "en": "Client “{client}”: plans by {staff} fall within {window} days of another's plan or visit ({start} to {end}); agree who goes",
+        "zh": "客户“{client}”：{planner}计划于{planned}拜访，{others}，相隔不超过{window}天，请先互相沟通",
+        "en": "Client “{client}”: {planner} plans to visit on {planned}; {others} — within {window} days of each other; agree who goes",
     },
     client_level=True,
 )

@@ -224,4 +224,5 @@ STRAY_CELL = Check(
         "en": "{sheet} cell {cell} holds a value far from the data (past {rows} empty rows or {columns} empty columns); "
               "it was ignored: delete it",
     },
+    hygiene=True,   # a cell to clear, grouped with the other cells to correct
 )

@@ -6,8 +6,10 @@ For a person of the 员工 sheet with a valid address, as of day D:
   with none) whose due date is D, by the rule of the overdue check and the weekly report
   (``checks.followup.followup_due``);
 - **overdue follow-ups**: the ``overdue_followup`` findings they own, longest open first;
-- **data problems to fix**: every other finding they own, longest open first (and one they are told of
-  — ``notify`` — on the day it is new, or the day an ``unanswered_problem`` is escalated to them);
+- **follow-ups without a plan**: the ``unplanned_followup`` findings they own — a follow-up, not a data error;
+- **what needs them**: every other finding they own that is not data hygiene, in full, longest open first (and
+  one they are told of — ``notify`` — on the day it is new, or the day an ``unanswered_problem`` is escalated
+  to them); then the **cells to correct** (``Check.hygiene``), grouped by kind as in the weekly report;
 - **pre-visit briefs** of their plans of D and the next working day, and **warnings** of a colleague's plan
   of a client they visited or plan within the collision window (``reports.brief``).
 
@@ -23,6 +25,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from huimao_sheets.checks import HYGIENE
 from huimao_sheets.checks.followup import followup_due
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import Finding
@@ -31,24 +34,28 @@ from huimao_sheets.mail import Mail
 from huimao_sheets.model import Register
 from huimao_sheets.reports.activity import followup_row
 from huimao_sheets.reports.brief import pre_visit_briefs
-from huimao_sheets.reports.context import OWNER, OpenFindings, limited
+from huimao_sheets.reports.context import OWNER, OpenFindings, hygiene_groups, limited
 from huimao_sheets.reports.recipients import Recipient, stand_ins
 from huimao_sheets.reports.render import Renderer
 from huimao_sheets.reports.strings import strings
 
 KIND = "daily-digest"
 OVERDUE = "overdue_followup"
+UNPLANNED = "unplanned_followup"
 
 DAILY_STRINGS: dict[str, dict[str, Any]] = {
     "zh": {
         "brand": "慧茂日报",
-        "daily_subject": "【慧茂日报】{about} {md}（{weekday}）今日跟进 {due} · 逾期 {overdue} · 待改 {findings}",
+        "daily_subject": "【慧茂日报】{about} {md}（{weekday}）今日跟进 {due} · 逾期 {overdue}{unplanned} · 待改 {findings}",
         "day_title": "{date}（{weekday}）",
         "intro_daily": "以下是您今天（{date}，{weekday}）需要处理的事项。",
         "due_today": "今日应跟进",
+        "due_line": "{client}：{reason}；上次拜访 {last}",
+        "due_by_date": "下次跟进日期为今天",
         "overdue": "已逾期的跟进",
-        "to_fix": "待改正的数据问题",
-        "to_fix_note": "改正表格后，下次检查会自动消失。",
+        "unplanned": "未做计划的跟进",
+        "unplanned_note": "这些客户近期应跟进，但“拜访计划”中还没有到期日前的安排：请补上计划，下次检查会自动消失。",
+        "unplanned_subject": " · 未做计划 {n}",
         "last_visit": "上次拜访",
         "never": "从未拜访",
         "brief_subject": " · 拜访简报 {n}",
@@ -77,13 +84,17 @@ DAILY_STRINGS: dict[str, dict[str, Any]] = {
     },
     "en": {
         "brand": "Huimao daily",
-        "daily_subject": "[Huimao daily] {about} {md} ({weekday}): {due} due today · {overdue} overdue · {findings} to fix",
+        "daily_subject": "[Huimao daily] {about} {md} ({weekday}): {due} due today · {overdue} overdue{unplanned} · {findings} to fix",
         "day_title": "{date} ({weekday})",
         "intro_daily": "Here is what needs your attention today ({weekday} {date}).",
         "due_today": "Follow-ups due today",
+        "due_line": "{client}: {reason}; last visit {last}",
+        "due_by_date": "next follow-up date is today",
         "overdue": "Overdue follow-ups",
-        "to_fix": "Data problems to fix",
-        "to_fix_note": "They disappear at the next check once the sheet is fixed.",
+        "unplanned": "Follow-ups without a plan",
+        "unplanned_note": "These clients are due for a follow-up soon, but the visit plan has nothing for them before "
+                          "the due date: add a plan and they disappear at the next check.",
+        "unplanned_subject": " · {n} without a plan",
         "last_visit": "Last visit",
         "never": "never visited",
         "brief_subject": " · planned visits: {n}",
@@ -145,19 +156,25 @@ def digest_mails(register: Register, findings: list[Finding], as_of: date, setti
         mine = [(f, role, behalf) for f, role, behalf in open_findings.for_person(person.name)
                 if role == OWNER or open_findings.row(f, t)["new"] or escalated_on(f) == as_of.isoformat()]
         overdue = [e for e in mine if e[0].code == OVERDUE]
-        to_fix = [e for e in mine if e[0].code != OVERDUE]
+        unplanned = [e for e in mine if e[0].code == UNPLANNED]
+        rest = [e for e in mine if e[0].code not in (OVERDUE, UNPLANNED)]
+        business = [e for e in rest if e[0].code not in HYGIENE]   # in full: what needs the person
+        hygiene = [e for e in rest if e[0].code in HYGIENE]        # cells to correct, by kind
         absent = open_findings.represented.get(person.name, [])
         today = due.get(person.name, []) + [row for name in absent for row in due.get(name, [])]
         own_briefs = _on_behalf(briefs.briefs, person.name, absent)
         warnings = _on_behalf(briefs.warnings, person.name, absent)
-        if not (today or overdue or to_fix or own_briefs or warnings):
+        if not (today or overdue or unplanned or rest or own_briefs or warnings):
             continue   # nobody gets an empty mail
         context = {
             "t": t, "lang": settings.language, "as_of": as_of.isoformat(), "day": day, "about": person.name,
             "findings_sheet": findings_sheet_info(settings, register.source),
             "recipient": {"name": person.name, "role": person.role},
             "due_today": limited(today), "overdue": limited(open_findings.rows(overdue, t)),
-            "findings": limited(open_findings.rows(to_fix, t)),
+            "unplanned": limited(open_findings.rows(unplanned, t)),
+            "findings": limited(open_findings.rows(business, t), len(business)),
+            "hygiene": {"name": person.name, "hygiene": hygiene_groups(open_findings.rows(hygiene, t)),
+                        "hygiene_count": len(hygiene)},
             "briefs": limited(own_briefs), "warnings": limited(warnings), "brief_until": briefs.days[1].isoformat(),
         }
         rendered = renderer.render("daily", context)

@@ -185,7 +185,7 @@ STRINGS: dict[str, dict] = {
         "open_findings": "Open findings",
         "findings_note": "Longest open first; they disappear at the next check once dealt with.",
         "hygiene": "Cells to correct in the sheet",
-        "hygiene_note": "By kind, the first few of each; the full list is in the “{sheet}” worksheet, filtered on “{column}” = “{name}” (it is sorted by {column}, so your rows stand together); a click in its “cell” column opens the cell to correct.",
+        "hygiene_note": 'By kind, the first few of each; the full list is in the "{sheet}" worksheet, filtered on "{column}" = "{name}" (it is sorted by {column}, so your rows stand together); a click in its "cell" column opens the cell to correct.',   # ASCII: an English mail can be all ASCII
         "notified": " (for your information)",
         "on_behalf": " (received for {name}, who has no valid email address)",
         "on_behalf_intro": "{names} have no valid email address: their items come to you; please pass them on or act for them.",

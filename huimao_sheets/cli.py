@@ -68,6 +68,7 @@ class Globals:
     credentials: Optional[Path] = None
     smtp: Optional[str] = None
     lang: Optional[str] = None
+    language: Optional[str] = None   # of the settings in force, once ``settings_for`` has resolved them
 
 
 def _globals(ctx: typer.Context) -> Globals:
@@ -86,6 +87,7 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     ``command`` must take ``ctx: typer.Context``. A global option given after the name overrides the same
     one given before it; the command reads them all through ``settings_for(ctx)`` or ``_globals(ctx)``.
+    A ``HuimaoError`` leaves the command in the language of the settings in force (else of ``--lang``).
     """
     signature = inspect.signature(command, eval_str=True)
     added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option)
@@ -97,7 +99,10 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
         for name in GLOBAL_OPTIONS:
             if (value := kwargs.pop(name)) is not None:
                 setattr(given, name, value)
-        return command(**kwargs)
+        try:
+            return command(**kwargs)
+        except HuimaoError as exc:
+            raise exc.in_language(given.language or given.lang or exc.language)
 
     with_global_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), *added])
@@ -108,7 +113,7 @@ def settings_for(ctx: typer.Context) -> Settings:
     """Settings from the config file, overridden by the global options given before or after the subcommand."""
     g = _globals(ctx)
     settings = Settings.load(g.config, language=g.lang)
-    return settings.with_overrides({
+    settings = settings.with_overrides({
         "state_dir": str(g.state) if g.state else None,
         "source": g.source,
         # --credentials, else GOOGLE_APPLICATION_CREDENTIALS, else the config's credentials
@@ -116,6 +121,8 @@ def settings_for(ctx: typer.Context) -> Settings:
         "smtp": g.smtp,
         "language": g.lang,
     })
+    g.language = settings.language   # the language of the errors that follow (``global_options``)
+    return settings
 
 
 @app.callback()

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import schedule
 
-from huimao_sheets.errors import HuimaoError
+from huimao_sheets.errors import HuimaoError, message_in
 from huimao_sheets.ledger import FAILED, MISSED, OK, PARTIAL, Ledger, private_dir, private_file
 from huimao_sheets.redact import redact
 from huimao_sheets.runner import run_job
@@ -353,7 +353,7 @@ def _run_here(job: "Job", settings: "Settings", now: datetime, slot: Slot,
         run = run_job(job, settings, now=now, as_of=slot.at.date(), period=slot.period, env=env)
         return run.status, run.summary(settings.language), None
     except HuimaoError as exc:
-        return FAILED, str(exc), None
+        return FAILED, message_in(exc, settings.language), None
     except Exception as exc:  # noqa: BLE001 - any failure of one job is logged and the loop carries on
         return FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()
 

@@ -142,7 +142,8 @@ def parse_as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
+        raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27",
+                          en=f"--as-of “{text}” is not a valid date: write e.g. 2026-11-27") from exc
 
 
 def written_note(n: int, title: str, spec: str, language: str) -> str:
@@ -183,7 +184,8 @@ def check(
 
     settings = settings_for(ctx)
     if format not in ("table", "json", "csv"):
-        raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
+        raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”",
+                          en=f"--format is table, json or csv, not “{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
     spec = resolve_source(None, settings)
     g = _globals(ctx)

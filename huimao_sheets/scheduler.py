@@ -250,7 +250,9 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
             private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
         except OSError as exc:
-            raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}") from exc
+            raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}",
+                              en=f"Cannot write the log file {path} (the setting scheduler.log_file): {exc}. "
+                                 "Check that its folder exists and is writable.") from exc
     for handler in handlers:
         handler.setFormatter(_ShanghaiFormatter("%(asctime)s %(message)s"))
         LOG.addHandler(handler)
@@ -437,7 +439,9 @@ class SchedulerLock:
             private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")
         except OSError as exc:
-            raise HuimaoError(f"无法创建锁文件 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc
+            raise HuimaoError(f"无法创建锁文件 {self.path}: {exc}。请检查 --state 目录是否可写。",
+                              en=f"Cannot create the lock file {self.path}: {exc}. Check that the --state folder "
+                                 "is writable.") from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -446,7 +450,10 @@ class SchedulerLock:
             handle.close()
             raise AlreadyRunning(
                 f"另一个调度器正在运行（进程 {pid}，锁文件 {self.path}），同一状态目录同时只能运行一个。"
-                f"请先停止它（systemctl stop huimao-sheets），或用 huimao-sheets run JOB 手动运行某个任务。") from None
+                f"请先停止它（systemctl stop huimao-sheets），或用 huimao-sheets run JOB 手动运行某个任务。",
+                en=f"Another scheduler is running (process {pid}, lock file {self.path}); only one may run on a "
+                   "state folder. Stop it first (systemctl stop huimao-sheets), or run a job by hand with "
+                   "huimao-sheets run JOB.") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")

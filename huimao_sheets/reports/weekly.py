@@ -207,7 +207,9 @@ def select_recipients(mails: list[Mail], to: str | None) -> list[Mail]:
     unknown = [typed[key] for key in typed if key not in found]
     if unknown:
         names = "、".join(dict.fromkeys(m.to_name for m in mails)) or "（无）"
-        raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}")
+        raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}",
+                          en=f"{', '.join(unknown)} (in --to) receive no report this week. The recipients are: "
+                             f"{', '.join(dict.fromkeys(m.to_name for m in mails)) or '(none)'}")
     return chosen
 
 
@@ -240,9 +242,12 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
     week = week or week_before(as_of)
     if week.sunday >= as_of:
         raise ConfigError(f"{week.label}（{week.monday} 至 {week.sunday}）在 {as_of} 还没有结束，"
-                          f"周报只针对已结束的周；请换一个 --week 或 --as-of")
+                          f"周报只针对已结束的周；请换一个 --week 或 --as-of",
+                          en=f"{week.label} ({week.monday} to {week.sunday}) has not ended on {as_of}, and a weekly "
+                             "report covers an ended week only: choose another --week or --as-of")
     if resend and not to:
-        raise ConfigError("--resend 需要同时用 --to 指定收件人")
+        raise ConfigError("--resend 需要同时用 --to 指定收件人",
+                          en="--resend needs --to as well: say whose report to send again")
     people = recipients(snapshot.register) if people is None else people
     findings = snapshot.findings
     key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run, language=settings.language)

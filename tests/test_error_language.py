@@ -5,6 +5,7 @@ text too. Each case runs the real command in a fresh folder, as an admin would."
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -153,3 +154,26 @@ def test_an_error_shows_the_text_of_its_language_and_keeps_a_one_language_text_i
     plain = HuimaoError("只有中文")
     assert (str(plain.in_language("en")), plain.language) == ("只有中文", "en")
     assert message_in(ValueError("bad"), "en") == "bad"
+
+
+ERROR_CLASSES = {"HuimaoError", "ConfigError", "SourceError", "SheetLayoutError", "MailError", "AlreadyRunning",
+                 "KeyFileExposed", "TimingError"}
+# Being rewritten with the workbook reader: their messages get an English text when that work lands.
+NOT_YET = {"huimao_sheets/register.py": 2, "huimao_sheets/sources/xlsx.py": 3, "huimao_sheets/sources/xlsx_scan.py": 3}
+
+
+def test_every_error_message_in_chinese_has_an_english_text_but_the_readers_not_yet_converted():
+    package = Path(__file__).parents[1] / "huimao_sheets"
+    chinese_only: dict[str, int] = {}
+    for path in sorted(package.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in ERROR_CLASSES or name == "__init__":   # super().__init__(…) of an error class
+                text = ast.get_source_segment(source, node) or ""
+                if CJK.search(text) and not any(k.arg == "en" for k in node.keywords):
+                    where = path.relative_to(package.parent).as_posix()
+                    chinese_only[where] = chinese_only.get(where, 0) + 1
+    assert chinese_only == NOT_YET

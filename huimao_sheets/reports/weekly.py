@@ -111,13 +111,14 @@ def spot_check_secret(state_dir: str | Path, *, create: bool, language: str = "z
             return None
         text = _new_secret(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}" if language == "zh" else
-                          f"Cannot read the spot-check key {path}: {exc}") from exc
+        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}",
+                          en=f"Cannot read the spot-check key {path}: {exc}").in_language(language) from exc
     if not _KEY_TEXT.fullmatch(text):
         raise ConfigError(f"抽查密钥 {path} 的内容无效（应为 64 位十六进制数字）。删除该文件，下次发送周报时会"
-                          f"重新生成（此后的抽查样本随之改变）。" if language == "zh" else
-                          f"The spot-check key {path} is damaged (it should be 64 hexadecimal digits). Delete the "
-                          f"file: the next weekly report that is sent makes a new one (and the samples change).")
+                          f"重新生成（此后的抽查样本随之改变）。",
+                          en=f"The spot-check key {path} is damaged (it should be 64 hexadecimal digits). Delete the "
+                          f"file: the next weekly report that is sent makes a new one (and the samples change)."
+                          ).in_language(language)
     if create:
         private_file(path)   # a key copied in with looser permissions is made 0600
     return bytes.fromhex(text)

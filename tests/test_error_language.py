@@ -1,22 +1,30 @@
 """Errors speak the configured language: with ``--lang en`` or ``language = "en"`` in huimao.toml an admin reads
 ``Error: …`` in English — what is wrong and how to fix it — and without either the same mistake gives the
 Chinese message under ``错误:``. Either way the command exits with 2. ``doctor --lang en`` quotes the English
-text too. Each case runs the real command in a fresh folder, as an admin would."""
+text too, and so do the scheduler's log and the run's record. Each case runs the real command in a fresh
+folder, as an admin would."""
 
 from __future__ import annotations
 
 import ast
+import logging
 import os
 import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from huimao_sheets.config import Settings
 from huimao_sheets.errors import HuimaoError, SourceError, message_in
+from huimao_sheets.jobs import find_job
+from huimao_sheets.ledger import Ledger
+from huimao_sheets.scheduler import run_due
+from huimao_sheets.timing import TZ
 from test_workbook_files import real_xls
 from workbooks import make_workbook
 
@@ -178,3 +186,17 @@ def test_every_error_message_in_chinese_has_an_english_text_but_the_readers_not_
                     if where not in NOT_YET:
                         chinese_only.append(f"{where}:{node.lineno}")
     assert chinese_only == []
+
+
+def test_the_schedulers_log_and_the_runs_record_tell_a_failed_job_in_english(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="huimao_sheets.scheduler")
+    missing = tmp_path / "missing.xlsx"
+    settings = Settings(source=str(missing), state_dir=str(tmp_path / "state"), outbox_dir=str(tmp_path / "outbox"),
+                        language="en")
+    run_due(settings, [find_job(settings, "daily-check")], datetime(2026, 11, 30, 8, 0, tzinfo=TZ), env={})
+    [line] = [r.getMessage() for r in caplog.records if r.name == "huimao_sheets.scheduler"]
+    assert line.startswith("daily-check 2026-11-30 failed ")
+    assert line.endswith(f"s: Workbook {missing} not found. Check the path given to --source.")
+    with Ledger.in_state_dir(settings.state_dir) as ledger:
+        [run] = ledger.runs()
+    assert run.summary == f"SourceError: Workbook {missing} not found. Check the path given to --source."

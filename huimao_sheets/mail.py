@@ -413,6 +413,11 @@ class Delivery:
     deferred: list[MailRow] = field(default_factory=list)              # not tried: its backoff is not over
     recovered: list[MailRow] = field(default_factory=list)             # left sending by a killed process
     error: str | None = None                                           # why the connection failed
+    error_en: str | None = None                                        # the same in English
+
+    def error_in(self, language: str) -> str:
+        """Why the connection failed, in ``language`` ("" when it did not)."""
+        return (self.error_en if language == "en" and self.error_en else self.error) or ""
 
     @property
     def undelivered(self) -> int:
@@ -457,7 +462,7 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
                         _not_delivered(ledger, delivery, row, reason, exc.permanent, now(), refused=True)
                     if exc.closing:   # 421: the server closes the connection
                         delivery.waiting.extend(rows[index + 1:])
-                        delivery.error = f"{transport.where}: {reason}"
+                        delivery.error = delivery.error_en = f"{transport.where}: {reason}"
                         break
                 except (OSError, smtplib.SMTPException) as exc:
                     # The connection broke. Whatever the server had of this message, it did not give its
@@ -469,10 +474,11 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
                         delivery.waiting.append(row)
                     delivery.waiting.extend(rows[index + 1:])
                     delivery.error = f"与 {transport.where} 的连接中断: {reason}"
+                    delivery.error_en = f"The connection to {transport.where} broke: {reason}"
                     break
     except MailError as exc:
         delivery.waiting = [r for r in rows if r not in delivery.sent]
-        delivery.error = str(exc)
+        delivery.error, delivery.error_en = exc.text("zh"), exc.text("en")
     return delivery
 
 

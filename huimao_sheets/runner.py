@@ -144,7 +144,7 @@ class JobRun:
         if self.undelivered:
             parts.insert(0, text["undelivered"].format(n=self.undelivered))
         if delivery.waiting:
-            parts.append(text["not_sent"].format(n=len(delivery.waiting), error=delivery.error or ""))
+            parts.append(text["not_sent"].format(n=len(delivery.waiting), error=delivery.error_in(language)))
         if delivery.refused:
             parts.append(text["refused"].format(n=len(delivery.refused), error=delivery.refused[0][1]))
         if delivery.unconfirmed:

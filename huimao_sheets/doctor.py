@@ -160,7 +160,8 @@ def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Ite
         source = opener()
         titles = source.sheet_titles()
     except HuimaoError as exc:
-        yield Item("sheet", WRONG, message_in(exc, settings.language), t["sheet_fix_google" if is_google_source(spec) else "sheet_fix_xlsx"])
+        yield Item("sheet", WRONG, message_in(exc, settings.language),
+                   t["sheet_fix_google" if is_google_source(spec) else "sheet_fix_xlsx"])
         return
     yield Item("sheet", OK, t["sheet_ok"].format(spec=spec, n=len(titles), titles=t["list"].join(titles)))
     if not is_google_source(spec):

@@ -36,7 +36,7 @@ class HuimaoError(Exception):
 
 
 def message_in(exc: BaseException, language: str) -> str:
-    """``exc``'s message in ``language``: a ``HuimaoError``'s chosen text, any other exception's own text."""
+    """``exc``'s message in ``language`` (a ``HuimaoError``'s text in that language, else the exception's own)."""
     return exc.text(language) if isinstance(exc, HuimaoError) else str(exc)
 
 

@@ -30,7 +30,8 @@ def check(source_spec: str, as_of: date, settings: Settings, only: list[str] | N
     ``late_entry`` finds nothing and no state folder is touched.
     """
     if write_findings and only:
-        raise ConfigError("--write-findings 会替换整个数据检查表，不能与 --only 同时使用。")
+        raise ConfigError("--write-findings 会替换整个数据检查表，不能与 --only 同时使用。",
+                          en="--write-findings replaces the whole findings worksheet and cannot go with --only.")
     source = open_source(source_spec, credentials or settings.credentials, write=write_findings)
     seen = None
     if use_state:

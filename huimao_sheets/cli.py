@@ -68,6 +68,7 @@ class Globals:
     credentials: Optional[Path] = None
     smtp: Optional[str] = None
     lang: Optional[str] = None
+    language: Optional[str] = None   # of the settings in force, once ``settings_for`` has resolved them
 
 
 def _globals(ctx: typer.Context) -> Globals:
@@ -86,6 +87,7 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     ``command`` must take ``ctx: typer.Context``. A global option given after the name overrides the same
     one given before it; the command reads them all through ``settings_for(ctx)`` or ``_globals(ctx)``.
+    A ``HuimaoError`` leaves the command in the language of the settings in force (else of ``--lang``).
     """
     signature = inspect.signature(command, eval_str=True)
     added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option)
@@ -97,7 +99,10 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
         for name in GLOBAL_OPTIONS:
             if (value := kwargs.pop(name)) is not None:
                 setattr(given, name, value)
-        return command(**kwargs)
+        try:
+            return command(**kwargs)
+        except HuimaoError as exc:
+            raise exc.in_language(given.language or given.lang or exc.language)
 
     with_global_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), *added])
@@ -108,7 +113,7 @@ def settings_for(ctx: typer.Context) -> Settings:
     """Settings from the config file, overridden by the global options given before or after the subcommand."""
     g = _globals(ctx)
     settings = Settings.load(g.config, language=g.lang)
-    return settings.with_overrides({
+    settings = settings.with_overrides({
         "state_dir": str(g.state) if g.state else None,
         "source": g.source,
         # --credentials, else GOOGLE_APPLICATION_CREDENTIALS, else the config's credentials
@@ -116,6 +121,8 @@ def settings_for(ctx: typer.Context) -> Settings:
         "smtp": g.smtp,
         "language": g.lang,
     })
+    g.language = settings.language   # the language of the errors that follow (``global_options``)
+    return settings
 
 
 @app.callback()
@@ -135,7 +142,8 @@ def parse_as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27") from exc
+        raise ConfigError(f"--as-of 的日期“{text}”无效，请写成 2026-11-27",
+                          en=f"--as-of “{text}” is not a valid date: write e.g. 2026-11-27") from exc
 
 
 def written_note(n: int, title: str, spec: str, language: str) -> str:
@@ -176,7 +184,8 @@ def check(
 
     settings = settings_for(ctx)
     if format not in ("table", "json", "csv"):
-        raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”")
+        raise HuimaoError(f"--format 只能是 table、json 或 csv，而不是“{format}”",
+                          en=f"--format is table, json or csv, not “{format}”")
     codes = [c.strip() for c in only.split(",") if c.strip()] if only else None
     spec = resolve_source(None, settings)
     g = _globals(ctx)

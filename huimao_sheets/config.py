@@ -92,15 +92,16 @@ def _language(value: Any) -> str:
 def load_toml(path: Path, what: str, language: str = "zh") -> dict[str, Any]:
     """The TOML document in ``path``; a file that cannot be read or is not TOML is a ConfigError naming
     ``what`` (配置文件, 任务文件) and the file."""
-    text = TEXT[_language(language)]
-    what = _WHAT_EN.get(what, what) if language == "en" else what
+    zh, en, what_en = TEXT["zh"], TEXT["en"], _WHAT_EN.get(what, what)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(text["unreadable"].format(what=what, path=path, exc=exc)).in_language(language) from exc
+        raise ConfigError(zh["unreadable"].format(what=what, path=path, exc=exc),
+                          en=en["unreadable"].format(what=what_en, path=path, exc=exc)).in_language(language) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(text["not_toml"].format(what=what.capitalize() if language == "en" else what, path=path,
-                                                  exc=exc)).in_language(language) from exc
+        raise ConfigError(zh["not_toml"].format(what=what, path=path, exc=exc),
+                          en=en["not_toml"].format(what=what_en.capitalize(), path=path, exc=exc)
+                          ).in_language(language) from exc
 
 
 def _why(info: ValidationInfo, name: str, **values: Any) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from huimao_sheets.config import Settings
-from huimao_sheets.errors import HuimaoError
+from huimao_sheets.errors import HuimaoError, message_in
 from huimao_sheets.findings_sheet import findings_title
 from huimao_sheets.layout import SHEETS, header_key
 from huimao_sheets.mail import PASSWORD_ENV, is_loopback, parse_smtp_url
@@ -160,7 +160,8 @@ def _source_items(spec: str, settings: Settings, transport: Any) -> Iterator[Ite
         source = opener()
         titles = source.sheet_titles()
     except HuimaoError as exc:
-        yield Item("sheet", WRONG, str(exc), t["sheet_fix_google" if is_google_source(spec) else "sheet_fix_xlsx"])
+        yield Item("sheet", WRONG, message_in(exc, settings.language),
+                   t["sheet_fix_google" if is_google_source(spec) else "sheet_fix_xlsx"])
         return
     yield Item("sheet", OK, t["sheet_ok"].format(spec=spec, n=len(titles), titles=t["list"].join(titles)))
     if not is_google_source(spec):
@@ -178,7 +179,7 @@ def _credential_items(settings: Settings) -> Iterator[Item]:
         yield Item("key_permissions", WRONG, t["key_exposed"].format(path=exc.path), f"chmod 600 {exc.path}")
         return
     except HuimaoError as exc:
-        yield Item("credentials", WRONG, str(exc), t["credentials_fix"])
+        yield Item("credentials", WRONG, message_in(exc, settings.language), t["credentials_fix"])
         return
     yield Item("credentials", OK, t["credentials_ok"].format(path=account.path, email=account.client_email))
     yield Item("key_permissions", OK, t["key_ok"])
@@ -203,7 +204,7 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
     try:
         found = find_sheets(titles, settings)
     except HuimaoError as exc:
-        yield Item("worksheets", WRONG, str(exc), t["worksheets_fix"])
+        yield Item("worksheets", WRONG, message_in(exc, settings.language), t["worksheets_fix"])
         return
     yield Item("worksheets", OK, t["list"].join(found.values()))
     tables = source.read_tables(list(found.values()))
@@ -218,7 +219,7 @@ def _layout_items(source: Any, titles: list[str], settings: Settings) -> Iterato
         try:
             map_columns(spec, title, head, settings)
         except HuimaoError as exc:
-            yield Item("headers", WRONG, str(exc), t["headers_fix"])
+            yield Item("headers", WRONG, message_in(exc, settings.language), t["headers_fix"])
         else:
             yield Item("headers", OK, t["headers_ok"].format(title=title))
             yield from _optional_items(spec, title, head, settings)
@@ -331,7 +332,7 @@ def _smtp_item(settings: Settings, timeout: float, env: Mapping[str, str]) -> It
     try:
         target = parse_smtp_url(settings.smtp)
     except HuimaoError as exc:
-        return Item("smtp", WRONG, str(exc), t["bad_url"])
+        return Item("smtp", WRONG, message_in(exc, settings.language), t["bad_url"])
     where, user, host = target.display(), target.user, target.host
     password = env.get(PASSWORD_ENV) or None
 

@@ -98,7 +98,10 @@ def check_not_a_staff_sheet(title: str, settings: Settings) -> None:
         if header_key(title) in {header_key(n) for n in names}:
             raise ConfigError(
                 f"数据检查表的名称“{title}”与员工编辑的工作表“{spec.title}”相同。服务从不写员工的工作表："
-                "请在 huimao.toml 的 [sheets] 中给 findings 另起一个名字（默认“数据检查”）。"
+                "请在 huimao.toml 的 [sheets] 中给 findings 另起一个名字（默认“数据检查”）。",
+                en=f"The findings worksheet's name “{title}” is that of the staff-edited worksheet “{spec.title}”, and "
+                   "the service never writes a worksheet staff edit: give findings another name under [sheets] in "
+                   "huimao.toml (the default is “数据检查”)."
             )
 
 

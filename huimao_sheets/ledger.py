@@ -236,7 +236,9 @@ class Ledger:
                         if column not in have:
                             self.db.execute(f"ALTER TABLE mail ADD COLUMN {column} {kind}")
         except (sqlite3.Error, OSError) as exc:
-            raise ConfigError(f"无法打开状态数据库 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc
+            raise ConfigError(f"无法打开状态数据库 {self.path}: {exc}。请检查 --state 目录是否可写。",
+                              en=f"Cannot open the state database {self.path}: {exc}. Check that the --state "
+                                 "folder is writable.") from exc
         self.db.row_factory = sqlite3.Row
 
     @classmethod

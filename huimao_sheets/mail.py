@@ -85,7 +85,9 @@ def sender_address(settings: Settings) -> Address:
         except (ValueError, IndexError, HeaderParseError):
             pass
     raise ConfigError(f"配置项 mail_from 的值“{settings.mail_from}”不是有效的发件人，"
-                      f"请写成 \"慧茂周报 <report@example.com>\"")
+                      f"请写成 \"慧茂周报 <report@example.com>\"",
+                      en=f"The setting mail_from = “{settings.mail_from}” is not a valid sender. "
+                         f"Write it as \"Huimao reports <report@example.com>\".")
 
 
 @dataclass
@@ -175,9 +177,12 @@ class SmtpTarget:
 
 def parse_smtp_url(url: str) -> SmtpTarget:
     """``smtp://[user@]host[:port][?starttls=required]`` or ``smtps://[user@]host[:port]``."""
-    def bad(why: str) -> ConfigError:
+    def bad(why: str, why_en: str) -> ConfigError:
         return ConfigError(redact(f"SMTP 地址“{url}”无效: {why}。请写成 smtp://user@host:587（STARTTLS）"
-                                  f"或 smtps://user@host:465（SSL），密码放在环境变量 {PASSWORD_ENV} 中。", typed))
+                                  f"或 smtps://user@host:465（SSL），密码放在环境变量 {PASSWORD_ENV} 中。", typed),
+                           en=redact(f"The SMTP address “{url}” is not valid: {why_en}. Write smtp://user@host:587 "
+                                     f"(STARTTLS) or smtps://user@host:465 (SSL), and put the password in the "
+                                     f"environment variable {PASSWORD_ENV}.", typed))
 
     parts = urlsplit(url.strip())
     try:
@@ -187,24 +192,27 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     try:
         port = parts.port
     except ValueError as exc:
-        raise bad(str(exc)) from None
+        raise bad(str(exc), str(exc)) from None
     if parts.scheme not in ("smtp", "smtps"):
-        raise bad("只支持 smtp:// 和 smtps://")
+        raise bad("只支持 smtp:// 和 smtps://", "only smtp:// and smtps:// are supported")
     if not parts.hostname:
-        raise bad("缺少服务器名")
+        raise bad("缺少服务器名", "the server name is missing")
     if parts.password is not None:
-        raise bad(f"密码不能写在地址里，请使用环境变量 {PASSWORD_ENV}")
+        raise bad(f"密码不能写在地址里，请使用环境变量 {PASSWORD_ENV}",
+                  f"the password must not be written in the address; use the environment variable {PASSWORD_ENV}")
     if parts.path not in ("", "/") or parts.fragment:
-        raise bad("地址中不应有路径")
+        raise bad("地址中不应有路径", "the address must not have a path")
     query = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(query) - {"starttls"})
     if unknown:
-        raise bad(f"未知参数 {', '.join(unknown)}（只支持 starttls=required）")
+        raise bad(f"未知参数 {', '.join(unknown)}（只支持 starttls=required）",
+                  f"unknown parameter {', '.join(unknown)} (only starttls=required is supported)")
     starttls = query.get("starttls", ["auto"])[-1]
     if starttls not in ("auto", "required"):
-        raise bad(f"starttls 只能是 required 或 auto，而不是“{starttls}”")
+        raise bad(f"starttls 只能是 required 或 auto，而不是“{starttls}”",
+                  f"starttls is required or auto, not “{starttls}”")
     if parts.scheme == "smtps" and starttls == "required":
-        raise bad("smtps:// 本身就是加密连接，不需要 starttls")
+        raise bad("smtps:// 本身就是加密连接，不需要 starttls", "smtps:// is encrypted already and takes no starttls")
     user = unquote(parts.username) if parts.username else None
     return SmtpTarget(parts.scheme, parts.hostname, port or (465 if parts.scheme == "smtps" else 25), user, starttls)
 
@@ -265,7 +273,9 @@ class OutboxTransport:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise MailError(f"无法创建发件箱目录 {self.folder}: {exc}") from exc
+            raise MailError(f"无法创建发件箱目录 {self.folder}: {exc}",
+                            en=f"Cannot create the outbox folder {self.folder}: {exc}. Check that its parent "
+                               "folder is writable, or set outbox_dir in huimao.toml.") from exc
         return self
 
     def __exit__(self, *exc) -> None:
@@ -315,11 +325,16 @@ class SmtpTransport:
                     self.smtp.ehlo()
                 elif t.starttls == "required":
                     raise MailError(f"邮件服务器 {self.where} 不支持 STARTTLS，而地址要求 starttls=required；"
-                                    f"请改用 smtps:// 或确认服务器设置")
+                                    f"请改用 smtps:// 或确认服务器设置",
+                                    en=f"The mail server {self.where} does not offer STARTTLS, which the address "
+                                       "requires (starttls=required). Use smtps:// or check the server's settings.")
             if t.user:
                 if not encrypted and not is_loopback(t.host):
                     raise MailError(f"拒绝在未加密的连接上向 {t.host} 发送密码：服务器 {self.where} 未提供 STARTTLS。"
-                                    f"请改用 smtps://{t.user}@{t.host}:465 或开启服务器的 STARTTLS")
+                                    f"请改用 smtps://{t.user}@{t.host}:465 或开启服务器的 STARTTLS",
+                                    en=f"Refusing to send the password to {t.host} over an unencrypted connection: "
+                                       f"the server {self.where} does not offer STARTTLS. Use "
+                                       f"smtps://{t.user}@{t.host}:465 or turn on STARTTLS on the server.")
                 self.smtp.login(t.user, self.password or "")
         except MailError:
             self._quit()
@@ -327,10 +342,14 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as exc:
             self._quit()
             raise MailError(f"邮件服务器 {self.where} 拒绝了用户 {t.user} 的登录（{exc.smtp_code}）。"
-                            f"请检查用户名和环境变量 {PASSWORD_ENV}") from exc
+                            f"请检查用户名和环境变量 {PASSWORD_ENV}",
+                            en=f"The mail server {self.where} refused the login of user {t.user} ({exc.smtp_code}). "
+                               f"Check the user name and the environment variable {PASSWORD_ENV}.") from exc
         except (OSError, smtplib.SMTPException) as exc:
             self._quit()
-            raise MailError(redact(f"无法连接邮件服务器 {self.where}: {exc or type(exc).__name__}", self.password)) from exc
+            raise MailError(redact(f"无法连接邮件服务器 {self.where}: {exc or type(exc).__name__}", self.password),
+                            en=redact(f"Cannot connect to the mail server {self.where}: {exc or type(exc).__name__}. "
+                                      "Check the host, the port and the network.", self.password)) from exc
         return self
 
     def __exit__(self, *exc) -> None:
@@ -381,7 +400,9 @@ def open_transport(settings: Settings, env: Mapping[str, str] = os.environ) -> T
     target = parse_smtp_url(settings.smtp)
     password = env.get(PASSWORD_ENV) or None
     if target.user and password is None:
-        raise ConfigError(f"SMTP 地址 {target.display()} 指定了用户 {target.user}，但没有设置环境变量 {PASSWORD_ENV}")
+        raise ConfigError(f"SMTP 地址 {target.display()} 指定了用户 {target.user}，但没有设置环境变量 {PASSWORD_ENV}",
+                          en=f"The SMTP address {target.display()} names the user {target.user}, but the environment "
+                             f"variable {PASSWORD_ENV} (the password) is not set.")
     return SmtpTransport(target, password)
 
 
@@ -400,6 +421,11 @@ class Delivery:
     deferred: list[MailRow] = field(default_factory=list)              # not tried: its backoff is not over
     recovered: list[MailRow] = field(default_factory=list)             # left sending by a killed process
     error: str | None = None                                           # why the connection failed
+    error_en: str | None = None                                        # the same in English
+
+    def error_in(self, language: str) -> str:
+        """Why the connection failed, in ``language`` ("" when it did not)."""
+        return (self.error_en if language == "en" and self.error_en else self.error) or ""
 
     @property
     def undelivered(self) -> int:
@@ -444,7 +470,7 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
                         _not_delivered(ledger, delivery, row, reason, exc.permanent, now(), refused=True)
                     if exc.closing:   # 421: the server closes the connection
                         delivery.waiting.extend(rows[index + 1:])
-                        delivery.error = f"{transport.where}: {reason}"
+                        delivery.error = delivery.error_en = f"{transport.where}: {reason}"
                         break
                 except (OSError, smtplib.SMTPException) as exc:
                     # The connection broke. Whatever the server had of this message, it did not give its
@@ -456,10 +482,11 @@ def send_queued(ledger: Ledger, transport: Transport, now: Callable[[], datetime
                         delivery.waiting.append(row)
                     delivery.waiting.extend(rows[index + 1:])
                     delivery.error = f"与 {transport.where} 的连接中断: {reason}"
+                    delivery.error_en = f"The connection to {transport.where} broke: {reason}"
                     break
     except MailError as exc:
         delivery.waiting = [r for r in rows if r not in delivery.sent]
-        delivery.error = str(exc)
+        delivery.error, delivery.error_en = exc.text("zh"), exc.text("en")
     return delivery
 
 
@@ -519,19 +546,24 @@ def select_for_resend(rows: list[MailRow], to: str, kind: str | None = None, per
     Without ``period``, more than one match is a ConfigError that lists them: say which one."""
     wanted = {w.strip().casefold() for w in re.split(r"[,，;；]", to) if w.strip()}
     if not wanted:
-        raise ConfigError("请用 --to 指定收件人（姓名或邮箱）")
+        raise ConfigError("请用 --to 指定收件人（姓名或邮箱）",
+                          en="Give the recipient with --to (a name or an e-mail address).")
     chosen = [r for r in rows
               if (r.recipient.casefold() in wanted or recipient_name(r).casefold() in wanted)
               and (kind is None or r.kind == kind) and (period is None or r.period == period)]
     if not chosen:
-        raise ConfigError(f"状态库中没有发给 {to} 的邮件" + (f"（{kind or ''} {period or ''}）".replace("（ ", "（")
-                                                           if kind or period else "")
-                          + "。请检查 --to、--kind 和 --period")
+        narrowed = " ".join(w for w in (kind, period) if w)
+        raise ConfigError(f"状态库中没有发给 {to} 的邮件" + (f"（{narrowed}）" if narrowed else "")
+                          + "。请检查 --to、--kind 和 --period",
+                          en=f"The state holds no mail to {to}" + (f" ({narrowed})" if narrowed else "")
+                          + ". Check --to, --kind and --period.")
     if period is None and len(chosen) > 1:
         listed = "；".join(f"{r.kind} {r.period} → {r.recipient}" for r in
                           sorted(chosen, key=lambda r: r.queued_at, reverse=True)[:10])
         raise ConfigError(f"发给 {to} 的邮件有 {len(chosen)} 封，请用 --period（和 --kind）指定要重发哪一封。"
-                          f"最近的: {listed}")
+                          f"最近的: {listed}",
+                          en=f"There are {len(chosen)} messages to {to}: say which one to send again with --period "
+                             f"(and --kind). The latest: {listed.replace('；', '; ')}")
     return chosen
 
 

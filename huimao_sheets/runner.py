@@ -27,7 +27,7 @@ from typing import Mapping
 
 from huimao_sheets.checks.late_entry import visit_keys
 from huimao_sheets.config import Settings
-from huimao_sheets.errors import HuimaoError
+from huimao_sheets.errors import HuimaoError, message_in
 from huimao_sheets.findings import Finding
 from huimao_sheets.findings_sheet import remove_temp_leftovers, replace_findings_sheet
 from huimao_sheets.jobs import DAILY_DIGEST, FINDINGS_SHEET, WEEKLY_REPORT, Job
@@ -144,7 +144,7 @@ class JobRun:
         if self.undelivered:
             parts.insert(0, text["undelivered"].format(n=self.undelivered))
         if delivery.waiting:
-            parts.append(text["not_sent"].format(n=len(delivery.waiting), error=delivery.error or ""))
+            parts.append(text["not_sent"].format(n=len(delivery.waiting), error=delivery.error_in(language)))
         if delivery.refused:
             parts.append(text["refused"].format(n=len(delivery.refused), error=delivery.refused[0][1]))
         if delivery.unconfirmed:
@@ -225,14 +225,14 @@ def run_job(job: Job, settings: Settings, *, now: datetime, as_of: date | None =
                 try:
                     OUTPUT_STEPS[output](work)
                 except HuimaoError as exc:   # the other outputs still run; the run is recorded as failed
-                    run.errors.append(f"{output}: {exc}")
+                    run.errors.append(f"{output}: {message_in(exc, settings.language)}")
             if transport is not None:
                 run.delivery = send_queued(ledger, transport, lambda: now)
                 if run.weekly is not None:
                     run.weekly.delivery = run.delivery
         except BaseException as exc:
             if run_id is not None:
-                ledger.finish_run(run_id, FAILED, now, f"{type(exc).__name__}: {exc}"[:500])
+                ledger.finish_run(run_id, FAILED, now, f"{type(exc).__name__}: {message_in(exc, settings.language)}"[:500])
             raise
         if run_id is not None:
             ledger.finish_run(run_id, run.status, now, run.summary(settings.language)[:1000])

@@ -118,5 +118,6 @@ def init_folder(folder: str | Path = ".") -> list[Created]:
         done += _copy_folder(packaged_jobs(), folder / "jobs", "*.toml")
         done += _copy_folder(packaged_templates(), folder / "templates", "*.j2")
     except OSError as exc:
-        raise HuimaoError(f"无法在 {folder} 中写入文件: {exc}") from exc
+        raise HuimaoError(f"无法在 {folder} 中写入文件: {exc}",
+                          en=f"Cannot write files in {folder}: {exc}. Check that the folder is writable.") from exc
     return done

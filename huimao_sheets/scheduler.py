@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import schedule
 
-from huimao_sheets.errors import HuimaoError
+from huimao_sheets.errors import HuimaoError, message_in
 from huimao_sheets.ledger import FAILED, MISSED, OK, PARTIAL, Ledger, private_dir, private_file
 from huimao_sheets.redact import redact
 from huimao_sheets.runner import run_job
@@ -250,7 +250,9 @@ def scheduler_log(settings: "Settings", stream=None) -> Iterator[logging.Logger]
             private_file(private_dir(path.parent) / path.name)   # 0600: the log names people and addresses
             handlers.append(logging.FileHandler(path, encoding="utf-8"))
         except OSError as exc:
-            raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}") from exc
+            raise HuimaoError(f"无法写入日志文件 {path}（配置项 scheduler.log_file）: {exc}",
+                              en=f"Cannot write the log file {path} (the setting scheduler.log_file): {exc}. "
+                                 "Check that its folder exists and is writable.") from exc
     for handler in handlers:
         handler.setFormatter(_ShanghaiFormatter("%(asctime)s %(message)s"))
         LOG.addHandler(handler)
@@ -353,7 +355,7 @@ def _run_here(job: "Job", settings: "Settings", now: datetime, slot: Slot,
         run = run_job(job, settings, now=now, as_of=slot.at.date(), period=slot.period, env=env)
         return run.status, run.summary(settings.language), None
     except HuimaoError as exc:
-        return FAILED, str(exc), None
+        return FAILED, message_in(exc, settings.language), None
     except Exception as exc:  # noqa: BLE001 - any failure of one job is logged and the loop carries on
         return FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()
 
@@ -437,7 +439,9 @@ class SchedulerLock:
             private_file(private_dir(self.path.parent) / self.path.name)
             handle = open(self.path, "a+", encoding="utf-8")
         except OSError as exc:
-            raise HuimaoError(f"无法创建锁文件 {self.path}: {exc}。请检查 --state 目录是否可写。") from exc
+            raise HuimaoError(f"无法创建锁文件 {self.path}: {exc}。请检查 --state 目录是否可写。",
+                              en=f"Cannot create the lock file {self.path}: {exc}. Check that the --state folder "
+                                 "is writable.") from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -446,7 +450,10 @@ class SchedulerLock:
             handle.close()
             raise AlreadyRunning(
                 f"另一个调度器正在运行（进程 {pid}，锁文件 {self.path}），同一状态目录同时只能运行一个。"
-                f"请先停止它（systemctl stop huimao-sheets），或用 huimao-sheets run JOB 手动运行某个任务。") from None
+                f"请先停止它（systemctl stop huimao-sheets），或用 huimao-sheets run JOB 手动运行某个任务。",
+                en=f"Another scheduler is running (process {pid}, lock file {self.path}); only one may run on a "
+                   "state folder. Stop it first (systemctl stop huimao-sheets), or run a job by hand with "
+                   "huimao-sheets run JOB.") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")

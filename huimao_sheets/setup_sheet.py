@@ -110,7 +110,7 @@ def _existing_sheet(plan: SheetPlan, title: str, backend: Backend, settings: Set
     assert plan.spec is not None
     header_row, mapping = locate_columns(plan.spec, rows, settings)
     if not mapping and not all(_is_blank_row(r) for r in rows):
-        change.note = f"“{title}”的前{HEADER_SEARCH_ROWS}行中找不到表头，未做改动：请在第1行写上表头后再运行。"
+        change.note = "no_header"
         return change
     header_cells = rows[header_row] if header_row < len(rows) else []
     next_col = max((i + 1 for i, c in enumerate(header_cells) if cell_text(c).strip()), default=0)
@@ -132,10 +132,13 @@ def _existing_sheet(plan: SheetPlan, title: str, backend: Backend, settings: Set
 MESSAGES = {
     "zh": {"create": "创建工作表“{title}”，表头 {n} 列", "headers": "在“{title}”第{row}行添加表头：{names}",
            "freeze": "冻结“{title}”的前 {n} 行（表头）", "list": "“{title}”的“{header}”列：下拉选项 {values}",
-           "date": "“{title}”的“{header}”列：只接受日期", "none": "表格已符合要求，无需改动。"},
+           "date": "“{title}”的“{header}”列：只接受日期", "none": "表格已符合要求，无需改动。",
+           "no_header": "“{title}”的前{n}行中找不到表头，未做改动：请在第1行写上表头后再运行。"},
     "en": {"create": "created worksheet “{title}” with {n} headers", "headers": "added headers to “{title}” row {row}: {names}",
            "freeze": "froze the first {n} row(s) of “{title}”", "list": "“{title}” column “{header}”: drop-down {values}",
-           "date": "“{title}” column “{header}”: dates only", "none": "The spreadsheet already matches the layout."},
+           "date": "“{title}” column “{header}”: dates only", "none": "The spreadsheet already matches the layout.",
+           "no_header": "no header found in the first {n} rows of “{title}”, so it was left unchanged: write the "
+                        "headers in row 1 and run again"},
 }
 
 
@@ -145,7 +148,7 @@ def describe(changes: list[SheetChange], language: str = "zh") -> list[str]:
     lines = []
     for c in changes:
         if c.note:
-            lines.append(c.note)
+            lines.append(text[c.note].format(title=c.title, n=HEADER_SEARCH_ROWS))
         if c.create:
             lines.append(text["create"].format(title=c.title, n=len(c.headers)))
         elif c.headers:

@@ -46,6 +46,10 @@ _WEEKDAYS.update({"周天": 6, "星期天": 6})
 _WEEKDAY_NAMES = {"zh": "一二三四五六日", "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                               "Saturday", "Sunday")}
 
+class TimingError(ConfigError, ValueError):
+    """A time of day or a ``when`` that cannot be read (a ValueError too, for the callers that validate)."""
+
+
 WHEN_FORMS = '"workdays 08:00"、"monday 08:00"、"daily 07:30"、"every 2 hours"、"every 30 minutes"、"workdays every 2 hours"'
 
 
@@ -54,7 +58,8 @@ def parse_time_of_day(text: str) -> time:
     m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", str(text))
     if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
         return time(int(m.group(1)), int(m.group(2)))
-    raise ValueError(f"“{text}”不是时刻，请写成 HH:MM，例如 08:00 或 17:30")
+    raise TimingError(f"“{text}”不是时刻，请写成 HH:MM，例如 08:00 或 17:30",
+                      en=f"“{text}” is not a time of day: write HH:MM, e.g. 08:00 or 17:30")
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ def parse_when(text: str) -> When:
         n = int(m.group(2))
         every = timedelta(hours=n) if m.group(3).startswith("h") else timedelta(minutes=n)
         if not MIN_INTERVAL <= every <= timedelta(days=1):
-            raise ValueError(f"间隔“{text}”应在 5 分钟到 24 小时之间")
+            raise TimingError(f"间隔“{text}”应在 5 分钟到 24 小时之间",
+                              en=f"the interval “{text}” should be between 5 minutes and 24 hours")
         return When(str(text), INTERVAL, every=every, workdays_only=bool(m.group(1)))
     m = re.fullmatch(r"(\S+?)\s*(\d{1,2}[:：]\d{2})", s)
     if m:
@@ -104,7 +110,8 @@ def parse_when(text: str) -> When:
             return When(str(text), _DAY_WORDS[word], at=at)
         if word in _WEEKDAYS:
             return When(str(text), WEEKLY, at=at, weekday=_WEEKDAYS[word])
-    raise ValueError(f"无法识别“{text}”。可写成 {WHEN_FORMS}（时间为北京时间）")
+    raise TimingError(f"无法识别“{text}”。可写成 {WHEN_FORMS}（时间为北京时间）",
+                      en=f"“{text}” is not a schedule. Write {WHEN_FORMS.replace('、', ', ')} (Beijing time)")
 
 
 def work_calendar(settings) -> WorkCalendar:
@@ -250,4 +257,5 @@ def parse_week(text: str) -> Week:
             return week
         except ValueError:
             pass
-    raise ConfigError(f"--week 的值“{text}”无效，请写成 ISO 周，例如 2026-W48（该年的第 1–52/53 周）")
+    raise ConfigError(f"--week 的值“{text}”无效，请写成 ISO 周，例如 2026-W48（该年的第 1–52/53 周）",
+                      en=f"--week “{text}” is not valid: write an ISO week, e.g. 2026-W48 (week 1–52/53 of the year)")

@@ -197,6 +197,7 @@ def test_a_server_that_is_down_loses_nothing(tmp_path):
         queue(ledger, "a@huimao.cn", "b@huimao.cn")
         delivery = send_queued(ledger, open_transport(Settings(smtp=url), NO_PASSWORD), lambda: NOW)
         assert delivery.sent == [] and len(delivery.waiting) == 2 and "无法连接邮件服务器" in delivery.error
+        assert delivery.error_in("en").startswith(f"Cannot connect to the mail server {url}: ")
         assert len(ledger.queued()) == 2
         server.start(port=int(url.rsplit(":", 1)[1]))
         try:

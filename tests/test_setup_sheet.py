@@ -113,6 +113,8 @@ def test_a_worksheet_whose_header_cannot_be_found_is_left_alone_with_a_note(stan
     standin.add_spreadsheet(KEY, {"客户档案": [["公司", "电话"], ["鼎盛", "138"]]})
     changes = setup_sheet(f"gsheet:{KEY}", settings)
     assert describe(changes)[0] == "“客户档案”的前10行中找不到表头，未做改动：请在第1行写上表头后再运行。"
+    assert describe(changes, "en")[0] == ("no header found in the first 10 rows of “客户档案”, so it was left "
+                                          "unchanged: write the headers in row 1 and run again")
     assert standin.spreadsheets[KEY].sheet("客户档案").values() == [["公司", "电话"], ["鼎盛", "138"]]
 
 

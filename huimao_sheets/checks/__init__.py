@@ -72,7 +72,8 @@ def select(only: list[str] | None) -> dict[str, Check]:
         return dict(CHECKS)
     unknown = [code for code in only if code not in CHECKS]
     if unknown:
-        raise ConfigError(f"未知的检查 {', '.join(unknown)}。可选: {', '.join(CHECKS)}")
+        raise ConfigError(f"未知的检查 {', '.join(unknown)}。可选: {', '.join(CHECKS)}",
+                          en=f"Unknown check {', '.join(unknown)}. The checks are: {', '.join(CHECKS)}")
     return {code: CHECKS[code] for code in only}
 
 

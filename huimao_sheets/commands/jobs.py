@@ -107,9 +107,11 @@ def parse_now(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise ConfigError(f"--now 的值“{text}”无效，请写成 2026-11-30T14:00（北京时间）") from exc
+        raise ConfigError(f"--now 的值“{text}”无效，请写成 2026-11-30T14:00（北京时间）",
+                          en=f"--now “{text}” is not valid: write e.g. 2026-11-30T14:00 (Beijing time)") from exc
     if len(text.strip()) <= 10:
-        raise ConfigError(f"--now 的值“{text}”缺少时刻，请写成 2026-11-30T14:00（北京时间）")
+        raise ConfigError(f"--now 的值“{text}”缺少时刻，请写成 2026-11-30T14:00（北京时间）",
+                          en=f"--now “{text}” lacks the time of day: write e.g. 2026-11-30T14:00 (Beijing time)")
     return moment.replace(tzinfo=TZ) if moment.tzinfo is None else moment.astimezone(TZ)
 
 
@@ -231,7 +233,8 @@ def schedule_command(
 
     settings = settings_for(ctx)
     if now and not once:
-        raise ConfigError("--now 只能与 --once 一起使用（长期运行的调度器总是按真实时间）")
+        raise ConfigError("--now 只能与 --once 一起使用（长期运行的调度器总是按真实时间）",
+                          en="--now goes with --once only (the long-running scheduler always follows the real time)")
     jobs = load_jobs(settings)
     if not jobs:
         raise ConfigError(TEXT[settings.language]["no_jobs"].format(folder=jobs_folder(settings)))

@@ -99,13 +99,13 @@ def weekly(
         say(text["sent"].format(n=len(delivery.sent), where=delivery.where))
         if skipped:
             say(text["skipped"].format(n=skipped))
-        say_delivery(delivery, text)
+        say_delivery(delivery, text, settings.language)
     for row in run.unconfirmed:
         say(text["unconfirmed"].format(to=row.recipient, kind=row.kind, period=row.period))
     raise typer.Exit(0 if run.ok else 2)
 
 
-def say_delivery(delivery, text: dict) -> None:
+def say_delivery(delivery, text: dict, language: str) -> None:
     """What did not go, one line each: refused for now, dead letters, cut off, not tried, waiting."""
     say = typer.echo
     for row, why in delivery.refused:
@@ -115,7 +115,7 @@ def say_delivery(delivery, text: dict) -> None:
     for row in delivery.unconfirmed:
         say(text["cut"].format(to=row.recipient, kind=row.kind, period=row.period))
     if delivery.waiting:
-        say(text["waiting"].format(n=len(delivery.waiting), error=delivery.error or ""))
+        say(text["waiting"].format(n=len(delivery.waiting), error=delivery.error_in(language)))
     if delivery.deferred:
         say(text["deferred"].format(n=len(delivery.deferred)))
     if delivery.undelivered:
@@ -146,5 +146,5 @@ def resend_command(
         typer.echo(text["requeued"].format(kind=row.kind, period=row.period, name=recipient_name(row) or "—",
                                            to=row.recipient))
     typer.echo(text["sent"].format(n=len(done.delivery.sent), where=done.delivery.where))
-    say_delivery(done.delivery, text)
+    say_delivery(done.delivery, text, settings.language)
     raise typer.Exit(0 if done.ok else 2)

@@ -94,7 +94,10 @@ class Renderer:
             custom = Path(settings.templates_dir)
             if not custom.is_dir():
                 raise ConfigError(f"配置项 templates_dir 指向的目录 {custom} 不存在。"
-                                  f"运行 `huimao-sheets init` 可复制一份模板以便修改，或删除该配置项使用内置模板。")
+                                  f"运行 `huimao-sheets init` 可复制一份模板以便修改，或删除该配置项使用内置模板。",
+                                  en=f"The folder {custom} named by the setting templates_dir does not exist. Run "
+                                     "`huimao-sheets init` to copy the templates there for editing, or remove the "
+                                     "setting to use the built-in templates.")
             folders.append(str(custom))
         folders.append(str(packaged_templates()))
         self.env = _environment(tuple(folders))
@@ -104,11 +107,17 @@ class Renderer:
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise ConfigError(f"模板 {exc.filename or name} 第{exc.lineno}行有语法错误: {exc.message}") from exc
+            raise ConfigError(f"模板 {exc.filename or name} 第{exc.lineno}行有语法错误: {exc.message}",
+                              en=f"Template {exc.filename or name} has a syntax error in line {exc.lineno}: "
+                                 f"{exc.message}. Correct the template.") from exc
         except jinja2.TemplateNotFound as exc:
-            raise ConfigError(f"找不到模板 {exc.name}（在 {', '.join(self.env.loader.searchpath)} 中）") from exc
+            raise ConfigError(f"找不到模板 {exc.name}（在 {', '.join(self.env.loader.searchpath)} 中）",
+                              en=f"Template {exc.name} not found (in {', '.join(self.env.loader.searchpath)}). Restore "
+                                 "it, or copy it from the built-in templates with `huimao-sheets init`.") from exc
         except jinja2.UndefinedError as exc:
-            raise ConfigError(f"模板 {name} 用到了不存在的变量: {exc.message}") from exc
+            raise ConfigError(f"模板 {name} 用到了不存在的变量: {exc.message}",
+                              en=f"Template {name} uses a variable that does not exist: {exc.message}. "
+                                 "Correct the template.") from exc
 
     def subject(self, kind: str, context: dict[str, Any]) -> str:
         """``<kind>.subject.j2``, on one line."""

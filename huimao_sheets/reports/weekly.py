@@ -111,13 +111,14 @@ def spot_check_secret(state_dir: str | Path, *, create: bool, language: str = "z
             return None
         text = _new_secret(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}" if language == "zh" else
-                          f"Cannot read the spot-check key {path}: {exc}") from exc
+        raise ConfigError(f"无法读取抽查密钥 {path}: {exc}",
+                          en=f"Cannot read the spot-check key {path}: {exc}").in_language(language) from exc
     if not _KEY_TEXT.fullmatch(text):
         raise ConfigError(f"抽查密钥 {path} 的内容无效（应为 64 位十六进制数字）。删除该文件，下次发送周报时会"
-                          f"重新生成（此后的抽查样本随之改变）。" if language == "zh" else
-                          f"The spot-check key {path} is damaged (it should be 64 hexadecimal digits). Delete the "
-                          f"file: the next weekly report that is sent makes a new one (and the samples change).")
+                          f"重新生成（此后的抽查样本随之改变）。",
+                          en=f"The spot-check key {path} is damaged (it should be 64 hexadecimal digits). Delete the "
+                          f"file: the next weekly report that is sent makes a new one (and the samples change)."
+                          ).in_language(language)
     if create:
         private_file(path)   # a key copied in with looser permissions is made 0600
     return bytes.fromhex(text)
@@ -207,7 +208,9 @@ def select_recipients(mails: list[Mail], to: str | None) -> list[Mail]:
     unknown = [typed[key] for key in typed if key not in found]
     if unknown:
         names = "、".join(dict.fromkeys(m.to_name for m in mails)) or "（无）"
-        raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}")
+        raise ConfigError(f"--to 中的 {'、'.join(unknown)} 不是本周报告的收件人。收件人有: {names}",
+                          en=f"{', '.join(unknown)} (in --to) receive no report this week. The recipients are: "
+                             f"{', '.join(dict.fromkeys(m.to_name for m in mails)) or '(none)'}")
     return chosen
 
 
@@ -240,9 +243,12 @@ def plan_weekly(snapshot: Snapshot, settings: Settings, ledger: Ledger, first_se
     week = week or week_before(as_of)
     if week.sunday >= as_of:
         raise ConfigError(f"{week.label}（{week.monday} 至 {week.sunday}）在 {as_of} 还没有结束，"
-                          f"周报只针对已结束的周；请换一个 --week 或 --as-of")
+                          f"周报只针对已结束的周；请换一个 --week 或 --as-of",
+                          en=f"{week.label} ({week.monday} to {week.sunday}) has not ended on {as_of}, and a weekly "
+                             "report covers an ended week only: choose another --week or --as-of")
     if resend and not to:
-        raise ConfigError("--resend 需要同时用 --to 指定收件人")
+        raise ConfigError("--resend 需要同时用 --to 指定收件人",
+                          en="--resend needs --to as well: say whose report to send again")
     people = recipients(snapshot.register) if people is None else people
     findings = snapshot.findings
     key = spot_check_secret(settings.state_dir, create=preview is None and not dry_run, language=settings.language)

@@ -23,7 +23,7 @@ class SheetChange:
     columns_needed: int = 0                # the grid must have at least this many columns
     freeze: int | None = None              # freeze this many rows
     rules: list[tuple[int, str, Rule]] = field(default_factory=list)  # (column, header, rule) from header_row+1
-    note: str | None = None                # something the admin must do by hand
+    note: str | None = None                # something the admin must do by hand: a key of setup_sheet.MESSAGES
 
     def is_empty(self) -> bool:
         return not (self.create or self.headers or self.freeze or self.rules)

@@ -140,7 +140,9 @@ def spreadsheet_key(spec: str) -> str:
     if not _KEY.match(key):
         raise SourceError(
             f"无法从“{spec}”中读出 Google 表格的 KEY。请写成 gsheet:KEY，或粘贴浏览器地址栏中的完整链接 "
-            "https://docs.google.com/spreadsheets/d/KEY/edit。"
+            "https://docs.google.com/spreadsheets/d/KEY/edit。",
+            en=f"Cannot find a Google Sheet's KEY in “{spec}”. Write gsheet:KEY, or paste the whole link from the "
+               "browser's address bar, https://docs.google.com/spreadsheets/d/KEY/edit."
         )
     return key
 
@@ -230,12 +232,16 @@ class GoogleSheetSource:
             return {}
         missing = [t for t in titles if t not in self.sheet_properties()]
         if missing:
-            raise SourceError(f"Google 表格中没有工作表“{'、'.join(missing)}”。现有: {'、'.join(self.sheet_titles())}。")
+            raise SourceError(f"Google 表格中没有工作表“{'、'.join(missing)}”。现有: {'、'.join(self.sheet_titles())}。",
+                              en=f"The Google Sheet has no worksheet “{'”, “'.join(missing)}”. It has: "
+                                 f"{', '.join(self.sheet_titles())}.")
         ranges = [absolute_range_name(title) for title in titles]
         body = self._call(self.http.values_batch_get, self.key, ranges, params=dict(READ_PARAMS))
         value_ranges = body.get("valueRanges", [])
         if len(value_ranges) != len(titles):
-            raise SourceError(f"Google Sheets 返回了 {len(value_ranges)} 个区域，而请求的是 {len(titles)} 个。请重试。")
+            raise SourceError(f"Google Sheets 返回了 {len(value_ranges)} 个区域，而请求的是 {len(titles)} 个。请重试。",
+                              en=f"Google Sheets returned {len(value_ranges)} ranges where {len(titles)} were asked "
+                                 "for. Try again.")
         return {title: self._table(title, vr.get("values", [])) for title, vr in zip(titles, value_ranges)}
 
     def _table(self, title: str, values: list[list[Any]]) -> Table:
@@ -341,7 +347,10 @@ class GoogleSheetSource:
         except RefreshError as exc:
             raise SourceError(
                 f"Google 拒绝了服务账号 {self.client_email} 的凭据（{exc.args[0] if exc.args else exc}）。"
-                "密钥可能已被删除或停用：请在 Google Cloud 控制台为该服务账号新建 JSON 密钥。"
+                "密钥可能已被删除或停用：请在 Google Cloud 控制台为该服务账号新建 JSON 密钥。",
+                en=f"Google refused the credentials of the service account {self.client_email} "
+                   f"({exc.args[0] if exc.args else exc}). The key may have been deleted or disabled: create a new "
+                   "JSON key for the service account in the Google Cloud console."
             ) from exc
 
     def _api_error(self, exc: APIError) -> SourceError:
@@ -350,32 +359,49 @@ class GoogleSheetSource:
         if status == 403 and ("has not been used" in message or "is disabled" in message):
             return SourceError(
                 "服务账号所在的 Google Cloud 项目还没有启用 Google Sheets API。请在控制台“API 和服务”中启用它，"
-                f"几分钟后再试。（Google: {message}）"
+                f"几分钟后再试。（Google: {message}）",
+                en="The Google Sheets API is not enabled in the service account's Google Cloud project. Enable it "
+                   f"under “APIs & Services” in the console and try again a few minutes later. (Google: {message})"
             )
         if status == 403:
             return SourceError(
                 f"没有权限访问 Google 表格 {self.key}（403）。请在表格中点“共享”，把服务账号 {self.client_email} "
-                f"添加为“编辑者”，然后重试。The sheet is not shared with {self.client_email}."
+                f"添加为“编辑者”，然后重试。The sheet is not shared with {self.client_email}.",
+                en=f"No permission to open the Google Sheet {self.key} (403): it is not shared with "
+                   f"{self.client_email}. Click “Share” in the sheet, add the service account {self.client_email} "
+                   "as an editor, and try again."
             )
         if status == 404:
             return SourceError(
                 f"找不到 Google 表格 {self.key}（404）：KEY 或链接有误，或表格已被删除。请从浏览器地址栏复制 "
-                "https://docs.google.com/spreadsheets/d/KEY/edit 中的 KEY。"
+                "https://docs.google.com/spreadsheets/d/KEY/edit 中的 KEY。",
+                en=f"Google Sheet {self.key} not found (404): the KEY or the link is wrong, or the sheet was "
+                   "deleted. Copy the KEY from https://docs.google.com/spreadsheets/d/KEY/edit in the browser's "
+                   "address bar."
             )
         if status == 401:
-            return SourceError(f"Google 不接受服务账号 {self.client_email} 的凭据（401）。请重新生成 JSON 密钥。")
-        return SourceError(f"Google Sheets 拒绝了请求（{status}）: {message}")
+            return SourceError(f"Google 不接受服务账号 {self.client_email} 的凭据（401）。请重新生成 JSON 密钥。",
+                               en=f"Google does not accept the credentials of the service account "
+                                  f"{self.client_email} (401). Create a new JSON key.")
+        return SourceError(f"Google Sheets 拒绝了请求（{status}）: {message}",
+                           en=f"Google Sheets refused the request ({status}): {message}")
 
     def _gave_up(self, exc: GaveUp) -> SourceError:
         tries = f"试了 {exc.attempts} 次、共等待 {exc.waited:.0f} 秒后仍失败"
+        tries_en = f"still failing after {exc.attempts} tries and {exc.waited:.0f} seconds of waiting"
         error = exc.error
         if isinstance(error, APIError) and error.response.status_code == 429:
             return SourceError(
                 f"Google Sheets 的请求配额已用完（429 RESOURCE_EXHAUSTED），{tries}。"
-                "请过几分钟再运行，或在 Google Cloud 控制台提高 Sheets API 的配额。"
+                "请过几分钟再运行，或在 Google Cloud 控制台提高 Sheets API 的配额。",
+                en=f"The Google Sheets request quota is used up (429 RESOURCE_EXHAUSTED), {tries_en}. Run again in "
+                   "a few minutes, or raise the Sheets API quota in the Google Cloud console."
             )
         if isinstance(error, APIError):
             return SourceError(
-                f"Google Sheets 暂时不可用（{error.response.status_code}），{tries}。请稍后再试。"
+                f"Google Sheets 暂时不可用（{error.response.status_code}），{tries}。请稍后再试。",
+                en=f"Google Sheets is unavailable for now ({error.response.status_code}), {tries_en}. Try again later."
             )
-        return SourceError(f"连不上 Google Sheets（{type(error).__name__}），{tries}。请检查网络或代理设置。")
+        return SourceError(f"连不上 Google Sheets（{type(error).__name__}），{tries}。请检查网络或代理设置。",
+                           en=f"Cannot reach Google Sheets ({type(error).__name__}), {tries_en}. Check the network "
+                              "or the proxy settings.")

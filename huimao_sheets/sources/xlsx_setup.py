@@ -31,11 +31,14 @@ EXCEL_MAX_ROW = 1048576
 FIRST_SERIAL, LAST_SERIAL = "18264", "73051"    # 1950-01-01 … 2100-12-31, the dates normalize.py reads
 DATE_HINT = "请输入日期，例如 2026-11-03"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_UNKEPT = {"xl/drawings/": "图片或图形", "xl/charts/": "图表", "xl/media/": "图片", "vbaProject": "宏"}
+_UNKEPT = {"xl/drawings/": ("图片或图形", "pictures or shapes"), "xl/charts/": ("图表", "charts"),
+           "xl/media/": ("图片", "pictures"), "vbaProject": ("宏", "macros")}
+_FORMULAS = ("公式（保存后公式的计算结果会丢失）", "formulas (their results would be lost on saving)")
 
 
-def unkept_content(path: Path) -> str | None:
-    """What openpyxl would lose in this workbook (images, charts, macros, formula results), if anything."""
+def unkept_content(path: Path) -> tuple[str, str] | None:
+    """What openpyxl would lose in this workbook (images, charts, macros, formula results), if anything:
+    its Chinese and English names."""
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             for marker, what in _UNKEPT.items():
@@ -43,7 +46,7 @@ def unkept_content(path: Path) -> str | None:
                     return what
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml") and _FORMULA.search(archive.read(name)):
-                return "公式（保存后公式的计算结果会丢失）"
+                return _FORMULAS
     return None
 
 
@@ -96,7 +99,7 @@ class XlsxBackend:
     def __init__(self, path: str | Path, head_rows: int):
         self.path = Path(path)
         self.head_rows = head_rows
-        self.lost: str | None = None
+        self.lost: tuple[str, str] | None = None
         refuse_if_open(self.path)
         if not self.path.exists():
             self.workbook = Workbook()
@@ -107,7 +110,9 @@ class XlsxBackend:
             self.lost = unkept_content(self.path)
             self.workbook = openpyxl.load_workbook(self.path)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SourceError(f"无法打开工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。") from exc
+            raise SourceError(f"无法打开工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。",
+                              en=f"Cannot open workbook {self.path}: {exc}. Make sure it is an .xlsx file saved by "
+                                 "Excel or WPS, without a password.") from exc
 
     def titles(self) -> list[str]:
         return list(self.workbook.sheetnames)
@@ -131,9 +136,13 @@ class XlsxBackend:
     def apply(self, changes: list[SheetChange]) -> None:
         if self.lost:
             raise SourceError(
-                f"工作簿 {self.path} 中有{self.lost}，setup-sheet 用 openpyxl 保存时无法保留，所以没有改动它。"
+                f"工作簿 {self.path} 中有{self.lost[0]}，setup-sheet 用 openpyxl 保存时无法保留，所以没有改动它。"
                 "请在 Excel/WPS 中按 README 手工设置下拉选项，或把数据复制到 `huimao-sheets setup-sheet --source 新工作簿.xlsx` "
-                "生成的新工作簿中（公式列可先“粘贴为数值”）。"
+                "生成的新工作簿中（公式列可先“粘贴为数值”）。",
+                en=f"Workbook {self.path} holds {self.lost[1]}, which setup-sheet could not keep when saving with "
+                   "openpyxl, so it was left unchanged. Set the drop-down lists by hand in Excel or WPS as the README "
+                   "says, or copy the data into the new workbook that `huimao-sheets setup-sheet --source new.xlsx` "
+                   "makes (paste formula columns as values first)."
             )
         for change in changes:
             ws = self.workbook.create_sheet(change.title) if change.create else self.workbook[change.title]

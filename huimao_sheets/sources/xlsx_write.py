@@ -56,7 +56,10 @@ def refuse_if_open(path: Path) -> None:
         if lock.exists():
             raise SourceError(
                 f"工作簿 {path} 正在被 Excel/WPS 打开（发现锁文件 {lock.name}），为免覆盖别人的修改，没有写入。"
-                f"请先关闭该工作簿再运行；如果确实没有人打开它，删除 {lock} 即可。"
+                f"请先关闭该工作簿再运行；如果确实没有人打开它，删除 {lock} 即可。",
+                en=f"Workbook {path} is open in Excel/WPS (its lock file {lock.name} exists), so nothing was written, "
+                   f"lest someone's changes be overwritten. Close the workbook and run again; if nobody has it open, "
+                   f"delete {lock}."
             )
 
 
@@ -121,7 +124,9 @@ def atomic_write(path: Path, write_to: Callable[[Path], None]) -> None:
         os.replace(tmp, path)
         _fsync(path.parent, directory=True)
     except OSError as exc:
-        raise SourceError(f"无法保存工作簿 {path}: {exc}") from exc
+        raise SourceError(f"无法保存工作簿 {path}: {exc}",
+                          en=f"Cannot save workbook {path}: {exc}. Check that its folder is writable and "
+                             "that there is room on the disk.") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -274,21 +279,28 @@ def replace_sheet(path: str | Path, title: str, rows: list[list[Any]], links: Se
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as exc:
-        raise SourceError(f"找不到工作簿 {path}（file not found）。请检查 --source 的路径。") from exc
+        raise SourceError(f"找不到工作簿 {path}（file not found）。请检查 --source 的路径。",
+                          en=f"Workbook {path} not found. Check the path given to --source.") from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(f"无法打开工作簿 {path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。") from exc
+        raise SourceError(f"无法打开工作簿 {path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。",
+                          en=f"Cannot open workbook {path}: {exc}. Make sure it is an .xlsx file saved by "
+                             "Excel or WPS, without a password.") from exc
     with archive:
         try:
             package = Package(archive)
             sheets = package.sheets()
             targets = package.targets()
         except (KeyError, StopIteration, ElementTree.ParseError, ValueError) as exc:
-            raise SourceError(f"无法读取工作簿 {path} 的结构: {exc}。请用 Excel/WPS 打开并另存为 .xlsx 后再试。") from exc
+            raise SourceError(f"无法读取工作簿 {path} 的结构: {exc}。请用 Excel/WPS 打开并另存为 .xlsx 后再试。",
+                              en=f"Cannot read the structure of workbook {path}: {exc}. Open it in Excel or WPS, "
+                                 "save it again as .xlsx, and retry.") from exc
         existing = [rid for name, _, rid in sheets if name.casefold() == title.casefold()]
         if existing:
             kind, part = targets.get(existing[0], ("", ""))
             if kind != WORKSHEET_REL or part not in archive.namelist():
-                raise SourceError(f"工作簿 {path} 中的“{title}”不是普通工作表，无法写入。请把它改名或删除。")
+                raise SourceError(f"工作簿 {path} 中的“{title}”不是普通工作表，无法写入。请把它改名或删除。",
+                                  en=f"“{title}” in workbook {path} is not an ordinary worksheet and cannot be "
+                                     "written. Rename it or delete it.")
         else:
             part = package.add_worksheet(title)
         changed = {part: worksheet_xml(rows, links), package.workbook: package.workbook_xml.encode("utf-8"),

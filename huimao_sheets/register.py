@@ -115,10 +115,14 @@ def find_sheets(titles: list[str], settings: Settings) -> dict[str, str]:
             wanted = sheet_title(spec, settings)
             nearest = _nearest(wanted, titles)
             hint = f"最接近的是“{nearest}”，是否需要改名？" if nearest else ""
+            hint_en = f"The nearest is “{nearest}”: rename it? " if nearest else ""
             raise SheetLayoutError(
                 f"找不到工作表“{wanted}”（{spec.english}）。工作簿中的工作表: {'、'.join(titles) or '（无）'}。{hint}"
-                f"可运行 `huimao-sheets setup-sheet` 创建缺少的工作表，或在 huimao.toml 的 [sheets] 中指定名称。"
-            )
+                f"可运行 `huimao-sheets setup-sheet` 创建缺少的工作表，或在 huimao.toml 的 [sheets] 中指定名称。",
+                en=f"No worksheet “{wanted}” ({spec.english}). The workbook's worksheets: "
+                   f"{', '.join(titles) or '(none)'}. {hint_en}Run `huimao-sheets setup-sheet` to create the missing "
+                   f"worksheets, or name it in the [sheets] section of huimao.toml.",
+            ).in_language(settings.language)
     return found
 
 
@@ -171,11 +175,16 @@ def map_columns(spec: SheetSpec, title: str, rows: list[list[Any]], settings: Se
         unmapped = [cell_text(c).strip() for i, c in enumerate(row) if i not in used and cell_text(c).strip()]
         nearest = _nearest(wanted, unmapped)
         hint = f"最接近的是“{nearest}”。" if nearest else ""
+        hint_en = f"The nearest is “{nearest}”. " if nearest else ""
         raise SheetLayoutError(
             f"工作表“{title}”缺少表头“{wanted}”（{f.english}）。表头行是第{best_index + 1}行，其中的表头: "
             f"{'、'.join(header_cells) or '（无）'}。{hint}"
-            f"请在第{best_index + 1}行添加该列，或在 huimao.toml 的 [columns.{spec.key}] 中写明 {f.key} = \"实际表头\"。"
-        )
+            f"请在第{best_index + 1}行添加该列，或在 huimao.toml 的 [columns.{spec.key}] 中写明 {f.key} = \"实际表头\"。",
+            en=f"Worksheet “{title}” has no header “{wanted}” ({f.english}). The header row is row {best_index + 1}, "
+               f"with the headers: {', '.join(header_cells) or '(none)'}. {hint_en}Add the column in row "
+               f"{best_index + 1}, or write {f.key} = \"the actual header\" in the [columns.{spec.key}] section of "
+               f"huimao.toml.",
+        ).in_language(settings.language)
     return best_index, best_mapping
 
 

@@ -49,7 +49,9 @@ class XlsxSource:
         except Exception as exc:  # fastexcel raises its own error types for every malformed file
             raise SourceError(
                 f"无法读取工作簿 {self.path}: {exc}. "
-                "请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
+                "请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。",
+                en=f"Cannot read workbook {self.path}: {exc}. Check that it is an .xlsx file saved by Excel or WPS "
+                   "and that it is not encrypted.",
             ) from exc
         if path is None:
             self._workbook = reader
@@ -77,7 +79,9 @@ class XlsxSource:
             raise
         except (zipfile.BadZipFile, KeyError, StopIteration, ValueError, OSError) as exc:
             raise SourceError(
-                f"无法读取工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。"
+                f"无法读取工作簿 {self.path}: {exc}. 请确认它是 Excel/WPS 保存的 .xlsx 文件，且没有加密。",
+                en=f"Cannot read workbook {self.path}: {exc}. Check that it is an .xlsx file saved by Excel or WPS "
+                   "and that it is not encrypted.",
             ) from exc
 
     def read_tables(self, titles: Sequence[str]) -> dict[str, ArrowTable]:
@@ -111,7 +115,8 @@ class XlsxSource:
                 del sheet
                 give_back()   # the reader's grid and columns of the part
         except Exception as exc:
-            raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}") from exc
+            raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}",
+                              en=f"Cannot read worksheet “{title}” ({self.path}): {exc}") from exc
         left = min((at for _, at, _, _ in pieces), default=0)
         width = max((at + len(columns) for _, at, columns, _ in pieces), default=0) - left
         tables, covered = [], 0

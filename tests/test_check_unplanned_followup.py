@@ -18,7 +18,16 @@ def test_a_follow_up_due_next_week_with_no_plan_is_reported_to_the_account_manag
     assert found[0].client_ids == ["KH0001"]
     assert found[0].severity == "warning"
     assert found[0].message == "客户“福州鼎盛贸易有限公司（KH0001）”应于2026-12-02跟进，但拜访计划中没有2026-11-27至2026-12-02的安排"
-    assert found[0].details == {"reason": "followup_date", "due": "2026-12-02", "last_visit": "2026-11-10"}
+    assert found[0].details == {"reason": "followup_date", "due": "2026-12-02", "last_visit": "2026-11-10",
+                                "later_plan": None}
+
+
+def test_a_plan_after_the_due_date_is_named_in_the_message(tmp_path):
+    path = make_workbook(tmp_path, clients=[client(下次跟进日期=DUE)], plans=[plan(计划日期=date(2026, 12, 4))])
+    [found] = findings(path, "unplanned_followup")
+    assert found.message == ("客户“福州鼎盛贸易有限公司（KH0001）”应于2026-12-02跟进，但拜访计划中没有2026-11-27至2026-12-02"
+                             "的安排（已有2026-12-04的计划，晚于应跟进日期）")
+    assert found.details["later_plan"] == "2026-12-04"
 
 
 @pytest.mark.parametrize("who, when, covered", [

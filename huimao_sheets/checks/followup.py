@@ -120,6 +120,13 @@ def planned(register: Register, client: Client, as_of: date, due: date) -> bool:
     return any(isinstance(p.planned_date, date) and as_of <= p.planned_date <= due for p in plans)
 
 
+def later_plan(register: Register, client: Client, due: date) -> date | None:
+    """The first visit planned for ``client`` after ``due`` (a late plan: the follow-up still needs one in time)."""
+    plans = register.plans_by_client[client.index] if client.index >= 0 else []
+    return min((p.planned_date for p in plans if isinstance(p.planned_date, date) and p.planned_date > due),
+               default=None)
+
+
 def unplanned_followup(register: Register, as_of: date, settings: Settings) -> list[Finding]:
     sheet = register.sheet_titles["clients"]
     language = settings.language
@@ -129,15 +136,19 @@ def unplanned_followup(register: Register, as_of: date, settings: Settings) -> l
         if not as_of < d.due <= horizon or planned(register, d.client, as_of, d.due):
             continue
         client = d.client
+        late = later_plan(register, client, d.due)
+        message = UNPLANNED_FOLLOWUP.text(language, client=client_label(client), due=d.due.isoformat(),
+                                          as_of=as_of.isoformat())
+        if late is not None:
+            message += LATE_PLAN[language].format(date=late.isoformat())
         findings.append(Finding(
             code="unplanned_followup", sheet=sheet, rows=[client.row], column=None,
             client_ids=[client.client_id] if client.client_id else [],
             staff=[client.account_manager] if client.account_manager else [],
-            owner=d.owner,
-            message=UNPLANNED_FOLLOWUP.text(language, client=client_label(client), due=d.due.isoformat(),
-                                            as_of=as_of.isoformat()),
+            owner=d.owner, message=message,
             details={"reason": d.reason, "due": d.due.isoformat(),
-                     "last_visit": d.last_visit.isoformat() if d.last_visit else None},
+                     "last_visit": d.last_visit.isoformat() if d.last_visit else None,
+                     "later_plan": late.isoformat() if late else None},
         ))
     return findings
 
@@ -151,6 +162,10 @@ OVERDUE_FOLLOWUP = Check(
     },
     client_level=True,
 )
+
+
+# Said after the message when the client is planned, but only after the due date.
+LATE_PLAN = {"zh": "（已有{date}的计划，晚于应跟进日期）", "en": " (a visit is planned for {date}, after the due date)"}
 
 
 UNPLANNED_FOLLOWUP = Check(

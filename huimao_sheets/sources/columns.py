@@ -8,7 +8,13 @@ each distinct value once and spreads the results back to the rows with one numpy
 What fastexcel reads differently from a person is put right here, per distinct value or per cell:
 
 - a date cell arrives as ``2026-11-03 00:00:00``: it reads as ``2026-11-03`` (with a time of day, as
-  ``2026-11-03 10:30:00``, as before);
+  ``2026-11-03 10:30:00``, as before; a fraction of a second with six digits, ``10:30:15.500000``);
+- a time of day alone (``10:30``, a serial below 1: also a 0 or a negative number in a date column) arrives
+  dated 1899-12-31 or before: it reads as its time, ``10:30:00`` (a date column finds it unreadable);
+- a number too large for a date in a date-formatted cell (``20261103`` typed into a date column) arrives as
+  a date after the year 9999 (``+57373-01-04 00:00:00``): it reads as the number, ``20261103``; one too
+  large for even that is dropped by the reader, which says so, and ``xlsx`` puts its number back;
+- a boolean cell arrives as ``true``/``false``: it reads as Excel shows it, ``TRUE``/``FALSE``;
 - formula errors (which calamine reads as blank) and merged ranges come from the worksheet scan
   (``xlsx_scan``): an error cell becomes a ``CellError``, a blank cell under a merge its top-left value.
 """
@@ -16,13 +22,14 @@ What fastexcel reads differently from a person is put right here, per distinct v
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from huimao_sheets.normalize import CellError
+from huimao_sheets.normalize import SHEETS_EPOCH, CellError, cell_text
 
 # Arrow's buffers come from the C allocator, as the reader's do, so that what a large read frees goes back to
 # the system (``memory.give_back``); Arrow's default (mimalloc) keeps it for the process.
@@ -30,6 +37,9 @@ pa.set_memory_pool(pa.system_memory_pool())
 
 Merge = tuple[int, int, int, int]   # (first row, first column, last row, last column), 1-based, inclusive
 _MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
+# A date-time as fastexcel writes it: a year of four digits, or "+" and more beyond 9999; milliseconds if any.
+_DATETIME = re.compile(r"^(\+\d{5,}|\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$")
+_BOOLEANS = {"true": "TRUE", "false": "FALSE"}
 ROW_BLOCK = 1000                    # rows made Python lists at a time by ``ArrowTable.rows``
 
 
@@ -60,10 +70,43 @@ def compact(column: pa.Array) -> pa.DictionaryArray:
 
 
 def as_read(value: str | None) -> str | None:
-    """A cell's text from fastexcel as a person reads it: a date cell without a time of day is its date."""
-    if value is not None and len(value) == 19 and _MIDNIGHT.match(value):
-        return value[:10]
-    return value
+    """A cell's text from fastexcel as a person reads it (see the module's notes): a date cell without a time
+    of day is its date, a time alone is its time, a number too large for a date is the number, a boolean
+    is ``TRUE``/``FALSE``. Any other text is itself."""
+    if value is None or len(value) < 19:
+        return _BOOLEANS.get(value, value) if value is not None and len(value) <= 5 else value
+    if _MIDNIGHT.match(value):
+        return value[:10] if value >= "1900" else "00:00:00"
+    if value[13:14] != ":" and value[0] != "+" or not (m := _DATETIME.match(value)):
+        return value
+    year, month, day, hours, minutes, seconds, fraction = m.groups()
+    fraction = f".{fraction:0<6.6}" if fraction else ""   # as Python writes microseconds
+    clock = f"{hours}:{minutes}:{seconds}{fraction}"
+    if year[0] == "+":
+        return cell_text(_serial(int(year), int(month), int(day), int(hours) * 3600 + int(minutes) * 60
+                                 + int(seconds) + float(fraction or 0)))
+    if year < "1900":
+        return clock
+    return f"{year}-{month}-{day} {clock}"
+
+
+def _serial(year: int, month: int, day: int, seconds: float) -> float:
+    """The spreadsheet serial of a day after the year 9999 (and a time of day in seconds): the day is moved
+    back by whole 400-year cycles of 146,097 days into what ``date`` can hold."""
+    cycles = (year - 2000) // 400 + 1
+    days = (date(year - 400 * cycles, month, day) - SHEETS_EPOCH).days + 146_097 * cycles
+    return days + seconds / 86_400
+
+
+def lost_value(detail: str) -> str | None:
+    """The text of a cell that fastexcel could not give as text, from its error's ``detail`` (a number in a
+    date-formatted cell beyond any date: ``… ExcelDateTime { value: 13800138000.0, …``): the number as a
+    person reads it; None when the detail holds no number."""
+    m = _LOST_VALUE.search(detail)
+    return cell_text(float(m.group(1))) if m else None
+
+
+_LOST_VALUE = re.compile(r"\bvalue: (-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")
 
 
 class ArrowTable:

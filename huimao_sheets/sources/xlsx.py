@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from huimao_sheets.errors import SourceError
 from huimao_sheets.memory import give_back
-from huimao_sheets.sources.columns import ArrowTable, compact
+from huimao_sheets.sources.columns import ArrowTable, compact, lost_value
 from huimao_sheets.sources.filetype import check_workbook_file
 from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_sheet, scan_sheet
 from huimao_sheets.sources.xlsx_write import Package
@@ -108,9 +108,9 @@ class XlsxSource:
                 sheet = reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
                                           dtypes="string")
                 if sheet.selected_columns:
-                    batch = sheet.to_arrow()
+                    batch, lost = sheet.to_arrow_with_errors()
                     pieces.append((first, sheet.selected_columns[0].absolute_index,
-                                   list(map(compact, batch.columns)), batch.num_rows))
+                                   list(map(compact, _restored(batch, lost))), batch.num_rows))
                     del batch
                 del sheet
                 give_back()   # the reader's grid and columns of the part
@@ -180,6 +180,23 @@ def _part_title(title: str, k: int, taken: set[str]) -> str:
         n += 1
     taken.add(name)
     return name
+
+
+def _restored(batch: pa.RecordBatch, lost) -> list[pa.Array]:
+    """The batch's columns with the cells fastexcel could not give as text (``lost``: a number in a
+    date-formatted cell beyond any date, which it reads as blank) put back as the number a person reads."""
+    columns = list(batch.columns)
+    by_column: dict[int, dict[int, str]] = {}
+    for error in lost.errors if lost else []:
+        row, column = error.position
+        if (text := lost_value(error.detail)) is not None and column < len(columns):
+            by_column.setdefault(column, {})[row] = text
+    for column, texts in by_column.items():
+        cells = columns[column].to_pylist()
+        for row, text in texts.items():
+            cells[row] = text
+        columns[column] = pa.array(cells, pa.string())
+    return columns
 
 
 def _aligned(columns: list[pa.Array], rows: int, left: int, width: int) -> pa.Table:

@@ -36,10 +36,12 @@ from huimao_sheets.normalize import SHEETS_EPOCH, CellError, cell_text
 pa.set_memory_pool(pa.system_memory_pool())
 
 Merge = tuple[int, int, int, int]   # (first row, first column, last row, last column), 1-based, inclusive
-_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
 # A date-time as fastexcel writes it: a year of four digits, or "+" and more beyond 9999; milliseconds if any.
 _DATETIME = re.compile(r"^(\+\d{5,}|\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$")
 _BOOLEANS = {"true": "TRUE", "false": "FALSE"}
+# The day fastexcel gives a time alone (a serial below 1; a negative one, a day before), per date system.
+_TIME_DAY, _TIME_DAY_1904 = "1899-12-31", "1904-01-01"
+_EPOCH_1904 = date(1904, 1, 1)
 ROW_BLOCK = 1000                    # rows made Python lists at a time by ``ArrowTable.rows``
 
 
@@ -69,14 +71,13 @@ def compact(column: pa.Array) -> pa.DictionaryArray:
     return pc.dictionary_encode(column)
 
 
-def as_read(value: str | None) -> str | None:
+def as_read(value: str | None, date1904: bool = False) -> str | None:
     """A cell's text from fastexcel as a person reads it (see the module's notes): a date cell without a time
     of day is its date, a time alone is its time, a number too large for a date is the number, a boolean
-    is ``TRUE``/``FALSE``. Any other text is itself."""
+    is ``TRUE``/``FALSE``. Any other text is itself. ``date1904``: the workbook counts days from 1904 (a Mac
+    Excel setting), where a time alone is dated 1904-01-01."""
     if value is None or len(value) < 19:
         return _BOOLEANS.get(value, value) if value is not None and len(value) <= 5 else value
-    if _MIDNIGHT.match(value):
-        return value[:10] if value >= "1900" else "00:00:00"
     if value[13:14] != ":" and value[0] != "+" or not (m := _DATETIME.match(value)):
         return value
     year, month, day, hours, minutes, seconds, fraction = m.groups()
@@ -84,17 +85,20 @@ def as_read(value: str | None) -> str | None:
     clock = f"{hours}:{minutes}:{seconds}{fraction}"
     if year[0] == "+":
         return cell_text(_serial(int(year), int(month), int(day), int(hours) * 3600 + int(minutes) * 60
-                                 + int(seconds) + float(fraction or 0)))
-    if year < "1900":
+                                 + int(seconds) + float(fraction or 0), date1904))
+    if value[:10] <= (_TIME_DAY_1904 if date1904 else _TIME_DAY):
         return clock
+    if clock == "00:00:00":
+        return value[:10]
     return f"{year}-{month}-{day} {clock}"
 
 
-def _serial(year: int, month: int, day: int, seconds: float) -> float:
+def _serial(year: int, month: int, day: int, seconds: float, date1904: bool) -> float:
     """The spreadsheet serial of a day after the year 9999 (and a time of day in seconds): the day is moved
     back by whole 400-year cycles of 146,097 days into what ``date`` can hold."""
     cycles = (year - 2000) // 400 + 1
-    days = (date(year - 400 * cycles, month, day) - SHEETS_EPOCH).days + 146_097 * cycles
+    epoch = _EPOCH_1904 if date1904 else SHEETS_EPOCH
+    days = (date(year - 400 * cycles, month, day) - epoch).days + 146_097 * cycles
     return days + seconds / 86_400
 
 
@@ -113,17 +117,19 @@ class ArrowTable:
     """One worksheet's cells as Arrow text columns, in ``parts`` read one after the other: the first part's
     row 0 is sheet row 1, each next part goes on below the one before, and column j is sheet column
     ``left`` + j + 1 in every part. ``errors`` and ``merges`` (1-based, from the scan) are applied as columns
-    are taken. Quacks like ``sources.Table``: ``title``, ``stray``, ``rows`` (lazily, as lists) and
+    are taken; ``date1904``: the workbook counts days from 1904 (``as_read``). Quacks like ``sources.Table``: ``title``, ``stray``, ``rows`` (lazily, as lists) and
     ``blocks``, which hands the parts over one at a time and lets each go once its columns are taken."""
 
     def __init__(self, title: str, parts: list[pa.Table], left: int = 0, stray: list[str] | None = None,
-                 errors: dict[tuple[int, int], str] | None = None, merges: list[Merge] | None = None):
+                 errors: dict[tuple[int, int], str] | None = None, merges: list[Merge] | None = None,
+                 date1904: bool = False):
         self.title = title
         self.parts = [part for part in parts if part.num_rows]
         self.left = left
         self.stray = stray or []
         self.errors = errors or {}
         self.merges = merges or []
+        self.date1904 = date1904
         columns = self.parts[0].num_columns if self.parts else 0
         self.width = left + columns if columns else 0
         # A merge's top-left value, looked up now: its part may be let go before the rows it covers.
@@ -161,7 +167,7 @@ class ArrowTable:
             dictionary = part.column(index).slice(start, stop - start).combine_chunks()
             if not pa.types.is_dictionary(dictionary.type):
                 dictionary = pc.dictionary_encode(dictionary)
-            values = [as_read(v) for v in dictionary.dictionary.to_pylist()]
+            values = [as_read(v, self.date1904) for v in dictionary.dictionary.to_pylist()]
             blank = len(values)
             values.append(None)
             codes = dictionary.indices.fill_null(blank).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -178,7 +184,7 @@ class ArrowTable:
             if row - 1 < first + part.num_rows:
                 index = column - 1 - self.left
                 if 0 <= index < part.num_columns:
-                    return as_read(part.column(index)[row - 1 - first].as_py())
+                    return as_read(part.column(index)[row - 1 - first].as_py(), self.date1904)
                 return None
             first += part.num_rows
         return None

@@ -12,6 +12,7 @@ whole worksheet as a grid: some 800 MB for a million visits).
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -28,6 +29,7 @@ from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_she
 from huimao_sheets.sources.xlsx_write import Package
 
 SHARED_STRINGS = "/sharedStrings"
+_DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
 PART_BYTES = 128 << 20   # a worksheet whose XML unpacks to more (some 250,000 rows) is read in parts of about this size
 
 
@@ -92,11 +94,19 @@ class XlsxSource:
             if copy is not None:
                 self._workbook = None   # the reader holds the workbook's shared strings: one reader at a time
             reader = self._reader(copy)
+            date1904 = self._date1904()
             return {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
-                                             scans.get(title) or SheetScan(title)) for title in titles}
+                                             scans.get(title) or SheetScan(title), date1904) for title in titles}
+
+    def _date1904(self) -> bool:
+        """Whether the workbook counts days from 1904 (a Mac Excel setting: ``<workbookPr date1904="1"/>``)."""
+        if self._check_file() == "xls":
+            return False
+        with zipfile.ZipFile(self.path) as archive:
+            return bool(_DATE1904.search(Package(archive).workbook_xml))
 
     def _arrow_table(self, reader: fastexcel.ExcelReader, title: str, parts: list[tuple[str, int]],
-                     scan: SheetScan) -> ArrowTable:
+                     scan: SheetScan, date1904: bool = False) -> ArrowTable:
         """One worksheet as Arrow text columns from sheet row 1, read part by part (``_read_copy``: a part's
         title and the sheet row it begins at), each part's columns compacted at once; its formula errors
         and merges from the scan. The first part is read from sheet row 1 (``skip_rows=0``: the blank rows
@@ -125,7 +135,8 @@ class XlsxSource:
                 tables.append(_aligned([], first - 1 - covered, 0, width))
             tables.append(_aligned(columns, rows, at - left, width))
             covered = first - 1 + rows
-        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges)
+        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges,
+                          date1904=date1904)
 
     def _read_copy(self, scans: dict[str, SheetScan],
                    target: Path) -> tuple[Path | None, dict[str, list[tuple[str, int]]]]:

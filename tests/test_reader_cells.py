@@ -94,6 +94,15 @@ def test_boolean_cells_read_as_excel_shows_them(tmp_path):
         ([2], "TRUE"), ([3], "FALSE"), ([4], "0")]
 
 
+def test_a_boolean_and_the_same_word_typed_as_text_stay_apart(tmp_path):
+    # fastexcel gives both as "true": the boolean reads as Excel shows it, the typed text as typed
+    clients, findings = clients_with(tmp_path, RATING, [(True, None), ("true", None), ("false", None), (False, None)])
+    assert [c.rating for c in clients] == [Unreadable("TRUE"), Unreadable("true"), Unreadable("false"),
+                                           Unreadable("FALSE")]
+    assert [(f.rows, f.details["value"]) for f in findings if f.code == "invalid_value"] == [
+        ([2], "TRUE"), ([3], "true"), ([4], "false"), ([5], "FALSE")]
+
+
 def test_a_boolean_and_a_zero_in_one_column_stay_apart(tmp_path):
     # FALSE == 0 in Python: a cache keyed by the cell's value alone would read the 0 as FALSE
     clients, _ = clients_with(tmp_path, NOTES, [(False, None), (0, None), (True, None), (1, None)])

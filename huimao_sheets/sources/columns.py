@@ -14,7 +14,8 @@ What fastexcel reads differently from a person is put right here, per distinct v
 - a number too large for a date in a date-formatted cell (``20261103`` typed into a date column) arrives as
   a date after the year 9999 (``+57373-01-04 00:00:00``): it reads as the number, ``20261103``; one too
   large for even that is dropped by the reader, which says so, and ``xlsx`` puts its number back;
-- a boolean cell arrives as ``true``/``false``: it reads as Excel shows it, ``TRUE``/``FALSE``;
+- a boolean cell arrives as ``true``/``false``, as does text typed so: ``xlsx`` tells them apart, and the
+  boolean reads as Excel shows it, ``TRUE``/``FALSE``;
 - formula errors (which calamine reads as blank) and merged ranges come from the worksheet scan
   (``xlsx_scan``): an error cell becomes a ``CellError``, a blank cell under a merge its top-left value.
 """
@@ -38,7 +39,6 @@ pa.set_memory_pool(pa.system_memory_pool())
 Merge = tuple[int, int, int, int]   # (first row, first column, last row, last column), 1-based, inclusive
 # A date-time as fastexcel writes it: a year of four digits, or "+" and more beyond 9999; milliseconds if any.
 _DATETIME = re.compile(r"^(\+\d{5,}|\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$")
-_BOOLEANS = {"true": "TRUE", "false": "FALSE"}
 # The day fastexcel gives a time alone (a serial below 1; a negative one, a day before), per date system.
 _TIME_DAY, _TIME_DAY_1904 = "1899-12-31", "1904-01-01"
 _EPOCH_1904 = date(1904, 1, 1)
@@ -73,11 +73,11 @@ def compact(column: pa.Array) -> pa.DictionaryArray:
 
 def as_read(value: str | None, date1904: bool = False) -> str | None:
     """A cell's text from fastexcel as a person reads it (see the module's notes): a date cell without a time
-    of day is its date, a time alone is its time, a number too large for a date is the number, a boolean
-    is ``TRUE``/``FALSE``. Any other text is itself. ``date1904``: the workbook counts days from 1904 (a Mac
+    of day is its date, a time alone is its time, a number too large for a date is the number. Any other
+    text is itself. ``date1904``: the workbook counts days from 1904 (a Mac
     Excel setting), where a time alone is dated 1904-01-01."""
     if value is None or len(value) < 19:
-        return _BOOLEANS.get(value, value) if value is not None and len(value) <= 5 else value
+        return value
     if value[13:14] != ":" and value[0] != "+" or not (m := _DATETIME.match(value)):
         return value
     year, month, day, hours, minutes, seconds, fraction = m.groups()

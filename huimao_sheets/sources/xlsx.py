@@ -16,10 +16,11 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from huimao_sheets.errors import SourceError
 from huimao_sheets.memory import give_back
@@ -29,6 +30,7 @@ from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_she
 from huimao_sheets.sources.xlsx_write import Package
 
 SHARED_STRINGS = "/sharedStrings"
+_BOOLEAN_TEXT = pa.array(["true", "false"])
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
 PART_BYTES = 128 << 20   # a worksheet whose XML unpacks to more (some 250,000 rows) is read in parts of about this size
 
@@ -119,8 +121,14 @@ class XlsxSource:
                                           dtypes="string")
                 if sheet.selected_columns:
                     batch, lost = sheet.to_arrow_with_errors()
+
+                    def flags(name: str = name, first: int = first) -> pa.RecordBatch:
+                        """The part read again, every cell as a boolean (a text cell reads blank)."""
+                        return reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
+                                                 dtypes="boolean").to_arrow()
+
                     pieces.append((first, sheet.selected_columns[0].absolute_index,
-                                   list(map(compact, _restored(batch, lost))), batch.num_rows))
+                                   list(map(compact, _restored(batch, lost, flags))), batch.num_rows))
                     del batch
                 del sheet
                 give_back()   # the reader's grid and columns of the part
@@ -193,10 +201,19 @@ def _part_title(title: str, k: int, taken: set[str]) -> str:
     return name
 
 
-def _restored(batch: pa.RecordBatch, lost) -> list[pa.Array]:
+def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) -> list[pa.Array]:
     """The batch's columns with the cells fastexcel could not give as text (``lost``: a number in a
-    date-formatted cell beyond any date, which it reads as blank) put back as the number a person reads."""
+    date-formatted cell beyond any date, which it reads as blank) put back as the number a person reads,
+    and its boolean cells as Excel shows them, ``TRUE``/``FALSE``. fastexcel writes a boolean ``true``, as
+    someone may type it: only when a column holds that text is the part read again as booleans (``flags``),
+    where a typed text is blank."""
     columns = list(batch.columns)
+    marked = [j for j, column in enumerate(columns) if pc.any(pc.is_in(column, _BOOLEAN_TEXT)).as_py()]
+    if marked:
+        booleans = flags()
+        for j in marked:
+            cells = pc.and_(pc.is_in(columns[j], _BOOLEAN_TEXT), pc.is_valid(booleans.column(j)))
+            columns[j] = pc.if_else(cells, pc.utf8_upper(columns[j]), columns[j])
     by_column: dict[int, dict[int, str]] = {}
     for error in lost.errors if lost else []:
         row, column = error.position

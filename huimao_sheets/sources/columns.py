@@ -8,7 +8,14 @@ each distinct value once and spreads the results back to the rows with one numpy
 What fastexcel reads differently from a person is put right here, per distinct value or per cell:
 
 - a date cell arrives as ``2026-11-03 00:00:00``: it reads as ``2026-11-03`` (with a time of day, as
-  ``2026-11-03 10:30:00``, as before);
+  ``2026-11-03 10:30:00``, as before; a fraction of a second with six digits, ``10:30:15.500000``);
+- a time of day alone (``10:30``, a serial below 1: also a 0 or a negative number in a date column) arrives
+  dated 1899-12-31 or before: it reads as its time, ``10:30:00`` (a date column finds it unreadable);
+- a number too large for a date in a date-formatted cell (``20261103`` typed into a date column) arrives as
+  a date after the year 9999 (``+57373-01-04 00:00:00``): it reads as the number, ``20261103``; one too
+  large for even that is dropped by the reader, which says so, and ``xlsx`` puts its number back;
+- a boolean cell arrives as ``true``/``false``, as does text typed so: ``xlsx`` tells them apart, and the
+  boolean reads as Excel shows it, ``TRUE``/``FALSE``;
 - formula errors (which calamine reads as blank) and merged ranges come from the worksheet scan
   (``xlsx_scan``): an error cell becomes a ``CellError``, a blank cell under a merge its top-left value.
 """
@@ -16,20 +23,25 @@ What fastexcel reads differently from a person is put right here, per distinct v
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from huimao_sheets.normalize import CellError
+from huimao_sheets.normalize import SHEETS_EPOCH, CellError, cell_text
 
 # Arrow's buffers come from the C allocator, as the reader's do, so that what a large read frees goes back to
 # the system (``memory.give_back``); Arrow's default (mimalloc) keeps it for the process.
 pa.set_memory_pool(pa.system_memory_pool())
 
 Merge = tuple[int, int, int, int]   # (first row, first column, last row, last column), 1-based, inclusive
-_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
+# A date-time as fastexcel writes it: a year of four digits, or "+" and more beyond 9999; milliseconds if any.
+_DATETIME = re.compile(r"^(\+\d{5,}|\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$")
+# The day fastexcel gives a time alone (a serial below 1; a negative one, a day before), per date system.
+_TIME_DAY, _TIME_DAY_1904 = "1899-12-31", "1904-01-01"
+_EPOCH_1904 = date(1904, 1, 1)
 ROW_BLOCK = 1000                    # rows made Python lists at a time by ``ArrowTable.rows``
 
 
@@ -59,28 +71,65 @@ def compact(column: pa.Array) -> pa.DictionaryArray:
     return pc.dictionary_encode(column)
 
 
-def as_read(value: str | None) -> str | None:
-    """A cell's text from fastexcel as a person reads it: a date cell without a time of day is its date."""
-    if value is not None and len(value) == 19 and _MIDNIGHT.match(value):
+def as_read(value: str | None, date1904: bool = False) -> str | None:
+    """A cell's text from fastexcel as a person reads it (see the module's notes): a date cell without a time
+    of day is its date, a time alone is its time, a number too large for a date is the number. Any other
+    text is itself. ``date1904``: the workbook counts days from 1904 (a Mac
+    Excel setting), where a time alone is dated 1904-01-01."""
+    if value is None or len(value) < 19:
+        return value
+    if value[13:14] != ":" and value[0] != "+" or not (m := _DATETIME.match(value)):
+        return value
+    year, month, day, hours, minutes, seconds, fraction = m.groups()
+    fraction = f".{fraction:0<6.6}" if fraction else ""   # as Python writes microseconds
+    clock = f"{hours}:{minutes}:{seconds}{fraction}"
+    if year[0] == "+":
+        return cell_text(_serial(int(year), int(month), int(day), int(hours) * 3600 + int(minutes) * 60
+                                 + int(seconds) + float(fraction or 0), date1904))
+    if value[:10] <= (_TIME_DAY_1904 if date1904 else _TIME_DAY):
+        return clock
+    if clock == "00:00:00":
         return value[:10]
-    return value
+    return f"{year}-{month}-{day} {clock}"
+
+
+def _serial(year: int, month: int, day: int, seconds: float, date1904: bool) -> float:
+    """The spreadsheet serial of a day after the year 9999 (and a time of day in seconds): the day is moved
+    back by whole 400-year cycles of 146,097 days into what ``date`` can hold."""
+    cycles = (year - 2000) // 400 + 1
+    epoch = _EPOCH_1904 if date1904 else SHEETS_EPOCH
+    days = (date(year - 400 * cycles, month, day) - epoch).days + 146_097 * cycles
+    return days + seconds / 86_400
+
+
+def lost_value(detail: str) -> str | None:
+    """The text of a cell that fastexcel could not give as text, from its error's ``detail`` (a number in a
+    date-formatted cell beyond any date: ``… ExcelDateTime { value: 13800138000.0, …``): the number as a
+    person reads it; None when the detail holds no number."""
+    m = _LOST_VALUE.search(detail)
+    return cell_text(float(m.group(1))) if m else None
+
+
+_LOST_VALUE = re.compile(r"\bvalue: (-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")
 
 
 class ArrowTable:
     """One worksheet's cells as Arrow text columns, in ``parts`` read one after the other: the first part's
     row 0 is sheet row 1, each next part goes on below the one before, and column j is sheet column
     ``left`` + j + 1 in every part. ``errors`` and ``merges`` (1-based, from the scan) are applied as columns
-    are taken. Quacks like ``sources.Table``: ``title``, ``stray``, ``rows`` (lazily, as lists) and
+    are taken; ``date1904``: the workbook counts days from 1904 (``as_read``). Quacks like ``sources.Table``: ``title``, ``stray``, ``rows`` (lazily, as lists) and
     ``blocks``, which hands the parts over one at a time and lets each go once its columns are taken."""
 
     def __init__(self, title: str, parts: list[pa.Table], left: int = 0, stray: list[str] | None = None,
-                 errors: dict[tuple[int, int], str] | None = None, merges: list[Merge] | None = None):
+                 errors: dict[tuple[int, int], str] | None = None, merges: list[Merge] | None = None,
+                 date1904: bool = False):
         self.title = title
         self.parts = [part for part in parts if part.num_rows]
         self.left = left
         self.stray = stray or []
         self.errors = errors or {}
         self.merges = merges or []
+        self.date1904 = date1904
         columns = self.parts[0].num_columns if self.parts else 0
         self.width = left + columns if columns else 0
         # A merge's top-left value, looked up now: its part may be let go before the rows it covers.
@@ -118,7 +167,7 @@ class ArrowTable:
             dictionary = part.column(index).slice(start, stop - start).combine_chunks()
             if not pa.types.is_dictionary(dictionary.type):
                 dictionary = pc.dictionary_encode(dictionary)
-            values = [as_read(v) for v in dictionary.dictionary.to_pylist()]
+            values = [as_read(v, self.date1904) for v in dictionary.dictionary.to_pylist()]
             blank = len(values)
             values.append(None)
             codes = dictionary.indices.fill_null(blank).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -135,7 +184,7 @@ class ArrowTable:
             if row - 1 < first + part.num_rows:
                 index = column - 1 - self.left
                 if 0 <= index < part.num_columns:
-                    return as_read(part.column(index)[row - 1 - first].as_py())
+                    return as_read(part.column(index)[row - 1 - first].as_py(), self.date1904)
                 return None
             first += part.num_rows
         return None

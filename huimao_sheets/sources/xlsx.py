@@ -12,22 +12,26 @@ whole worksheet as a grid: some 800 MB for a million visits).
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from huimao_sheets.errors import SourceError
 from huimao_sheets.memory import give_back
-from huimao_sheets.sources.columns import ArrowTable, compact
+from huimao_sheets.sources.columns import ArrowTable, compact, lost_value
 from huimao_sheets.sources.filetype import check_workbook_file
 from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_sheet, scan_sheet
 from huimao_sheets.sources.xlsx_write import Package
 
 SHARED_STRINGS = "/sharedStrings"
+_BOOLEAN_TEXT = pa.array(["true", "false"])
+_DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
 PART_BYTES = 128 << 20   # a worksheet whose XML unpacks to more (some 250,000 rows) is read in parts of about this size
 
 
@@ -92,11 +96,19 @@ class XlsxSource:
             if copy is not None:
                 self._workbook = None   # the reader holds the workbook's shared strings: one reader at a time
             reader = self._reader(copy)
+            date1904 = self._date1904()
             return {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
-                                             scans.get(title) or SheetScan(title)) for title in titles}
+                                             scans.get(title) or SheetScan(title), date1904) for title in titles}
+
+    def _date1904(self) -> bool:
+        """Whether the workbook counts days from 1904 (a Mac Excel setting: ``<workbookPr date1904="1"/>``)."""
+        if self._check_file() == "xls":
+            return False
+        with zipfile.ZipFile(self.path) as archive:
+            return bool(_DATE1904.search(Package(archive).workbook_xml))
 
     def _arrow_table(self, reader: fastexcel.ExcelReader, title: str, parts: list[tuple[str, int]],
-                     scan: SheetScan) -> ArrowTable:
+                     scan: SheetScan, date1904: bool = False) -> ArrowTable:
         """One worksheet as Arrow text columns from sheet row 1, read part by part (``_read_copy``: a part's
         title and the sheet row it begins at), each part's columns compacted at once; its formula errors
         and merges from the scan. The first part is read from sheet row 1 (``skip_rows=0``: the blank rows
@@ -108,9 +120,15 @@ class XlsxSource:
                 sheet = reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
                                           dtypes="string")
                 if sheet.selected_columns:
-                    batch = sheet.to_arrow()
+                    batch, lost = sheet.to_arrow_with_errors()
+
+                    def flags(name: str = name, first: int = first) -> pa.RecordBatch:
+                        """The part read again, every cell as a boolean (a text cell reads blank)."""
+                        return reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
+                                                 dtypes="boolean").to_arrow()
+
                     pieces.append((first, sheet.selected_columns[0].absolute_index,
-                                   list(map(compact, batch.columns)), batch.num_rows))
+                                   list(map(compact, _restored(batch, lost, flags))), batch.num_rows))
                     del batch
                 del sheet
                 give_back()   # the reader's grid and columns of the part
@@ -125,7 +143,8 @@ class XlsxSource:
                 tables.append(_aligned([], first - 1 - covered, 0, width))
             tables.append(_aligned(columns, rows, at - left, width))
             covered = first - 1 + rows
-        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges)
+        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges,
+                          date1904=date1904)
 
     def _read_copy(self, scans: dict[str, SheetScan],
                    target: Path) -> tuple[Path | None, dict[str, list[tuple[str, int]]]]:
@@ -180,6 +199,32 @@ def _part_title(title: str, k: int, taken: set[str]) -> str:
         n += 1
     taken.add(name)
     return name
+
+
+def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) -> list[pa.Array]:
+    """The batch's columns with the cells fastexcel could not give as text (``lost``: a number in a
+    date-formatted cell beyond any date, which it reads as blank) put back as the number a person reads,
+    and its boolean cells as Excel shows them, ``TRUE``/``FALSE``. fastexcel writes a boolean ``true``, as
+    someone may type it: only when a column holds that text is the part read again as booleans (``flags``),
+    where a typed text is blank."""
+    columns = list(batch.columns)
+    marked = [j for j, column in enumerate(columns) if pc.any(pc.is_in(column, _BOOLEAN_TEXT)).as_py()]
+    if marked:
+        booleans = flags()
+        for j in marked:
+            cells = pc.and_(pc.is_in(columns[j], _BOOLEAN_TEXT), pc.is_valid(booleans.column(j)))
+            columns[j] = pc.if_else(cells, pc.utf8_upper(columns[j]), columns[j])
+    by_column: dict[int, dict[int, str]] = {}
+    for error in lost.errors if lost else []:
+        row, column = error.position
+        if (text := lost_value(error.detail)) is not None and column < len(columns):
+            by_column.setdefault(column, {})[row] = text
+    for column, texts in by_column.items():
+        cells = columns[column].to_pylist()
+        for row, text in texts.items():
+            cells[row] = text
+        columns[column] = pa.array(cells, pa.string())
+    return columns
 
 
 def _aligned(columns: list[pa.Array], rows: int, left: int, width: int) -> pa.Table:

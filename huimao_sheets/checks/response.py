@@ -40,21 +40,28 @@ def escalation(days: int, response_days: int) -> str | None:
     return next((level for level, times in LEVELS if days > times * response_days), None)
 
 
-def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None) -> list[str]:
+def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None,
+              managers: dict[str | None, str | None]) -> list[str]:
     """Who hears of an escalated problem besides its owner: the department's manager (for the manager's own
-    problem, his 上级), then the director."""
+    problem, his 上级), then the director. ``managers``: ``department_manager`` by department, filled as
+    asked (each asking reads the whole 员工 sheet; thousands of findings ask of a few departments)."""
     if escalate is None:
         return []
     member = register.staff_by_name.get(v.visitor) if v.visitor else None
     department = member.department if member and member.department else client_department(register, v.client)
     director = register.director()
     director_name = director.name if director else None
-    manager = department_manager(register, department)
+    manager = managers.get(department, _UNASKED)
+    if manager is _UNASKED:
+        manager = managers[department] = department_manager(register, department)
     if manager == owner:   # the 部门经理's own problem goes one level up: his 上级, else the 市场总监
         own = register.staff_by_name.get(owner) if owner else None
         manager = own.manager if own and own.manager and own.manager != owner else director_name
     names = [manager, director_name if escalate == DIRECTOR else None]
     return [n for n in dict.fromkeys(names) if n and n != owner]
+
+
+_UNASKED = object()
 
 
 def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int,
@@ -74,7 +81,8 @@ def _other_rows(visits: list[Visit], candidates: list[Visit]) -> set[int]:
     are made only where two rows share a day and a 拜访人 (the rare case)."""
     day = lambda v: (v.visit_date, v.visitor)   # noqa: E731 - the cheap part of a visit's identity
     wanted = Counter(day(v) for v in candidates)
-    answered_rows = [v for v in visits if v.problems and v.response and wanted.get(day(v))]
+    # (inline: this runs once per visit)
+    answered_rows = [v for v in visits if v.problems and v.response and (v.visit_date, v.visitor) in wanted]
     answered = {same_visit(v) for v in answered_rows}
     answered_days = {day(v) for v in answered_rows}
     reported: set[tuple] = set()
@@ -101,6 +109,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     skip = _other_rows(register.visits, candidates)
     working: dict[date, int] = {}   # visit date → working days to as_of: counted once per date, not per row
     escalated: dict[tuple[date, str], str] = {}
+    managers: dict[str | None, str | None] = {}
     findings = []
     for v in candidates:
         if id(v) in skip:
@@ -115,7 +124,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
         findings.append(Finding(
             code="unanswered_problem", sheet=sheet, rows=[v.row], column=column,
             client_ids=client_ids(v.client), staff=[v.visitor] if v.visitor else [],
-            owner=owner, notify=_notified(register, v, escalate, owner),
+            owner=owner, notify=_notified(register, v, escalate, owner, managers),
             message=UNANSWERED_PROBLEM.text(settings.language, row=v.row, date=v.visit_date.isoformat(),
                                             problems=v.problems, days=days),
             details={"visit_date": v.visit_date.isoformat(), "working_days": days, "escalate": escalate,

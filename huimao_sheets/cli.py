@@ -210,9 +210,9 @@ def check(
             Console(stderr=True, highlight=False, soft_wrap=True).print(
                 written_note(len(result.findings), findings_title(settings), spec, settings.language), markup=False)
         if format == "json":
-            document = out.to_json(result)
-            document += b"\n"   # in place: the document of a large register is tens of MB
-            _write(document)
+            sys.stdout.flush()   # a finding at a time: the document of a large register is tens of MB
+            out.write_json(result, sys.stdout.buffer.write)
+            _write(b"\n")
         elif format == "csv":
             _write(out.to_csv(result, settings.language).encode("utf-8"))
         else:

@@ -296,31 +296,50 @@ def _name_evidence(relation: str, a: Entry, b: Entry) -> tuple:
 
 # --- blocks and groups -----------------------------------------------------------------------
 
+def _keys(e: Entry) -> list:
+    """The mobile, rare contact and street (in its city) of a row: what rows that may be one company share."""
+    return [key for key in (e.mobile, e.contact, e.street and (e.city, e.street)) if key]
+
+
 def _blocks(entries: list[Entry]) -> dict[tuple, list[Entry]]:
     """Rows that may be one company share a key: their name, or a mobile, rare contact or street.
 
     A key that only one row has makes no block. A key that many rows share (a common contact) makes
-    one block per first and per last character of the 字号, where a misspelling keeps one of them.
+    one block per first and per last character of the 字号, where a misspelling keeps one of them; such a
+    block of one row compares nothing and is not kept (at 100,000 clients most of them are: 140,000 lists).
+    Every block holds its rows in entry order.
     """
     names = [(e.name.brand, e.name.trades) for e in entries]
-    shared = [[key for key in (e.mobile, e.contact, e.street and (e.city, e.street)) if key] for e in entries]
     repeated_names = {key for key, n in Counter(names).items() if n > 1}
-    rows_with = Counter(chain.from_iterable(shared))
+    rows_with = Counter(chain.from_iterable(map(_keys, entries)))
     blocks: dict[tuple, list[Entry]] = defaultdict(list)
-    for e, name, keys in zip(entries, names, shared):
+    common: dict[object, list[Entry]] = defaultdict(list)   # a key of more than SMALL_BLOCK rows → its rows
+    for e, name in zip(entries, names):
         if name in repeated_names:
             blocks[name].append(e)
-        for key in keys:
+        for key in _keys(e):
             n = rows_with[key]
             if n == 1:
                 continue
             if n <= SMALL_BLOCK:
                 blocks[key].append(e)
             else:
-                first, last = name[0][:1], name[0][-1:]
-                blocks[(key, first)].append(e)
-                if last != first:
-                    blocks[(key, last)].append(e)
+                common[key].append(e)
+    del names, repeated_names, rows_with
+    for key, rows in common.items():
+        split: dict[str, list[Entry]] = defaultdict(list)
+        for e in rows:
+            brand = e.name.brand
+            first, last = brand[:1], brand[-1:]
+            split[first].append(e)
+            if last != first:
+                split[last].append(e)
+        for char, members in split.items():
+            if len(members) > 1 or (key, char) in blocks:   # (key, char) may also be a (city, street)
+                block = blocks[(key, char)]
+                block.extend(members)
+                if len(block) > len(members):
+                    block.sort(key=lambda e: e.index)
     return blocks
 
 

@@ -23,6 +23,7 @@ follow-up would be late.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -54,13 +55,25 @@ class Due:
 
 
 def _last_visit(visits: list, as_of: date) -> tuple[date | None, date | None]:
-    """A client's last visit on or before ``as_of`` and the latest 下次跟进日期 set on that day."""
-    days = [v.visit_date for v in visits if isinstance(v.visit_date, date) and v.visit_date <= as_of]
-    if not days:
-        return None, None  # never visited (a visit dated after the as-of date has not happened yet)
-    last = max(days)
-    follows = [v.next_followup for v in visits if v.visit_date == last and isinstance(v.next_followup, date)]
-    return last, max(follows) if follows else None
+    """A client's last visit on or before ``as_of`` and the latest 下次跟进日期 set on that day (None, None:
+    never visited — a visit dated after the as-of date has not happened yet). One pass over the visits."""
+    last = follow = None
+    for v in visits:
+        day = v.visit_date
+        if not isinstance(day, date) or day > as_of or (last is not None and day < last):
+            continue
+        if day != last:
+            last, follow = day, None   # a later day: its follow-up dates start afresh
+        nxt = v.next_followup
+        if isinstance(nxt, date) and (follow is None or nxt > follow):
+            follow = nxt
+    return last, follow
+
+
+# The last answer of ``followup_due``: overdue_followup and unplanned_followup ask the same question of one
+# register in one run (0.12 s at 20,000 clients). Keyed by the register (a register is not changed once
+# built; the entry goes when the register does), the as-of date and the settings' content.
+_last_answer: dict[str, tuple] = {}
 
 
 def followup_due(register: Register, as_of: date, settings: Settings) -> list[Due]:
@@ -69,6 +82,16 @@ def followup_due(register: Register, as_of: date, settings: Settings) -> list[Du
     A due date may lie before ``as_of`` (overdue), on it (due today) or after it. A client with neither a
     standing follow-up date nor a rated cadence with a visit to count from has none.
     """
+    key = (as_of, settings.model_dump_json())
+    last = _last_answer.get("due")
+    if last is not None and last[0]() is register and last[1] == key:
+        return list(last[2])
+    dues = _followup_due(register, as_of, settings)
+    _last_answer["due"] = (weakref.ref(register, lambda _: _last_answer.clear()), key, dues)
+    return list(dues)
+
+
+def _followup_due(register: Register, as_of: date, settings: Settings) -> list[Due]:
     counter = day_counter(settings)
     cadence = settings.checks.cadence_days
     dues = []

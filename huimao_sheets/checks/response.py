@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import date
 
 from huimao_sheets.checks.common import client_department, client_ids, department_manager, header, record_owner
-from huimao_sheets.checks.relations import visit_key as same_visit
+from huimao_sheets.checks.relations import _client_key as client_key, visit_key as same_visit
 from huimao_sheets.checks.spec import Check
 from huimao_sheets.config import Settings
 from huimao_sheets.findings import WARNING, Finding
@@ -40,21 +40,28 @@ def escalation(days: int, response_days: int) -> str | None:
     return next((level for level, times in LEVELS if days > times * response_days), None)
 
 
-def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None) -> list[str]:
+def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None,
+              managers: dict[str | None, str | None]) -> list[str]:
     """Who hears of an escalated problem besides its owner: the department's manager (for the manager's own
-    problem, his 上级), then the director."""
+    problem, his 上级), then the director. ``managers``: ``department_manager`` by department, filled as
+    asked (each asking reads the whole 员工 sheet; thousands of findings ask of a few departments)."""
     if escalate is None:
         return []
     member = register.staff_by_name.get(v.visitor) if v.visitor else None
     department = member.department if member and member.department else client_department(register, v.client)
     director = register.director()
     director_name = director.name if director else None
-    manager = department_manager(register, department)
+    manager = managers.get(department, _UNASKED)
+    if manager is _UNASKED:
+        manager = managers[department] = department_manager(register, department)
     if manager == owner:   # the 部门经理's own problem goes one level up: his 上级, else the 市场总监
         own = register.staff_by_name.get(owner) if owner else None
         manager = own.manager if own and own.manager and own.manager != owner else director_name
     names = [manager, director_name if escalate == DIRECTOR else None]
     return [n for n in dict.fromkeys(names) if n and n != owner]
+
+
+_UNASKED = object()
 
 
 def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, response_days: int,
@@ -68,20 +75,26 @@ def _escalated_on(calendar: WorkCalendar, v: Visit, escalate: str | None, respon
     return cache[key]
 
 
+def _same_day(v: Visit) -> tuple:
+    """The cheap part of a visit's identity (``relations.visit_key``): its day, 拜访人 and client."""
+    return v.visit_date, v.visitor, client_key(v)
+
+
 def _other_rows(visits: list[Visit], candidates: list[Visit]) -> set[int]:
     """The ids of the ``candidates`` not to report: rows of a visit entered more than once whose problem was
     answered in another of its rows, or that an earlier row of the visit reports already. Full visit keys
-    are made only where two rows share a day and a 拜访人 (the rare case)."""
-    day = lambda v: (v.visit_date, v.visitor)   # noqa: E731 - the cheap part of a visit's identity
-    wanted = Counter(day(v) for v in candidates)
-    answered_rows = [v for v in visits if v.problems and v.response and wanted.get(day(v))]
+    are made only where two rows share a day, a 拜访人 and a client (the rare case: at 100,000 clients, keys
+    of every answered row of a day and 拜访人 were some 100,000, 90 MB)."""
+    wanted = Counter(map(_same_day, candidates))
+    answered_rows = [v for v in visits if v.problems and v.response and _same_day(v) in wanted]
     answered = {same_visit(v) for v in answered_rows}
-    answered_days = {day(v) for v in answered_rows}
+    answered_days = set(map(_same_day, answered_rows))
     reported: set[tuple] = set()
     skip = set()
     for v in candidates:
-        if wanted[day(v)] == 1 and day(v) not in answered_days:
-            continue   # the only row of its day and 拜访人: no other row of the same visit
+        day = _same_day(v)
+        if wanted[day] == 1 and day not in answered_days:
+            continue   # the only row of its day, 拜访人 and client: no other row of the same visit
         key = same_visit(v)
         if key in answered or key in reported:
             skip.add(id(v))
@@ -101,6 +114,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     skip = _other_rows(register.visits, candidates)
     working: dict[date, int] = {}   # visit date → working days to as_of: counted once per date, not per row
     escalated: dict[tuple[date, str], str] = {}
+    managers: dict[str | None, str | None] = {}
     findings = []
     for v in candidates:
         if id(v) in skip:
@@ -115,7 +129,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
         findings.append(Finding(
             code="unanswered_problem", sheet=sheet, rows=[v.row], column=column,
             client_ids=client_ids(v.client), staff=[v.visitor] if v.visitor else [],
-            owner=owner, notify=_notified(register, v, escalate, owner),
+            owner=owner, notify=_notified(register, v, escalate, owner, managers),
             message=UNANSWERED_PROBLEM.text(settings.language, row=v.row, date=v.visit_date.isoformat(),
                                             problems=v.problems, days=days),
             details={"visit_date": v.visit_date.isoformat(), "working_days": days, "escalate": escalate,

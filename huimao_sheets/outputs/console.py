@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections import Counter
+from typing import Callable
 
 from rich.console import Console
 import orjson
@@ -63,21 +64,29 @@ def one_line(text: str) -> str:
 
 
 def to_json(result: CheckResult) -> bytearray:
-    """The findings contract (DESIGN §4): one JSON document in UTF-8, one finding per line.
+    """The findings contract (DESIGN §4) as one document (``write_json``)."""
+    out = bytearray()
+    write_json(result, out.extend)
+    return out
 
-    orjson writes fifty thousand findings in a tenth of the time of the json module's C encoder. Each
-    finding is encoded and appended at once, so each encoding's buffer is freed before the next is made
-    (encoding them all first left some 8 KB of scattered free memory per finding: 340 MB at 45,000); the
-    document is the buffer it was written into (a copy of 34 MB would only cost memory)."""
+
+def write_json(result: CheckResult, write: Callable[[bytes], object]) -> None:
+    """The findings contract (DESIGN §4): one JSON document in UTF-8, one finding per line, written through
+    ``write`` (a file's ``write``) a finding at a time, so that the whole document is never in memory (38 MB
+    at 100,000 clients; building it raised the command's peak by 130 MB, to its highest).
+
+    orjson writes fifty thousand findings in a tenth of the time of the json module's C encoder; each
+    encoding's buffer is freed before the next is made (encoding them all first left some 8 KB of
+    scattered free memory per finding: 340 MB at 45,000)."""
     head = orjson.dumps({"as_of": result.as_of.isoformat(), "source": result.source, "counts": result.counts()})
     if not result.findings:
-        return bytearray(head[:-1] + b',"findings":[]}')
-    out = bytearray(head[:-1] + b',"findings":[\n')
-    for finding in result.findings:
-        out += orjson.dumps(finding.to_dict())
-        out += b",\n"
-    out[-2:] = b"\n]}"
-    return out
+        write(head[:-1] + b',"findings":[]}')
+        return
+    write(head[:-1] + b',"findings":[\n')
+    last = len(result.findings) - 1
+    for i, finding in enumerate(result.findings):
+        write(orjson.dumps(finding.to_dict()))
+        write(b",\n" if i < last else b"\n]}")
 
 
 # --- CSV -------------------------------------------------------------------------------------

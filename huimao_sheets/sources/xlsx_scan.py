@@ -37,6 +37,7 @@ MAX_PART_BYTES = 1 << 30        # a worksheet's or the shared strings' XML, unpa
 MAX_EXPANSION = 100             # a part over BOMB_FLOOR that unpacks to more than 100× its packed size
 BOMB_FLOOR = 50 << 20           # … is a zip bomb, not a register (real sheets pack 5–15×)
 CHUNK = 1 << 20
+SCAN_CHUNK = 1 << 18            # a quarter: a piece of a register's rows (~500 bytes each) spans < ROW_GAP rows
 
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _WIDE_REF = re.compile(rb'<c r="[A-Z]{2}')   # a literal prefix: fast (a prefixed sheet is read cell by cell)
@@ -102,7 +103,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
     buffer = b""
     with archive.open(part) as stream:
         while True:
-            data = stream.read(CHUNK)
+            data = stream.read(SCAN_CHUNK)
             unpacked += len(data)
             if unpacked > MAX_PART_BYTES:
                 raise _too_big(f"工作表“{title}”的 XML ")
@@ -152,14 +153,17 @@ def _last_row_end(buffer: bytes) -> int:
 def _row_bounds(piece: bytes) -> tuple[int, int] | tuple[()] | None:
     """The first and last row number of ``piece`` (``()`` when it has no row); None when it may hold a gap
     of ``ROW_GAP`` rows or rows without a number: then every cell is read."""
-    count = piece.count(b"<row ")   # opening tags (text holds no "<": it is escaped)
-    if not count:
+    at = piece.rfind(b"<row ")   # opening tags (text holds no "<": it is escaped)
+    if at < 0:
         return None if b"<row>" in piece or b":row " in piece else ()
     first = _ROW_TAG.search(piece)
-    last = _ROW_TAG.search(piece, piece.rfind(b"<row "))
+    last = _ROW_TAG.match(piece, at)
     if first is None or last is None:
         return None
     lo, hi = int(first.group(1)), int(last.group(1))
+    if hi - lo < ROW_GAP:
+        return (lo, hi)   # too few numbers for a gap of ROW_GAP: the rows need not be counted (a pass saved)
+    count = piece.count(b"<row ")
     # ``count`` rows span hi - lo + 1 numbers: fewer than ROW_GAP of them missing means no gap of ROW_GAP.
     return (lo, hi) if hi - lo + 1 - count < ROW_GAP else None
 

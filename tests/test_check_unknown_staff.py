@@ -23,6 +23,15 @@ def test_an_unknown_visitor_on_two_rows_is_one_finding_with_both_rows_and_the_ne
     assert found.details == {"name": "张玮", "suggestion": "张伟", "department": "市场一部"}
 
 
+def test_a_slip_to_a_character_of_the_same_sound_is_suggested_even_when_the_name_has_two_readings(tmp_path):
+    # 长 reads chang or zhang: whichever reading is used, it is the same for the staff name and the typed one
+    staff = STAFF_ROWS + [{"姓名": "王长江", "邮箱": "wcj@huimao.cn", "角色": "客户经理", "所属部门": "市场一部",
+                           "上级": "王经理"}]
+    path = make_workbook(tmp_path, staff=staff, visits=[visit(拜访人="王常江")])
+    [found] = findings(path, "unknown_staff")
+    assert found.details["suggestion"] == "王长江"
+
+
 def test_the_message_in_english(tmp_path):
     path = make_workbook(tmp_path, visits=[visit(拜访人="张玮"), visit(拜访人="张玮", 拜访日期=date(2026, 11, 21))])
     [found] = findings(path, "unknown_staff", settings=Settings(language="en"))

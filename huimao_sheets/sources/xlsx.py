@@ -76,7 +76,8 @@ class XlsxSource:
                 parts = {name: targets.get(rid, ("", ""))[1] for name, _, rid in package.sheets()}
                 for kind, part in targets.values():
                     if kind.endswith(SHARED_STRINGS) and part in archive.namelist():
-                        check_part_size(archive.getinfo(part), f"工作簿 {self.path} 的共享字符串（{part}）")
+                        check_part_size(archive.getinfo(part), f"工作簿 {self.path} 的共享字符串（{part}）",
+                                        f"The shared strings ({part}) of workbook {self.path}")
                 return {title: scan_sheet(archive, parts[title], title)
                         for title in titles if parts.get(title) in archive.namelist()}
         except SourceError:

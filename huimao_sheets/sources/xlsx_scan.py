@@ -72,30 +72,36 @@ class SheetScan:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2)
 
 
-def check_part_size(info: zipfile.ZipInfo, part: str) -> None:
+def check_part_size(info: zipfile.ZipInfo, part: str, part_en: str) -> None:
     """Refuse a part whose declared unpacked size is beyond the limits, before unpacking anything.
-    ``part`` names it for the user: 工作表“客户档案”的 XML, 工作簿的共享字符串（sharedStrings.xml）."""
+    ``part`` names it for the user: 工作表“客户档案”的 XML, 工作簿的共享字符串（sharedStrings.xml）; ``part_en``
+    in English."""
     if info.file_size > MAX_PART_BYTES:
-        raise _too_big(part)
+        raise _too_big(part, part_en)
     if info.file_size > BOMB_FLOOR and info.file_size > MAX_EXPANSION * max(info.compress_size, 1):
+        size, times = info.file_size / 2**20, info.file_size // max(info.compress_size, 1)
         raise SourceError(
-            f"{part}解压后有 {info.file_size / 2**20:.0f} MB，是压缩大小的 "
-            f"{info.file_size // max(info.compress_size, 1)} 倍（上限 {MAX_EXPANSION} 倍），不像正常的工作簿，没有读取。"
-            "请用 Excel/WPS 打开后另存为新的 .xlsx 再试。"
+            f"{part}解压后有 {size:.0f} MB，是压缩大小的 {times} 倍（上限 {MAX_EXPANSION} 倍），不像正常的工作簿，没有读取。"
+            "请用 Excel/WPS 打开后另存为新的 .xlsx 再试。",
+            en=f"{part_en} unpacks to {size:.0f} MB, {times} times its packed size (limit {MAX_EXPANSION} times): "
+               "not like a normal workbook, so it was not read. Open it in Excel or WPS, save it as a new .xlsx and "
+               "try again.",
         )
 
 
-def _too_big(part: str) -> SourceError:
+def _too_big(part: str, part_en: str) -> SourceError:
     return SourceError(
         f"{part}解压后超过 {MAX_PART_BYTES / 2**20:.0f} MB（上限），没有读取。"
-        "请把旧数据移到另一个工作簿，或删除不需要的内容后再试。"
+        "请把旧数据移到另一个工作簿，或删除不需要的内容后再试。",
+        en=f"{part_en} unpacks to more than {MAX_PART_BYTES / 2**20:.0f} MB (the limit), so it was not read. Move old "
+           "data to another workbook, or delete what is not needed, and try again.",
     )
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
     """Stream worksheet ``part`` of ``archive`` and find its data block, stray cells, errors and merges."""
     info = archive.getinfo(part)
-    check_part_size(info, f"工作表“{title}”的 XML ")
+    check_part_size(info, f"工作表“{title}”的 XML ", f"The XML of worksheet “{title}”")
     scan = SheetScan(title)
     last_row = 0                  # the last row number seen, while no gap has been met
     detailed = False              # whether every cell reference must be read
@@ -106,7 +112,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
             data = stream.read(SCAN_CHUNK)
             unpacked += len(data)
             if unpacked > MAX_PART_BYTES:
-                raise _too_big(f"工作表“{title}”的 XML ")
+                raise _too_big(f"工作表“{title}”的 XML ", f"The XML of worksheet “{title}”")
             buffer += data
             end = _last_row_end(buffer) if data else len(buffer)
             if end <= 0 and data:
@@ -207,12 +213,16 @@ def a1(row: int, column: int) -> str:
 
 
 def _check_limits(scan: SheetScan) -> None:
-    for value, limit, what in ((scan.last_row, MAX_ROWS, "行"), (scan.last_column, MAX_COLUMNS, "列"),
-                               (scan.last_row * scan.last_column, MAX_CELLS, "个单元格")):
+    for value, limit, what, what_en in ((scan.last_row, MAX_ROWS, "行", "rows"),
+                                        (scan.last_column, MAX_COLUMNS, "列", "columns"),
+                                        (scan.last_row * scan.last_column, MAX_CELLS, "个单元格", "cells")):
         if value > limit:
             raise SourceError(
                 f"工作表“{scan.title}”的数据区有 {value:,} {what}，超过上限 {limit:,} {what}，没有读取。"
-                "请删除不需要的行列，或把旧数据移到另一个工作簿后再试。"
+                "请删除不需要的行列，或把旧数据移到另一个工作簿后再试。",
+                en=f"The data of worksheet “{scan.title}” spans {value:,} {what_en}, over the limit of {limit:,} "
+                   f"{what_en}, so it was not read. Delete the rows and columns not needed, or move old data to "
+                   "another workbook, and try again.",
             )
 
 

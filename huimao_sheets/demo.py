@@ -292,6 +292,7 @@ def generate(spec: DemoSpec) -> DemoWorkbook:
         plant.plant_unknown_staff(client_rows, visit_rows)
         plant.plant_brief(plan_rows, visit_rows)
         plant.plant_week_review(plan_rows, visit_rows)
+        plant.plant_past_plans(plan_rows, visit_rows)
     book.sheets = {CLIENTS.title: client_rows, VISITS.title: visit_rows, STAFF.title: staff_rows,
                    PLANS.title: plan_rows}
     return book
@@ -484,6 +485,22 @@ class Planted:
             r[problems] = None
             if len(r) > response:
                 r[response] = None
+
+    def plant_past_plans(self, plan_rows: list[list[Any]], visit_rows: list[list[Any]]) -> None:
+        """The plans of the last two weeks, as staff keep them: most visits of those weeks were planned the
+        week before (so the weekly report's 计划/已完成 compares real figures), and a few plans were not done."""
+        rng = random.Random(self.spec.seed + 17)   # its own stream: the other planted problems stay put
+        as_of = self.spec.as_of
+        day, client, visitor = (VISIT_HEADER.index(h) for h in ("拜访日期", "客户编号", "拜访人"))
+        recent = [r for r in visit_rows[1:] if r and isinstance(r[day], date) and isinstance(r[client], str)
+                  and isinstance(r[visitor], str) and as_of - timedelta(days=14) <= r[day] < as_of]
+        for r in recent:
+            if rng.random() < 0.7:
+                plan_rows.append([r[day], r[client], None, r[visitor], rng.choice(PURPOSES)])
+        for _ in range(self.k):
+            c = rng.choice(self.clients)
+            plan_rows.append([as_of - timedelta(days=rng.randint(1, 14)), c.client_id, None, c.manager.name,
+                              rng.choice(PURPOSES)])
 
     def plant_visits(self, rows: list[list[Any]]) -> list[list[Any]]:
         idx = {h: i for i, h in enumerate(VISIT_HEADER)}

@@ -137,17 +137,20 @@ def overdue_followup(register: Register, as_of: date, settings: Settings) -> lis
 UPCOMING_DAYS = 7   # unplanned_followup looks this many calendar days ahead
 
 
+def _plan_dates(register: Register, client: Client) -> list[date]:
+    """The dates of every visit planned for ``client``, by anyone."""
+    plans = register.plans_by_client[client.index] if client.index >= 0 else []
+    return [p.planned_date for p in plans if isinstance(p.planned_date, date)]
+
+
 def planned(register: Register, client: Client, as_of: date, due: date) -> bool:
     """Whether anyone planned a visit to ``client`` dated from ``as_of`` to ``due`` (both included)."""
-    plans = register.plans_by_client[client.index] if client.index >= 0 else []
-    return any(isinstance(p.planned_date, date) and as_of <= p.planned_date <= due for p in plans)
+    return any(as_of <= d <= due for d in _plan_dates(register, client))
 
 
 def later_plan(register: Register, client: Client, due: date) -> date | None:
     """The first visit planned for ``client`` after ``due`` (a late plan: the follow-up still needs one in time)."""
-    plans = register.plans_by_client[client.index] if client.index >= 0 else []
-    return min((p.planned_date for p in plans if isinstance(p.planned_date, date) and p.planned_date > due),
-               default=None)
+    return min((d for d in _plan_dates(register, client) if d > due), default=None)
 
 
 def unplanned_followup(register: Register, as_of: date, settings: Settings) -> list[Finding]:

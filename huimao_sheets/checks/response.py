@@ -41,16 +41,15 @@ def escalation(days: int, response_days: int) -> str | None:
 
 
 def _notified(register: Register, v: Visit, escalate: str | None, owner: str | None,
-              managers: dict[str | None, str | None]) -> list[str]:
+              managers: dict[str | None, str | None], director_name: str | None) -> list[str]:
     """Who hears of an escalated problem besides its owner: the department's manager (for the manager's own
-    problem, his 上级), then the director. ``managers``: ``department_manager`` by department, filled as
-    asked (each asking reads the whole 员工 sheet; thousands of findings ask of a few departments)."""
+    problem, his 上级), then the director (``director_name``). ``managers``: ``department_manager`` by
+    department, filled as asked (each asking reads the whole 员工 sheet; thousands of findings ask of a few
+    departments)."""
     if escalate is None:
         return []
     member = register.staff_by_name.get(v.visitor) if v.visitor else None
     department = member.department if member and member.department else client_department(register, v.client)
-    director = register.director()
-    director_name = director.name if director else None
     manager = managers.get(department, _UNASKED)
     if manager is _UNASKED:
         manager = managers[department] = department_manager(register, department)
@@ -115,6 +114,8 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     working: dict[date, int] = {}   # visit date → working days to as_of: counted once per date, not per row
     escalated: dict[tuple[date, str], str] = {}
     managers: dict[str | None, str | None] = {}
+    director = register.director()
+    director_name = director.name if director else None
     findings = []
     for v in candidates:
         if id(v) in skip:
@@ -129,7 +130,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
         findings.append(Finding(
             code="unanswered_problem", sheet=sheet, rows=[v.row], column=column,
             client_ids=client_ids(v.client), staff=[v.visitor] if v.visitor else [],
-            owner=owner, notify=_notified(register, v, escalate, owner, managers),
+            owner=owner, notify=_notified(register, v, escalate, owner, managers, director_name),
             message=UNANSWERED_PROBLEM.text(settings.language, row=v.row, date=v.visit_date.isoformat(),
                                             problems=v.problems, days=days),
             details={"visit_date": v.visit_date.isoformat(), "working_days": days, "escalate": escalate,

@@ -4,6 +4,7 @@ the write-back's leftovers and control characters on the console."""
 from __future__ import annotations
 
 import os
+import zipfile
 from datetime import date
 
 import openpyxl
@@ -72,6 +73,20 @@ def test_limits_stop_the_read_with_a_message_naming_the_sheet_and_the_limit(tmp_
     code, out, err = run_cli("check", "--source", str(path), "--as-of", "2026-11-27")
     assert code == 2
     assert "工作表“客户档案”的数据区有 806 个单元格，超过上限 100 个单元格，没有读取" in out + err
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_part_unpacks_to_its_exact_bytes_a_bounded_piece_at_a_time(tmp_path, method):
+    """The scan's own inflater gives what zipfile gives, never more than the piece size at once: a part that
+    packs 1000× (as a zip bomb does) arrives in pieces."""
+    xml = b"<row>" + b"0" * 3_000_000 + os.urandom(20_000) + b"</row>"
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w", method) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(path) as archive:
+        pieces = list(xlsx_scan.unpack(archive, archive.getinfo("xl/worksheets/sheet1.xml"), 1 << 16))
+    assert b"".join(pieces) == xml
+    assert max(map(len, pieces)) <= 1 << 16
 
 
 def test_shared_strings_that_unpack_far_beyond_their_size_are_refused(tmp_path, monkeypatch):

@@ -22,9 +22,12 @@ chunk has a gap of ``ROW_GAP`` rows or a cell beyond column Z. Only then is ever
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterator
+
+from isal import isal_zlib
 
 from huimao_sheets.errors import SourceError
 
@@ -107,34 +110,34 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
     detailed = False              # whether every cell reference must be read
     unpacked = 0
     buffer = b""
-    with archive.open(part) as stream:
-        while True:
-            data = stream.read(SCAN_CHUNK)
-            unpacked += len(data)
-            if unpacked > MAX_PART_BYTES:
-                raise _too_big(f"工作表“{title}”的 XML ", f"The XML of worksheet “{title}”")
-            buffer += data
-            end = _last_row_end(buffer) if data else len(buffer)
-            if end <= 0 and data:
-                continue
-            piece, buffer = buffer[:end], buffer[end:]
-            if not detailed:
-                bounds = _row_bounds(piece)
-                if bounds is None or _WIDE_REF.search(piece) or (bounds and bounds[0] - last_row > ROW_GAP):
-                    detailed = True     # a gap, a row without a number or a cell beyond column Z
-                elif bounds:
-                    last_row = bounds[1]
-            if b't="e"' in piece:
-                for attrs, body in _ERROR_CELL.findall(piece):
-                    ref, value = _REF_ATTR.search(attrs), _VALUE.search(body)
-                    if ref:
-                        text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
-                        scan.errors[(int(ref.group(2)), column_number(ref.group(1)))] = text
-            if not data and b"mergeCell" in piece:   # <mergeCells> follows the last row
-                scan.merges += [(int(r1), column_number(c1), int(r2), column_number(c2))
-                                for c1, r1, c2, r2 in _MERGE.findall(piece)]
-            if not data:
-                break
+    chunks = unpack(archive, info, SCAN_CHUNK)
+    while True:
+        data = next(chunks, b"")
+        unpacked += len(data)
+        if unpacked > MAX_PART_BYTES:
+            raise _too_big(f"工作表“{title}”的 XML ", f"The XML of worksheet “{title}”")
+        buffer += data
+        end = _last_row_end(buffer) if data else len(buffer)
+        if end <= 0 and data:
+            continue
+        piece, buffer = buffer[:end], buffer[end:]
+        if not detailed:
+            bounds = _row_bounds(piece)
+            if bounds is None or _WIDE_REF.search(piece) or (bounds and bounds[0] - last_row > ROW_GAP):
+                detailed = True     # a gap, a row without a number or a cell beyond column Z
+            elif bounds:
+                last_row = bounds[1]
+        if b't="e"' in piece:
+            for attrs, body in _ERROR_CELL.findall(piece):
+                ref, value = _REF_ATTR.search(attrs), _VALUE.search(body)
+                if ref:
+                    text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+                    scan.errors[(int(ref.group(2)), column_number(ref.group(1)))] = text
+        if not data and b"mergeCell" in piece:   # <mergeCells> follows the last row
+            scan.merges += [(int(r1), column_number(c1), int(r2), column_number(c2))
+                            for c1, r1, c2, r2 in _MERGE.findall(piece)]
+        if not data:
+            break
     if detailed:
         _find_block(archive, part, scan)
     else:
@@ -143,6 +146,40 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
     scan.errors = {rc: v for rc, v in scan.errors.items() if rc[0] <= scan.last_row and rc[1] <= scan.last_column}
     _check_limits(scan)
     return scan
+
+
+def unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
+    """Part ``info`` of ``archive`` unpacked, at most ``size`` bytes at a time (a zip bomb never unpacks more
+    than that at once). A deflated part (every part Excel, WPS and LibreOffice write) is inflated with ISA-L,
+    three times as fast as zlib — a third of the scan of a large sheet — straight from its packed bytes; its
+    checksum is left to the reader, which reads the part next. Any other part is read through ``zipfile``."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not archive.filename:
+        with archive.open(info) as stream:   # stored, encrypted (zipfile says so) or another method
+            while data := stream.read(size):
+                yield data
+        return
+    with open(archive.filename, "rb") as file:
+        file.seek(info.header_offset)
+        header = file.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"Bad local header of {info.filename}")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        file.seek(info.header_offset + 30 + name_length + extra_length)
+        inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)   # raw deflate, as zip holds it
+        left = info.compress_size
+        while left > 0 or inflater.unconsumed_tail:
+            packed = inflater.unconsumed_tail
+            if not packed:
+                packed = file.read(min(size // 8 or 1, left))   # about ``size`` unpacked (XML packs 5–15×)
+                if not packed:
+                    raise zipfile.BadZipFile(f"{info.filename} is cut short")
+                left -= len(packed)
+            if data := inflater.decompress(packed, size):
+                yield data
+            if inflater.eof:
+                return
+        if data := inflater.flush():
+            yield data
 
 
 def _last_row_end(buffer: bytes) -> int:
@@ -189,13 +226,12 @@ def _find_block(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> None:
     """Read every cell reference (the slow, exact pass) and set the data block and the stray cells."""
     cells: list[tuple[int, int]] = []
     buffer = b""
-    with archive.open(part) as stream:
-        while data := stream.read(CHUNK):
-            buffer += data
-            end = _last_row_end(buffer)
-            if end:
-                cells += [(int(r), column_number(c)) for c, r, empty in _CELL.findall(buffer[:end]) if not empty]
-                buffer = buffer[end:]
+    for data in unpack(archive, archive.getinfo(part), CHUNK):
+        buffer += data
+        end = _last_row_end(buffer)
+        if end:
+            cells += [(int(r), column_number(c)) for c, r, empty in _CELL.findall(buffer[:end]) if not empty]
+            buffer = buffer[end:]
         cells += [(int(r), column_number(c)) for c, r, empty in _CELL.findall(buffer) if not empty]
     if not cells:
         return

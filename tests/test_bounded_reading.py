@@ -113,6 +113,27 @@ def test_formula_errors_are_findings_quoting_the_error_never_blanks(tmp_path):
     ]
 
 
+def test_excel_365_errors_the_reader_does_not_know_are_findings_and_the_sheet_is_read(tmp_path):
+    """#SPILL! and #CALC! (dynamic-array formulas) stopped the whole read; now they are findings like #REF!."""
+    path = make_workbook(tmp_path, clients=[client(客户综合评估="#N/A"), client(客户编号="KH0002", 负责人="#NULL!")],
+                         visits=[visit(), visit(拜访人="#NUM!")])
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    for part in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        parts[part] = parts[part].replace(b"#N/A", b"#SPILL!").replace(b"#NULL!", b"#CALC!").replace(b"#NUM!", b"#FIELD!")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    found = all_findings(path)
+    assert [(f["code"], f["sheet"], f["rows"], f["column"], f["details"]["value"]) for f in found
+            if f["code"] == "invalid_value"] == [
+        ("invalid_value", "客户档案", [2], "客户综合评估", "#SPILL!"),
+        ("invalid_value", "客户档案", [3], "负责人", "#CALC!"),
+        ("invalid_value", "拜访记录", [3], "拜访人", "#FIELD!"),
+    ]
+    assert [f["rows"] for f in found if f["code"] == "missing_required"] == []
+
+
 def test_a_row_holding_only_a_formula_error_is_a_record_not_a_separator(tmp_path):
     path = make_workbook(tmp_path, clients=[client(), {"客户经理": "#REF!"}])
     found = all_findings(path)

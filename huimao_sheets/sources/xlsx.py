@@ -4,9 +4,9 @@ fastexcel (Rust, on calamine) reads each worksheet straight into Arrow columns, 
 Python object per cell; each column is dictionary-encoded at once, and the register parses each distinct
 value once (``sources.columns``). Before a worksheet is read, ``xlsx_scan`` streams its XML to learn its
 real extent (so a stray value at ``XFD1048576`` never makes the reader allocate the empty grid between),
-its formula errors (which calamine reads as blank) and its merged ranges. A worksheet with stray cells, or
-one larger than ``PART_BYTES`` of XML, is read from a temporary copy of the workbook: without the stray
-cells, and the large one split into worksheets of whole rows read one after the other (the reader holds a
+its formula errors (which calamine reads as blank) and its merged ranges. A worksheet with stray cells or
+error values calamine does not know (#SPILL!), or one larger than ``PART_BYTES`` of XML, is read from a
+temporary copy of the workbook: without those cells, and the large one split into worksheets of whole rows read one after the other (the reader holds a
 whole worksheet as a grid: some 800 MB for a million visits).
 """
 
@@ -149,8 +149,9 @@ class XlsxSource:
 
     def _read_copy(self, scans: dict[str, SheetScan],
                    target: Path) -> tuple[Path | None, dict[str, list[tuple[str, int]]]]:
-        """The workbook to read: None (this one) unless a worksheet has stray cells or its XML unpacks to more
-        than ``PART_BYTES``; else a copy of it where the stray cells are left out and each such large
+        """The workbook to read: None (this one) unless a worksheet has cells to leave out (stray cells, error
+        values the reader does not know: ``SheetScan.left_out``) or its XML unpacks to more than
+        ``PART_BYTES``; else a copy of it where those cells are left out and each such large
         worksheet is split into worksheets of about ``PART_BYTES`` of rows, read one after the other, so that
         the reader never holds a whole large sheet (fastexcel holds some 800 MB for a million visits).
         Returns the copy and, per rewritten title, its parts in order: (title, the sheet row it begins at)."""
@@ -161,7 +162,7 @@ class XlsxSource:
             targets = package.targets()
             titles = {targets.get(rid, ("", ""))[1]: name for name, _, rid in package.sheets() if name in scans}
             rewritten = {part: title for part, title in titles.items()
-                         if scans[title].stray or archive.getinfo(part).file_size > PART_BYTES}
+                         if scans[title].left_out or archive.getinfo(part).file_size > PART_BYTES}
             if not rewritten:
                 return None, {}
             taken = {name for name, _, _ in package.sheets()}
@@ -185,7 +186,7 @@ class XlsxSource:
                         return out.open(part, "w", force_zip64=True)
 
                     starts = copy_sheet(archive, info.filename, open_part, size=PART_BYTES,
-                                        without=scans[title].stray)
+                                        without=scans[title].left_out)
                     parts[title] = list(zip(names, starts))
                 out.writestr(package.workbook, package.workbook_xml.encode("utf-8"))
                 out.writestr(package.rels, package.rels_xml.encode("utf-8"))

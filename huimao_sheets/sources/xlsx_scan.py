@@ -55,6 +55,12 @@ _SHEET_DATA = re.compile(rb'<(\w+:)?sheetData\b[^>]*>')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*/>')
 
 
+# The error values the reader (calamine) knows. A worksheet holding any other — Excel 365's #SPILL!, #CALC!,
+# #FIELD!… of dynamic-array formulas — would not be read at all, so it is read from a copy without those
+# cells (``SheetScan.left_out``); their text is kept here like any error's.
+READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
+
+
 def column_number(letters: str | bytes) -> int:
     """``A`` → 1, ``Z`` → 26, ``AA`` → 27, ``XFD`` → 16384."""
     n = 0
@@ -73,6 +79,13 @@ class SheetScan:
     stray: list[str] = field(default_factory=list)              # A1 references, in sheet order
     errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) → "#REF!"
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2)
+
+    @property
+    def left_out(self) -> list[str]:
+        """The cells the read must leave out (A1 references): stray cells, and formula errors whose value the
+        reader does not know."""
+        return self.stray + [a1(row, column) for (row, column), text in self.errors.items()
+                             if text not in READER_ERRORS]
 
 
 def check_part_size(info: zipfile.ZipInfo, part: str, part_en: str) -> None:

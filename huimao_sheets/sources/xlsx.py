@@ -6,8 +6,9 @@ value once (``sources.columns``). Before a worksheet is read, ``xlsx_scan`` stre
 real extent (so a stray value at ``XFD1048576`` never makes the reader allocate the empty grid between),
 its formula errors (which calamine reads as blank) and its merged ranges. A worksheet with stray cells or
 error values calamine does not know (#SPILL!), or one larger than ``PART_BYTES`` of XML, is read from a
-temporary copy of the workbook: without those cells, and the large one split into worksheets of whole rows read one after the other (the reader holds a
-whole worksheet as a grid: some 800 MB for a million visits).
+temporary copy of the workbook: without those cells, and the large one split into worksheets of whole
+rows read one after the other (the reader holds a whole worksheet as a grid: some 800 MB for a million
+visits).
 """
 
 from __future__ import annotations

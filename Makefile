@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --sizes 20k,100k --repeat 3
+	$(BIN)/python benchmarks/run.py --sizes 20k,20k-shared,100k --repeat 3
 
 clean:
 	rm -rf $(VENV) demo-out outbox .huimao

@@ -310,7 +310,10 @@ for _canonical, _surfaces in TRADES.items():
         TRADE_WORDS[_surface] = _canonical
 for _filler in FILLERS:
     TRADE_WORDS[_filler] = ""
-_TRADE_LENGTHS = sorted({len(w) for w in TRADE_WORDS}, reverse=True)
+# Trade words by their last two characters, longest first: at each end of a name only these are tried.
+_TRADES_BY_END: dict[str, list[tuple[str, str]]] = {}
+for _word in sorted(TRADE_WORDS, key=len, reverse=True):
+    _TRADES_BY_END.setdefault(_word[-2:], []).append((_word, TRADE_WORDS[_word]))
 MIN_BRAND = 2  # a 字号 keeps at least this many characters
 
 
@@ -446,8 +449,9 @@ def _take_trades(text: str, guess: bool = True) -> tuple[str, list[str], str]:
     canon: list[str] = []
     end = len(text)
     while end >= MIN_BRAND + 2:
-        for length in _TRADE_LENGTHS:
-            if end - length >= MIN_BRAND and (found := TRADE_WORDS.get(text[end - length:end])) is not None:
+        for word, found in _TRADES_BY_END.get(text[end - 2:end], ()):
+            length = len(word)
+            if end - length >= MIN_BRAND and text.endswith(word, 0, end):
                 break
         else:
             if not guess or text[end - 1] not in TRADE_ENDINGS:
@@ -497,7 +501,8 @@ def _parse(text: str) -> CompanyName:
             region = leading_places("".join(places))[0]
     removed.extend(places)
     brand, region = _take_infix_place(brand, region, removed)
-    region = region.merged(bracket_region) or region
+    if bracket_region is not NOWHERE:
+        region = region.merged(bracket_region) or region
     trades = tuple(canon) if len(canon) < 2 else tuple(sorted(set(canon)))
     return CompanyName(text, brand, trades, trade_text, region, branch, tuple(removed))
 

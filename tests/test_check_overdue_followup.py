@@ -91,3 +91,11 @@ def test_two_visits_on_the_last_day_the_later_follow_up_date_counts_whatever_the
         path = make_workbook(tmp_path, visits=[visit(拜访日期=date(2026, 11, 20), 下次跟进日期=order[0]),
                                                visit(拜访日期=date(2026, 11, 20), 下次跟进日期=order[1], 拜访人="李娜")])
         assert findings(path, "overdue_followup") == []
+
+
+def test_a_follow_up_date_on_the_day_the_cadence_falls_due_is_reported_as_the_cadence(tmp_path):
+    # A client: last visit 10-01 → cadence due 10-15, and the follow-up date is 10-15 too.
+    path = make_workbook(tmp_path, clients=[client(客户综合评估="A", 下次跟进日期=date(2026, 10, 15))],
+                         visits=[visit(拜访日期=date(2026, 10, 1))])
+    found = findings(path, "overdue_followup")
+    assert (found[0].details["reason"], found[0].details["due"]) == ("cadence", "2026-10-15")

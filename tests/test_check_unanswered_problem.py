@@ -111,3 +111,14 @@ def test_response_days_is_a_setting_and_english_messages(tmp_path):
     [found] = findings(path, "unanswered_problem", settings=settings)
     assert found.message == ("Visits row 2: no response for 3 working days to the problem the client raised on "
                              "2026-11-24: 想做绩效考核")
+
+
+@pytest.mark.parametrize("second_response, rows", [
+    ("已安排顾问上门", [[3]]),      # answered in its other row (4): only the registered client's visit
+    (None, [[2], [3]]),           # unanswered in both: one finding, on its first row
+])
+def test_a_visit_of_an_unregistered_client_entered_twice_is_one_problem(tmp_path, second_response, rows):
+    twice = visit(拜访日期=date(2026, 11, 13), 客户编号=None, 客户名称="不存在的公司", 应对措施=None)
+    path = make_workbook(tmp_path, visits=[twice, visit(拜访日期=date(2026, 11, 16), 应对措施=None),
+                                           dict(twice, 应对措施=second_response)])
+    assert [f.rows for f in findings(path, "unanswered_problem")] == rows

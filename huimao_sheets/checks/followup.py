@@ -96,16 +96,18 @@ def _followup_due(register: Register, as_of: date, settings: Settings) -> list[D
     cadence = settings.checks.cadence_days
     dues = []
     for client, visits in zip(register.clients, register.visits_by_client):
-        last_date, last_follow = _last_visit(visits, as_of)
-        options: list[tuple[date, str]] = []
-        set_dates = [d for d in (client.next_followup, last_follow) if isinstance(d, date)]
-        if set_dates and (last_date is None or last_date < max(set_dates)):
-            options.append((max(set_dates), FOLLOWUP_DATE))
+        last_date, follow = _last_visit(visits, as_of)
+        if isinstance(client.next_followup, date) and (follow is None or client.next_followup > follow):
+            follow = client.next_followup   # the later of the row's and the last visit's 下次跟进日期
+        due = reason = None
+        if follow is not None and (last_date is None or last_date < follow):
+            due, reason = follow, FOLLOWUP_DATE
         days = cadence.get(client.rating) if isinstance(client.rating, str) else None
         if days and last_date is not None:
-            options.append((counter.add(last_date, days), CADENCE))
-        if options:
-            due, reason = min(options)
+            by_cadence = counter.add(last_date, days)
+            if due is None or by_cadence <= due:   # the earlier; on one day, the cadence
+                due, reason = by_cadence, CADENCE
+        if due is not None:
             dues.append(Due(client, due, reason, last_date, client_owner(register, client), days))
     return dues
 

@@ -54,11 +54,17 @@ def _client_key(visit) -> object:
     return visit.client.row if visit.client is not None else (visit.client_id, visit.client_name)
 
 
+def _cheap_key(visit) -> tuple:
+    """The part of ``visit_key`` that needs no text normalised: date, 拜访人, 拜访方式, 下次跟进日期."""
+    return visit.visit_date, visit.visitor, visit.channel, visit.next_followup
+
+
 def _same_day_groups(visits: list) -> list[list]:
-    """Visits sharing date and visitor (the cheap part of a visit's identity), in groups of two or more."""
-    keys = [(v.visit_date, v.visitor) for v in visits]
+    """Visits of one client alike in the cheap part of their identity (``_cheap_key``), in groups of two or
+    more: the only ones whose full keys are worth making (a call and a visit on one day are common)."""
+    keys = list(map(_cheap_key, visits))
     if len(set(keys)) == len(keys):
-        return []  # the usual case: no two visits of this client on one day by one person
+        return []  # the usual case: no two visits of this client alike so
     candidates: dict[tuple, list] = {}
     for key, visit in zip(keys, visits):
         candidates.setdefault(key, []).append(visit)
@@ -66,11 +72,11 @@ def _same_day_groups(visits: list) -> list[list]:
 
 
 def duplicate_row(register: Register, as_of: date, settings: Settings) -> list[Finding]:
-    # Client by client, only visits on one day by one person are compared in full.
+    # Client by client, only visits alike in date, 拜访人, 拜访方式 and 下次跟进日期 are compared in full.
     unresolved = [v for v in register.visits if v.client is None]
     candidates: dict[tuple, list] = {}
     for v in unresolved:
-        candidates.setdefault((_client_key(v), v.visit_date, v.visitor), []).append(v)
+        candidates.setdefault((_client_key(v), *_cheap_key(v)), []).append(v)
     same_day = [g for g in candidates.values() if len(g) > 1]
     for visits in register.visits_by_client:
         if len(visits) > 1:

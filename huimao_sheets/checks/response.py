@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Iterator
 
 from huimao_sheets.checks.common import client_department, client_ids, department_manager, header, record_owner
 from huimao_sheets.checks.relations import _client_key as client_key, visit_key as same_visit
@@ -79,13 +80,23 @@ def _same_day(v: Visit) -> tuple:
     return v.visit_date, v.visitor, client_key(v)
 
 
-def _other_rows(visits: list[Visit], candidates: list[Visit]) -> set[int]:
+def _of_their_clients(register: Register, candidates: list[Visit]) -> Iterator[Visit]:
+    """The visits that may share a client with the ``candidates``: their clients' visits (each client once),
+    and the visits of no registered client when a candidate has none: a fraction of the log, not all of it."""
+    for index in {v.client.index for v in candidates if v.client is not None}:
+        yield from register.visits_by_client[index]
+    if any(v.client is None for v in candidates):
+        yield from (v for v in register.visits if v.client is None)
+
+
+def _other_rows(register: Register, candidates: list[Visit]) -> set[int]:
     """The ids of the ``candidates`` not to report: rows of a visit entered more than once whose problem was
     answered in another of its rows, or that an earlier row of the visit reports already. Full visit keys
     are made only where two rows share a day, a 拜访人 and a client (the rare case: at 100,000 clients, keys
     of every answered row of a day and 拜访人 were some 100,000, 90 MB)."""
     wanted = Counter(map(_same_day, candidates))
-    answered_rows = [v for v in visits if v.problems and v.response and _same_day(v) in wanted]
+    answered_rows = [v for v in _of_their_clients(register, candidates)
+                     if v.problems and v.response and _same_day(v) in wanted]
     answered = {same_visit(v) for v in answered_rows}
     answered_days = set(map(_same_day, answered_rows))
     reported: set[tuple] = set()
@@ -110,7 +121,7 @@ def unanswered_problem(register: Register, as_of: date, settings: Settings) -> l
     column = header(VISITS, "response", settings)
     candidates = [v for v in register.visits if v.problems and not v.response and isinstance(v.visit_date, date)
                   and (as_of - v.visit_date).days > limit]   # working days never outnumber calendar days
-    skip = _other_rows(register.visits, candidates)
+    skip = _other_rows(register, candidates)
     working: dict[date, int] = {}   # visit date → working days to as_of: counted once per date, not per row
     escalated: dict[tuple[date, str], str] = {}
     managers: dict[str | None, str | None] = {}

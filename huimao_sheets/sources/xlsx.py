@@ -130,7 +130,7 @@ class XlsxSource:
                                                  dtypes="boolean").to_arrow()
 
                     pieces.append((first, sheet.selected_columns[0].absolute_index,
-                                   list(map(compact, _restored(batch, lost, flags))), batch.num_rows))
+                                   _restored(batch, lost, flags), batch.num_rows))
                     del batch
                 del sheet
                 give_back()   # the reader's grid and columns of the part
@@ -204,19 +204,20 @@ def _part_title(title: str, k: int, taken: set[str]) -> str:
     return name
 
 
-def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) -> list[pa.Array]:
-    """The batch's columns with the cells fastexcel could not give as text (``lost``: a number in a
+def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) -> list[pa.DictionaryArray]:
+    """The batch's columns, compacted, with the cells fastexcel could not give as text (``lost``: a number in a
     date-formatted cell beyond any date, which it reads as blank) put back as the number a person reads,
     and its boolean cells as Excel shows them, ``TRUE``/``FALSE``. fastexcel writes a boolean ``true``, as
-    someone may type it: only when a column holds that text is the part read again as booleans (``flags``),
-    where a typed text is blank."""
-    columns = list(batch.columns)
-    marked = [j for j, column in enumerate(columns) if pc.any(pc.is_in(column, _BOOLEAN_TEXT)).as_py()]
+    someone may type it: only when a column holds that text (looked for among its distinct values) is the
+    part read again as booleans (``flags``), where a typed text is blank."""
+    columns = list(map(compact, batch.columns))
+    marked = [j for j, column in enumerate(columns) if pc.any(pc.is_in(column.dictionary, _BOOLEAN_TEXT)).as_py()]
     if marked:
         booleans = flags()
         for j in marked:
-            cells = pc.and_(pc.is_in(columns[j], _BOOLEAN_TEXT), pc.is_valid(booleans.column(j)))
-            columns[j] = pc.if_else(cells, pc.utf8_upper(columns[j]), columns[j])
+            column = batch.column(j)
+            cells = pc.and_(pc.is_in(column, _BOOLEAN_TEXT), pc.is_valid(booleans.column(j)))
+            columns[j] = compact(pc.if_else(cells, pc.utf8_upper(column), column))
     by_column: dict[int, dict[int, str]] = {}
     for error in lost.errors if lost else []:
         row, column = error.position
@@ -226,7 +227,7 @@ def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) 
         cells = columns[column].to_pylist()
         for row, text in texts.items():
             cells[row] = text
-        columns[column] = pa.array(cells, pa.string())
+        columns[column] = compact(pa.array(cells, pa.string()))
     return columns
 
 

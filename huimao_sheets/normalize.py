@@ -257,10 +257,11 @@ def _valid_mobile_prefix(prefix: str) -> bool:
     """Whether numbers starting with these five digits are mainland mobiles (phonenumbers' metadata).
 
     In China's numbering plan the first five digits decide whether an 11-digit 1xx number is a mobile, so
-    validity is computed once per prefix (at most a few thousand) instead of once per client.
+    validity is computed once per prefix (at most a few thousand) instead of once per client. A number of
+    either type is valid (``is_valid_number`` is ``number_type`` not UNKNOWN, for +86's one region).
     """
     number = phonenumbers.PhoneNumber(country_code=86, national_number=int(prefix + "000000"))
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
+    return phonenumbers.number_type(number) in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )

@@ -238,7 +238,7 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
 
     A block of rows at a time (a part of a large sheet, which the table then lets go), column by column:
     each mapped column comes from the table ``Encoded`` (its distinct values once, a code per row); a row is a
-    record when any mapped cell holds content (``_is_content`` of each distinct value, spread to the rows);
+    record when any mapped cell holds content (``_with_content``: each distinct value tested once at most);
     each distinct value is parsed once and the results are spread back to the records with one numpy take. ``shared`` holds the parse caches across sheets: a client id or a colleague's name
     read on one sheet is not parsed again on the next. With ``register``, the records whose cell is blank
     or unreadable are noted per column in ``register.empty_cells``/``unreadable_cells`` while the column is
@@ -261,11 +261,7 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
     for first, block in table.blocks([mapping[f.key] for f in fields], header_index + 1):
         encoded = dict(zip(fields, block))
         del block
-        keep = np.zeros(len(encoded[fields[0]].codes), dtype=bool)
-        for column in encoded.values():
-            content = np.fromiter(map(_is_content, column.values), dtype=bool, count=len(column.values))
-            keep |= content[column.codes]
-        kept = np.flatnonzero(keep)
+        kept = _with_content(list(encoded.values()))
         numbers = (kept + first + 1).tolist()
         columns, parsed = [], {}
         for f in spec.fields:
@@ -309,6 +305,24 @@ def _note_cells(register: Register, key: tuple[str, Field], records: list, colum
         if f.kind not in READ_KINDS:
             for record, _ in errors:
                 setattr(record, f.key, None)
+
+
+def _with_content(columns: list[Encoded]) -> np.ndarray:
+    """The indices of the rows with content (``_is_content``) in any of ``columns``. The columns with the fewest
+    distinct values are looked at first, and each next one only at the rows none so far has content in: most
+    rows are decided by a column of a few values, and each distinct value is tested once at most."""
+    undecided = np.arange(len(columns[0].codes))
+    for column in sorted(columns, key=lambda column: len(column.values)):
+        codes = column.codes[undecided]
+        content = np.zeros(len(column.values), dtype=bool)
+        for code in np.flatnonzero(np.bincount(codes, minlength=len(content))).tolist():
+            content[code] = _is_content(column.values[code])
+        undecided = undecided[~content[codes]]
+        if not len(undecided):
+            break
+    keep = np.ones(len(columns[0].codes), dtype=bool)
+    keep[undecided] = False
+    return np.flatnonzero(keep)
 
 
 def _is_content(value: Any) -> bool:

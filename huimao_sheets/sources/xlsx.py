@@ -99,8 +99,10 @@ class XlsxSource:
                 self._workbook = None   # the reader holds the workbook's shared strings: one reader at a time
             reader = self._reader(copy)
             date1904 = self._date1904()
-            return {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
-                                             scans.get(title) or SheetScan(title), date1904) for title in titles}
+            tables = {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
+                                               scans.get(title) or SheetScan(title), date1904) for title in titles}
+        give_back()   # the reader's grids and columns
+        return tables
 
     def _date1904(self) -> bool:
         """Whether the workbook counts days from 1904 (a Mac Excel setting: ``<workbookPr date1904="1"/>``)."""
@@ -133,7 +135,8 @@ class XlsxSource:
                                    _restored(batch, lost, flags), batch.num_rows))
                     del batch
                 del sheet
-                give_back()   # the reader's grid and columns of the part
+                if len(parts) > 1:
+                    give_back()   # the reader's grid and columns of the part, before the next is read
         except Exception as exc:
             raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}",
                               en=f"Cannot read worksheet “{title}” ({self.path}): {exc}") from exc

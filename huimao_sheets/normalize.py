@@ -46,6 +46,8 @@ class CellError(Unreadable):
 
 def cell_text(value: Any) -> str:
     """A cell as text a person would read: numbers without a spurious '.0', dates as ISO."""
+    if value.__class__ is str:   # most cells: first, as the register reads every distinct value through here
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -63,12 +65,10 @@ def cell_text(value: Any) -> str:
 
 def is_blank(value: Any) -> bool:
     """Empty, whitespace-only (U+3000 too) or a placeholder such as 无, -, N/A."""
-    if value is None:
-        return True
     if isinstance(value, str):
         s = value.strip()
         return s == "" or (len(s) <= 6 and _is_placeholder(s))
-    return False
+    return value is None
 
 
 @lru_cache(maxsize=4096)

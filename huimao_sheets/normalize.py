@@ -341,6 +341,15 @@ def name_key(name: str) -> str:
     return to_simplified(_WHITESPACE.sub("", unicodedata.normalize("NFKC", name))).casefold()
 
 
+def name_keys(names: list[str]) -> list[str]:
+    """``name_key`` of each of ``names``, simplified with one OpenCC call for all (a key has no whitespace,
+    so the names are joined by line breaks, as ``company_names.simplified_all`` does)."""
+    if not names:
+        return []
+    folded = "\n".join(_WHITESPACE.sub("", unicodedata.normalize("NFKC", name)) for name in names)
+    return [key.casefold() for key in to_simplified(folded).split("\n")]
+
+
 def valid_address(value: object) -> str | None:
     """The address if ``value`` is one plain e-mail address (as the 员工 sheet must hold), else None."""
     parsed = parse_email(value) if isinstance(value, str) else None

@@ -29,6 +29,7 @@ from huimao_sheets.normalize import (
     clean_text,
     is_blank,
     name_key,
+    name_keys,
     normalize_client_id,
     normalize_name,
     normalize_person,
@@ -383,11 +384,13 @@ def register_from_tables(source_name: str, tables: dict[str, SheetTable], settin
 
 
 def _index(register: Register) -> None:
+    names = [client.name for client in register.clients if client.name]
+    keys = dict(zip(names, name_keys(names)))   # each client name's name_key, made at once
     for client in register.clients:
         if client.client_id and client.client_id not in register.clients_by_id:
             register.clients_by_id[client.client_id] = client
         if client.name:
-            register.clients_by_name.setdefault(name_key(client.name), client)
+            register.clients_by_name.setdefault(keys[client.name], client)
     for member in register.staff:
         if member.name:
             register.staff_by_name.setdefault(member.name, member)
@@ -400,11 +403,12 @@ def _index(register: Register) -> None:
     for items, by_client in ((register.visits, register.visits_by_client), (register.plans, register.plans_by_client)):
         for item in items:
             # A visit's client is its 客户编号 when given (an unregistered id resolves to nothing), else its
-            # name compared by name_key. Written inline: this loop runs once per visit.
+            # name compared by name_key (nearly always a client's name, whose key is known). Written inline:
+            # this loop runs once per visit.
             if item.client_id:
                 client = by_id(item.client_id)
             elif item.client_name:
-                client = by_name(name_key(item.client_name))
+                client = by_name(keys.get(item.client_name) or name_key(item.client_name))
             else:
                 client = None
             item.client = client

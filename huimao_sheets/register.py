@@ -29,6 +29,7 @@ from huimao_sheets.normalize import (
     clean_text,
     is_blank,
     name_key,
+    name_keys,
     normalize_client_id,
     normalize_name,
     normalize_person,
@@ -238,7 +239,7 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
 
     A block of rows at a time (a part of a large sheet, which the table then lets go), column by column:
     each mapped column comes from the table ``Encoded`` (its distinct values once, a code per row); a row is a
-    record when any mapped cell holds content (``_is_content`` of each distinct value, spread to the rows);
+    record when any mapped cell holds content (``_with_content``: each distinct value tested once at most);
     each distinct value is parsed once and the results are spread back to the records with one numpy take. ``shared`` holds the parse caches across sheets: a client id or a colleague's name
     read on one sheet is not parsed again on the next. With ``register``, the records whose cell is blank
     or unreadable are noted per column in ``register.empty_cells``/``unreadable_cells`` while the column is
@@ -261,11 +262,7 @@ def read_records(spec: SheetSpec, table: SheetTable, settings: Settings, as_of: 
     for first, block in table.blocks([mapping[f.key] for f in fields], header_index + 1):
         encoded = dict(zip(fields, block))
         del block
-        keep = np.zeros(len(encoded[fields[0]].codes), dtype=bool)
-        for column in encoded.values():
-            content = np.fromiter(map(_is_content, column.values), dtype=bool, count=len(column.values))
-            keep |= content[column.codes]
-        kept = np.flatnonzero(keep)
+        kept = _with_content(list(encoded.values()))
         numbers = (kept + first + 1).tolist()
         columns, parsed = [], {}
         for f in spec.fields:
@@ -309,6 +306,24 @@ def _note_cells(register: Register, key: tuple[str, Field], records: list, colum
         if f.kind not in READ_KINDS:
             for record, _ in errors:
                 setattr(record, f.key, None)
+
+
+def _with_content(columns: list[Encoded]) -> np.ndarray:
+    """The indices of the rows with content (``_is_content``) in any of ``columns``. The columns with the fewest
+    distinct values are looked at first, and each next one only at the rows none so far has content in: most
+    rows are decided by a column of a few values, and each distinct value is tested once at most."""
+    undecided = np.arange(len(columns[0].codes))
+    for column in sorted(columns, key=lambda column: len(column.values)):
+        codes = column.codes[undecided]
+        content = np.zeros(len(column.values), dtype=bool)
+        for code in np.flatnonzero(np.bincount(codes, minlength=len(content))).tolist():
+            content[code] = _is_content(column.values[code])
+        undecided = undecided[~content[codes]]
+        if not len(undecided):
+            break
+    keep = np.ones(len(columns[0].codes), dtype=bool)
+    keep[undecided] = False
+    return np.flatnonzero(keep)
 
 
 def _is_content(value: Any) -> bool:
@@ -369,11 +384,13 @@ def register_from_tables(source_name: str, tables: dict[str, SheetTable], settin
 
 
 def _index(register: Register) -> None:
+    names = [client.name for client in register.clients if client.name]
+    keys = dict(zip(names, name_keys(names)))   # each client name's name_key, made at once
     for client in register.clients:
         if client.client_id and client.client_id not in register.clients_by_id:
             register.clients_by_id[client.client_id] = client
         if client.name:
-            register.clients_by_name.setdefault(name_key(client.name), client)
+            register.clients_by_name.setdefault(keys[client.name], client)
     for member in register.staff:
         if member.name:
             register.staff_by_name.setdefault(member.name, member)
@@ -386,11 +403,12 @@ def _index(register: Register) -> None:
     for items, by_client in ((register.visits, register.visits_by_client), (register.plans, register.plans_by_client)):
         for item in items:
             # A visit's client is its 客户编号 when given (an unregistered id resolves to nothing), else its
-            # name compared by name_key. Written inline: this loop runs once per visit.
+            # name compared by name_key (nearly always a client's name, whose key is known). Written inline:
+            # this loop runs once per visit.
             if item.client_id:
                 client = by_id(item.client_id)
             elif item.client_name:
-                client = by_name(name_key(item.client_name))
+                client = by_name(keys.get(item.client_name) or name_key(item.client_name))
             else:
                 client = None
             item.client = client

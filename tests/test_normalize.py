@@ -9,6 +9,7 @@ from huimao_sheets.normalize import (
     Unreadable,
     is_blank,
     name_key,
+    name_keys,
     normalize_client_id,
     normalize_name,
     parse_choice,
@@ -123,6 +124,16 @@ def test_client_ids_normalise_to_upper_case_half_width(cell):
 
 def test_traditional_and_simplified_names_have_one_matching_key():
     assert name_key("鼎盛貿易有限公司") == name_key("鼎盛贸易 有限公司") == name_key("鼎盛贸易有限公司")
+
+
+def test_many_names_get_the_keys_that_each_gets_alone():
+    """The register keys all its clients' names at once (one OpenCC call): line breaks, spaces, full-width
+    letters, traditional phrases and a blank name keep each key what ``name_key`` makes of it alone."""
+    names = ["鼎盛貿易有限公司", "鼎盛贸易\n有限公司", "ＡＢＣ　科技", "台灣積體電路製造", "", "理髮店\u3000髮型",
+             "厦门 分公司", "Straße GmbH", "後來的發展"]
+    assert name_keys(names) == [name_key(name) for name in names]
+    assert name_keys(names)[:2] == ["鼎盛贸易有限公司"] * 2
+    assert name_keys([]) == []
 
 
 @pytest.mark.parametrize("cell, choices, expected", [

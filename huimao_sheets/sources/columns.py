@@ -165,6 +165,8 @@ class ArrowTable:
         index = position - self.left
         if 0 <= index < part.num_columns:
             dictionary = part.column(index).slice(start, stop - start).combine_chunks()
+            if pa.types.is_dictionary(dictionary.type) and len(dictionary.dictionary) > stop - start:
+                dictionary = dictionary.dictionary_decode()   # a few rows (the header search): read only theirs
             if not pa.types.is_dictionary(dictionary.type):
                 dictionary = pc.dictionary_encode(dictionary)
             values = [as_read(v, self.date1904) for v in dictionary.dictionary.to_pylist()]

@@ -99,8 +99,10 @@ class XlsxSource:
                 self._workbook = None   # the reader holds the workbook's shared strings: one reader at a time
             reader = self._reader(copy)
             date1904 = self._date1904()
-            return {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
-                                             scans.get(title) or SheetScan(title), date1904) for title in titles}
+            tables = {title: self._arrow_table(reader, title, parts.get(title, [(title, 1)]),
+                                               scans.get(title) or SheetScan(title), date1904) for title in titles}
+        give_back()   # the reader's grids and columns
+        return tables
 
     def _date1904(self) -> bool:
         """Whether the workbook counts days from 1904 (a Mac Excel setting: ``<workbookPr date1904="1"/>``)."""
@@ -130,10 +132,11 @@ class XlsxSource:
                                                  dtypes="boolean").to_arrow()
 
                     pieces.append((first, sheet.selected_columns[0].absolute_index,
-                                   list(map(compact, _restored(batch, lost, flags))), batch.num_rows))
+                                   _restored(batch, lost, flags), batch.num_rows))
                     del batch
                 del sheet
-                give_back()   # the reader's grid and columns of the part
+                if len(parts) > 1:
+                    give_back()   # the reader's grid and columns of the part, before the next is read
         except Exception as exc:
             raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}",
                               en=f"Cannot read worksheet “{title}” ({self.path}): {exc}") from exc
@@ -204,19 +207,20 @@ def _part_title(title: str, k: int, taken: set[str]) -> str:
     return name
 
 
-def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) -> list[pa.Array]:
-    """The batch's columns with the cells fastexcel could not give as text (``lost``: a number in a
+def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) -> list[pa.DictionaryArray]:
+    """The batch's columns, compacted, with the cells fastexcel could not give as text (``lost``: a number in a
     date-formatted cell beyond any date, which it reads as blank) put back as the number a person reads,
     and its boolean cells as Excel shows them, ``TRUE``/``FALSE``. fastexcel writes a boolean ``true``, as
-    someone may type it: only when a column holds that text is the part read again as booleans (``flags``),
-    where a typed text is blank."""
-    columns = list(batch.columns)
-    marked = [j for j, column in enumerate(columns) if pc.any(pc.is_in(column, _BOOLEAN_TEXT)).as_py()]
+    someone may type it: only when a column holds that text (looked for among its distinct values) is the
+    part read again as booleans (``flags``), where a typed text is blank."""
+    columns = list(map(compact, batch.columns))
+    marked = [j for j, column in enumerate(columns) if pc.any(pc.is_in(column.dictionary, _BOOLEAN_TEXT)).as_py()]
     if marked:
         booleans = flags()
         for j in marked:
-            cells = pc.and_(pc.is_in(columns[j], _BOOLEAN_TEXT), pc.is_valid(booleans.column(j)))
-            columns[j] = pc.if_else(cells, pc.utf8_upper(columns[j]), columns[j])
+            column = batch.column(j)
+            cells = pc.and_(pc.is_in(column, _BOOLEAN_TEXT), pc.is_valid(booleans.column(j)))
+            columns[j] = compact(pc.if_else(cells, pc.utf8_upper(column), column))
     by_column: dict[int, dict[int, str]] = {}
     for error in lost.errors if lost else []:
         row, column = error.position
@@ -226,7 +230,7 @@ def _restored(batch: pa.RecordBatch, lost, flags: Callable[[], pa.RecordBatch]) 
         cells = columns[column].to_pylist()
         for row, text in texts.items():
             cells[row] = text
-        columns[column] = pa.array(cells, pa.string())
+        columns[column] = compact(pa.array(cells, pa.string()))
     return columns
 
 

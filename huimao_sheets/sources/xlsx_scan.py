@@ -288,49 +288,49 @@ def copy_sheet(archive: zipfile.ZipFile, part: str, open_part: Callable[[int], B
     (keeping their numbers), then the closing tags. ``open_part(k)`` gives the k-th part's file (0-based);
     returns the sheet row each part begins at (1 for the first: it holds whatever is above the data)."""
     drop = _cells_pattern(without)
-    with archive.open(part) as stream:
-        head = b""
-        while (data := stream.read(CHUNK)) and not _SHEET_DATA.search(head + data):
-            head += data
+    chunks = unpack(archive, archive.getinfo(part), CHUNK)
+    head = b""
+    while (data := next(chunks, b"")) and not _SHEET_DATA.search(head + data):
         head += data
-        opening = _SHEET_DATA.search(head)
-        if opening is None or opening.group(0).endswith(b"/>"):   # no rows: one part, as it is
-            with open_part(0) as target:
-                target.write(head)
-                while data := stream.read(CHUNK):
-                    target.write(data)
-            return [1]
-        prefix = _DIMENSION.sub(b"", head[:opening.end()])
-        ns = opening.group(1) or b""
-        closing = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
-        buffer, written, starts = head[opening.end():], 0, [1]
-        target = open_part(0)
-        target.write(prefix)
-        while True:
-            data = stream.read(CHUNK)
-            buffer += data
-            end = _last_row_end(buffer) if data else len(buffer)
-            piece, buffer = buffer[:end], buffer[end:]
-            while size is not None and written + len(piece) >= size:
-                # A new part begins at the first row after ``size`` bytes that carries its number and holds
-                # a value, within the complete rows at hand.
-                cut = piece.find(b"<row", max(size - written, 1))
-                while cut > 0 and not (first := _first_row_with_value(piece, cut)):
-                    cut = piece.find(b"<row", cut + 1)
-                if cut <= 0:
-                    break
-                target.write(drop.sub(b"", piece[:cut]) if drop else piece[:cut])
-                target.write(closing)
-                target.close()
-                starts.append(first)
-                target, written, piece = open_part(len(starts) - 1), 0, piece[cut:]
-                target.write(prefix)
-            target.write(drop.sub(b"", piece) if drop else piece)
-            written += len(piece)
-            if not data:
+    head += data
+    opening = _SHEET_DATA.search(head)
+    if opening is None or opening.group(0).endswith(b"/>"):   # no rows: one part, as it is
+        with open_part(0) as target:
+            target.write(head)
+            for data in chunks:
+                target.write(data)
+        return [1]
+    prefix = _DIMENSION.sub(b"", head[:opening.end()])
+    ns = opening.group(1) or b""
+    closing = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
+    buffer, written, starts = head[opening.end():], 0, [1]
+    target = open_part(0)
+    target.write(prefix)
+    while True:
+        data = next(chunks, b"")
+        buffer += data
+        end = _last_row_end(buffer) if data else len(buffer)
+        piece, buffer = buffer[:end], buffer[end:]
+        while size is not None and written + len(piece) >= size:
+            # A new part begins at the first row after ``size`` bytes that carries its number and holds
+            # a value, within the complete rows at hand.
+            cut = piece.find(b"<row", max(size - written, 1))
+            while cut > 0 and not (first := _first_row_with_value(piece, cut)):
+                cut = piece.find(b"<row", cut + 1)
+            if cut <= 0:
                 break
-        target.close()
-        return starts
+            target.write(drop.sub(b"", piece[:cut]) if drop else piece[:cut])
+            target.write(closing)
+            target.close()
+            starts.append(first)
+            target, written, piece = open_part(len(starts) - 1), 0, piece[cut:]
+            target.write(prefix)
+        target.write(drop.sub(b"", piece) if drop else piece)
+        written += len(piece)
+        if not data:
+            break
+    target.close()
+    return starts
 
 
 _HOLDS_VALUE = re.compile(rb'<(?:\w+:)?[vt](?:\s[^>]*)?>[^<]')   # a value or an inline string, not empty

@@ -156,3 +156,22 @@ def test_the_library_refuses_a_bad_file_for_writing_too(tmp_path):
     path.write_text("a,b\n")
     with pytest.raises(SourceError, match="是一个文本文件"):
         replace_sheet(path, "数据检查", [["code"]])
+
+
+def test_a_damaged_worksheet_is_a_plain_message_naming_the_workbook_and_the_part(tmp_path):
+    """A worksheet's packed XML damaged in the middle (a copy cut short, a bad disk): exit 2 and the
+    workbook's name, never a traceback from the inflater."""
+    path = make_workbook(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet2.xml")
+        header_offset, packed = info.header_offset, info.compress_size
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = int.from_bytes(data[header_offset + 26:header_offset + 28], "little"), \
+        int.from_bytes(data[header_offset + 28:header_offset + 30], "little")
+    start = header_offset + 30 + name_length + extra_length
+    data[start:start + packed] = b"\xff" * packed
+    path.write_bytes(bytes(data))
+    done = run("check", "--source", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"错误: 无法读取工作簿 {path}: xl/worksheets/sheet2.xml")
+    assert "Traceback" not in done.stderr

@@ -192,11 +192,19 @@ def unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> Iterat
                 if not packed:
                     raise zipfile.BadZipFile(f"{info.filename} is cut short")
                 left -= len(packed)
-            if data := inflater.decompress(packed, size):
+            try:
+                data = inflater.decompress(packed, size)
+            except isal_zlib.error as exc:   # a damaged part: the workbook's error, not the scan's
+                raise zipfile.BadZipFile(f"{info.filename}: {exc}") from exc
+            if data:
                 yield data
             if inflater.eof:
                 return
-        if data := inflater.flush():
+        try:
+            data = inflater.flush()
+        except isal_zlib.error as exc:
+            raise zipfile.BadZipFile(f"{info.filename}: {exc}") from exc
+        if data:
             yield data
 
 

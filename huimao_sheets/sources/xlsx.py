@@ -154,7 +154,7 @@ class XlsxSource:
                 if len(parts) > 1:
                     give_back()   # the reader's grid and columns of the part, before the next is read
         except Exception as exc:
-            if _UNKNOWN_ERROR in str(exc) and not scan.errors_read:
+            if _UNKNOWN_ERROR in str(exc) and not scan.errors_read and self._check_file() == "xlsx":
                 raise _UnknownErrorValue from exc
             raise SourceError(f"无法读取工作表“{title}”（{self.path}）: {exc}",
                               en=f"Cannot read worksheet “{title}” ({self.path}): {exc}") from exc

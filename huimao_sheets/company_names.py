@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
-from huimao_sheets.normalize import to_simplified
+from huimao_sheets.normalize import simplified_all, to_simplified
 
 
 class Region(NamedTuple):
@@ -328,13 +328,6 @@ def _folded(text: str) -> str:
     """Width, brackets, spaces and case; simplification is done by the caller (in bulk)."""
     text = "".join(unicodedata.normalize("NFKC", text).split()).casefold()
     return _ODD_BRACKET.sub(lambda m: _BRACKETS[m.group()], text) if _ODD_BRACKET.search(text) else text
-
-
-def simplified_all(texts: list[str]) -> list[str]:
-    """Traditional → simplified for many texts with one OpenCC call."""
-    if not texts:
-        return []
-    return to_simplified("\n".join(t.replace("\n", " ") for t in texts)).split("\n")
 
 
 @dataclass(slots=True)

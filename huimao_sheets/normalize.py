@@ -341,13 +341,17 @@ def name_key(name: str) -> str:
     return to_simplified(_WHITESPACE.sub("", unicodedata.normalize("NFKC", name))).casefold()
 
 
-def name_keys(names: list[str]) -> list[str]:
-    """``name_key`` of each of ``names``, simplified with one OpenCC call for all (a key has no whitespace,
-    so the names are joined by line breaks, as ``company_names.simplified_all`` does)."""
-    if not names:
+def simplified_all(texts: list[str]) -> list[str]:
+    """Traditional → simplified for many texts with one OpenCC call."""
+    if not texts:
         return []
-    folded = "\n".join(_WHITESPACE.sub("", unicodedata.normalize("NFKC", name)) for name in names)
-    return [key.casefold() for key in to_simplified(folded).split("\n")]
+    return to_simplified("\n".join(t.replace("\n", " ") for t in texts)).split("\n")
+
+
+def name_keys(names: list[str]) -> list[str]:
+    """``name_key`` of each of ``names``, simplified with one OpenCC call for all (``simplified_all``)."""
+    return [key.casefold() for key in
+            simplified_all([_WHITESPACE.sub("", unicodedata.normalize("NFKC", name)) for name in names])]
 
 
 def valid_address(value: object) -> str | None:

@@ -33,11 +33,12 @@ def register_path(tmp_path):
                visit(拜访日期=date(2026, 11, 26), 客户编号="KH0003", 拜访人="李娜")])
 
 
-def _digest(path, language="zh"):
+def _digest(path, language="zh", to="张伟"):
+    """The daily digest of Monday 2026-11-30 that ``to`` gets from the register at ``path``."""
     settings = Settings(language=language)
     register, result = check(str(path), MONDAY, settings)
     mails = digest_mails(register, result.findings, MONDAY, settings, recipients(register), {})
-    [mail] = [m for m in mails if m.to_name == "张伟"]
+    [mail] = [m for m in mails if m.to_name == to]
     return mail
 
 
@@ -81,10 +82,7 @@ def test_the_sections_read_in_english_too(register_path):
 
 
 def test_a_finding_one_is_told_of_names_who_must_act(register_path):
-    settings = Settings()
-    register, result = check(str(register_path), MONDAY, settings)
-    mails = digest_mails(register, result.findings, MONDAY, settings, recipients(register), {})
-    [lina] = [m for m in mails if m.to_name == "李娜"]
+    lina = _digest(register_path, to="李娜")
     assert ("== 需要您处理的事项 (1) ==\n"
             "- [拜访撞车]（知会） 客户“泉州闽江纺织有限公司（KH0003）”在2026-11-23至2026-11-26期间被张伟、李娜先后拜访（撞车），"
             "请先互相沟通 → 张伟 (新发现)\n") in lina.text
@@ -106,10 +104,7 @@ def test_a_stray_cell_is_a_cell_to_correct_grouped_with_the_others(tmp_path):
     wb = openpyxl.load_workbook(path)
     wb["客户档案"]["BZ2"] = "x"
     wb.save(path)
-    settings = Settings()
-    register, result = check(str(path), MONDAY, settings)
-    mails = digest_mails(register, result.findings, MONDAY, settings, recipients(register), {})
-    [chen] = [m for m in mails if m.to_name == "陈总"]
+    chen = _digest(path, to="陈总")
     assert ("- 远离数据的单元格: 1\n"
             "    · 客户档案的单元格 BZ2 有内容，但离数据很远（隔着至少1000个空行或26个空列），检查时已忽略。请删除该单元格的内容\n"
             ) in chen.text

@@ -6,9 +6,9 @@ value once (``sources.columns``). Before a worksheet is read, ``xlsx_scan`` stre
 real extent (so a stray value at ``XFD1048576`` never makes the reader allocate the empty grid between),
 and its merged ranges; calamine reports the formula errors it reads, with their position. A worksheet with
 stray cells or error values calamine does not know (#SPILL!: the scan then looks for error cells too), or
-one larger than ``PART_BYTES`` of XML, is read from a temporary copy of the workbook: without those cells, and the large one split into worksheets of whole
-rows read one after the other (the reader holds a whole worksheet as a grid: some 800 MB for a million
-visits).
+one larger than ``PART_BYTES`` of XML, is read from a temporary copy of the workbook: without those cells,
+and the large one split into worksheets of whole rows read one after the other (the reader holds a whole
+worksheet as a grid: some 800 MB for a million visits).
 """
 
 from __future__ import annotations
@@ -125,9 +125,9 @@ class XlsxSource:
                      scan: SheetScan, date1904: bool = False) -> ArrowTable:
         """One worksheet as Arrow text columns from sheet row 1, read part by part (``_read_copy``: a part's
         title and the sheet row it begins at), each part's columns compacted at once; its formula errors
-        as the reader reports them (and those the scan found), its merges from the scan. The first part is read from sheet row 1 (``skip_rows=0``: the blank rows
-        above the data count); a later part from its first row, which holds a value, so that the reader's
-        grid of it starts there."""
+        as the reader reports them (and those the scan found), its merges from the scan. The first part is
+        read from sheet row 1 (``skip_rows=0``: the blank rows above the data count); a later part from its
+        first row, which holds a value, so that the reader's grid of it starts there."""
         pieces = []   # (first row, first column, the part's columns compacted, its rows)
         errors = dict(scan.errors)
         try:
@@ -147,7 +147,7 @@ class XlsxSource:
                         return reader.load_sheet(name, header_row=None, skip_rows=0 if first == 1 else None,
                                                  dtypes="boolean").to_arrow()
 
-                    pieces.append((first, sheet.selected_columns[0].absolute_index,
+                    pieces.append((first, columns[0].absolute_index,
                                    _restored(batch, lost, flags), batch.num_rows))
                     del batch
                 del sheet

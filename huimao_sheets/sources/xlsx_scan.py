@@ -185,27 +185,22 @@ def unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> Iterat
         file.seek(info.header_offset + 30 + name_length + extra_length)
         inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)   # raw deflate, as zip holds it
         left = info.compress_size
-        while left > 0 or inflater.unconsumed_tail:
-            packed = inflater.unconsumed_tail
-            if not packed:
-                packed = file.read(min(size // 8 or 1, left))   # about ``size`` unpacked (XML packs 5–15×)
-                if not packed:
-                    raise zipfile.BadZipFile(f"{info.filename} is cut short")
-                left -= len(packed)
-            try:
-                data = inflater.decompress(packed, size)
-            except isal_zlib.error as exc:   # a damaged part: the workbook's error, not the scan's
-                raise zipfile.BadZipFile(f"{info.filename}: {exc}") from exc
-            if data:
-                yield data
-            if inflater.eof:
-                return
         try:
-            data = inflater.flush()
-        except isal_zlib.error as exc:
+            while left > 0 or inflater.unconsumed_tail:
+                packed = inflater.unconsumed_tail
+                if not packed:
+                    packed = file.read(min(size // 8 or 1, left))   # about ``size`` unpacked (XML packs 5–15×)
+                    if not packed:
+                        raise zipfile.BadZipFile(f"{info.filename} is cut short")
+                    left -= len(packed)
+                if data := inflater.decompress(packed, size):
+                    yield data
+                if inflater.eof:
+                    return
+            if data := inflater.flush():
+                yield data
+        except isal_zlib.error as exc:   # a damaged part: the workbook's error, not the scan's
             raise zipfile.BadZipFile(f"{info.filename}: {exc}") from exc
-        if data:
-            yield data
 
 
 def _last_row_end(buffer: bytes) -> int:
